@@ -1,0 +1,112 @@
+"""Settings read from the environment and validated once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.i18n import LOCALES
+
+TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE = Path("var") / "qorgau.sqlite3"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    token: str | None = None
+    api_base_url: str = TELEGRAM_BASE_URL
+    database: Path = DEFAULT_DATABASE
+    admins: frozenset[int] = field(default_factory=frozenset)
+    default_locale: str = "en"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
+
+    def require_token(self) -> str:
+        """Return the bot token, or fail with a message naming ``BOT_TOKEN``."""
+        if not self.token:
+            raise ConfigError("BOT_TOKEN is not set: put the token @BotFather gave you in it.")
+        return self.token
+
+
+def _token(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    token = value.strip()
+    bot_id, _, secret = token.partition(":")
+    if not bot_id.isdigit() or not secret:
+        raise ConfigError(
+            "BOT_TOKEN is malformed: expected the form 123456789:AAE... from @BotFather."
+        )
+    return token
+
+
+def _base_url(value: str | None) -> str:
+    if value is None or not value.strip():
+        return TELEGRAM_BASE_URL
+    url = value.strip()
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"BOT_API_BASE_URL must start with http:// or https://, got {url!r} "
+            "(example: http://127.0.0.1:8081/bot)."
+        )
+    return url
+
+
+def _admins(value: str | None) -> frozenset[int]:
+    if value is None:
+        return frozenset()
+    admins: set[int] = set()
+    for part in value.split(","):
+        item = part.strip()
+        if not item:
+            continue
+        if not item.isdigit() or int(item) == 0:
+            raise ConfigError(
+                f"BOT_ADMINS must be comma-separated Telegram user ids (digits), got {item!r}."
+            )
+        admins.add(int(item))
+    return frozenset(admins)
+
+
+def _locale(value: str | None) -> str:
+    locale = (value or "en").strip().lower()
+    if locale not in LOCALES:
+        raise ConfigError(f"BOT_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, got {value!r}.")
+    return locale
+
+
+def _timezone(value: str | None) -> ZoneInfo:
+    name = (value or "Asia/Almaty").strip()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"BOT_TIMEZONE must be an IANA time zone such as Asia/Almaty, got {value!r}."
+        ) from None
+
+
+def _database(value: str | None) -> Path:
+    if value is None or not value.strip():
+        return DEFAULT_DATABASE
+    return Path(value.strip()).expanduser()
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate the ``BOT_*`` variables; the first bad one raises ConfigError."""
+    env = os.environ if environ is None else environ
+    return Settings(
+        token=_token(env.get("BOT_TOKEN")),
+        api_base_url=_base_url(env.get("BOT_API_BASE_URL")),
+        database=_database(env.get("BOT_DATABASE")),
+        admins=_admins(env.get("BOT_ADMINS")),
+        default_locale=_locale(env.get("BOT_DEFAULT_LOCALE")),
+        timezone=_timezone(env.get("BOT_TIMEZONE")),
+    )

@@ -1,0 +1,110 @@
+"""Gettext catalogs for every supported locale and the locale of the update being handled.
+
+Catalogs are compiled in memory from the ``.po`` files in ``locales/`` the first time they are
+needed; a missing or unreadable catalog fails loudly instead of falling back to English.
+The current locale lives in a :class:`~contextvars.ContextVar`, set once per update, so
+concurrent updates never see each other's language.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import LazyProxy, Translations
+
+LOCALES: tuple[str, ...] = ("en", "ru", "kk")
+"""Supported locales; the first is the source language of the catalogs."""
+
+DOMAIN = "messages"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+_current_locale: ContextVar[str] = ContextVar("locale", default=LOCALES[0])
+
+
+class CatalogError(RuntimeError):
+    """A catalog is missing or cannot be read."""
+
+
+def catalog_path(locale: str, directory: Path = LOCALE_DIR) -> Path:
+    """Where the ``.po`` file of ``locale`` lives."""
+    return directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalog(locale: str, directory: Path = LOCALE_DIR) -> Translations:
+    """Read ``locale``'s ``.po`` file and compile it to translations in memory."""
+    path = catalog_path(locale, directory)
+    try:
+        with path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=locale, domain=DOMAIN)
+    except OSError as error:
+        raise CatalogError(f"catalog for {locale!r} cannot be read: {path}") from error
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+@functools.cache
+def catalogs() -> dict[str, Translations]:
+    """Every supported locale's translations, compiled once per process."""
+    return {locale: compile_catalog(locale) for locale in LOCALES}
+
+
+def current_locale() -> str:
+    """The locale of the update being handled."""
+    return _current_locale.get()
+
+
+def set_locale(locale: str) -> None:
+    """Make ``locale`` current for the rest of this task (one update)."""
+    if locale not in LOCALES:
+        raise ValueError(f"unsupported locale {locale!r}")
+    _current_locale.set(locale)
+
+
+@contextmanager
+def use_locale(locale: str) -> Iterator[None]:
+    """Make ``locale`` current inside the block, e.g. when rendering for another user."""
+    if locale not in LOCALES:
+        raise ValueError(f"unsupported locale {locale!r}")
+    token = _current_locale.set(locale)
+    try:
+        yield
+    finally:
+        _current_locale.reset(token)
+
+
+def gettext(message: str) -> str:
+    """Translate ``message`` into the current locale."""
+    return catalogs()[_current_locale.get()].gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message with a count, choosing the CLDR plural form of the current locale."""
+    return catalogs()[_current_locale.get()].ngettext(singular, plural, n)
+
+
+def lazy_gettext(message: str) -> LazyProxy:
+    """Translate ``message`` when it is used, not when defined: for module-level constants."""
+    return LazyProxy(gettext, message, enable_cache=False)
+
+
+_ = gettext
+
+
+def resolve_locale(chosen: str | None, language_code: str | None, default: str) -> str:
+    """The user's stored choice, else Telegram's ``language_code``, else ``default``."""
+    if chosen in LOCALES:
+        return chosen
+    if language_code:
+        primary = language_code.replace("_", "-").split("-", 1)[0].lower()
+        if primary in LOCALES:
+            return primary
+    return default

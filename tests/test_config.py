@@ -1,0 +1,62 @@
+"""Configuration from the environment: defaults, and errors that name the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import DEFAULT_DATABASE, TELEGRAM_BASE_URL, ConfigError, load_settings
+
+
+def test_defaults() -> None:
+    settings = load_settings({})
+    assert settings.token is None
+    assert settings.api_base_url == TELEGRAM_BASE_URL
+    assert settings.database == DEFAULT_DATABASE
+    assert settings.admins == frozenset()
+    assert settings.default_locale == "en"
+    assert settings.timezone == ZoneInfo("Asia/Almaty")
+
+
+def test_every_variable_is_read() -> None:
+    settings = load_settings(
+        {
+            "BOT_TOKEN": " 123456:ABC-def ",
+            "BOT_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "BOT_DATABASE": "/data/bot.sqlite3",
+            "BOT_ADMINS": "11, 22,,33",
+            "BOT_DEFAULT_LOCALE": "KK",
+            "BOT_TIMEZONE": "Europe/Brussels",
+        }
+    )
+    assert settings.require_token() == "123456:ABC-def"
+    assert settings.api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.database == Path("/data/bot.sqlite3")
+    assert settings.admins == frozenset({11, 22, 33})
+    assert settings.default_locale == "kk"
+    assert settings.timezone == ZoneInfo("Europe/Brussels")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("BOT_TOKEN", "not-a-token", "BOT_TOKEN is malformed"),
+        ("BOT_TOKEN", "123:", "BOT_TOKEN is malformed"),
+        ("BOT_API_BASE_URL", "127.0.0.1:8081/bot", "BOT_API_BASE_URL must start with http"),
+        ("BOT_ADMINS", "12,alice", "BOT_ADMINS must be comma-separated Telegram user ids"),
+        ("BOT_ADMINS", "-5", "BOT_ADMINS must be comma-separated Telegram user ids"),
+        ("BOT_DEFAULT_LOCALE", "de", "BOT_DEFAULT_LOCALE must be one of en, ru, kk"),
+        ("BOT_TIMEZONE", "Mars/Olympus", "BOT_TIMEZONE must be an IANA time zone"),
+        ("BOT_TIMEZONE", "../etc/passwd", "BOT_TIMEZONE must be an IANA time zone"),
+    ],
+)
+def test_bad_values_name_the_variable(variable: str, value: str, says: str) -> None:
+    with pytest.raises(ConfigError, match=says):
+        load_settings({variable: value})
+
+
+def test_run_requires_a_token() -> None:
+    with pytest.raises(ConfigError, match="BOT_TOKEN is not set"):
+        load_settings({"BOT_TOKEN": "  "}).require_token()
