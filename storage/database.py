@@ -1,0 +1,119 @@
+"""One SQLite database opened through aiosqlite: a writer for transactions, a reader for queries.
+
+Every write goes through :meth:`Database.transaction`, which serialises writers with a lock and
+``BEGIN IMMEDIATE`` so that two coroutines never interleave statements in one transaction.
+Reads use a separate, read-only connection and so see only committed data (WAL snapshots).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Self
+
+import aiosqlite
+
+from storage.migrations import migrate
+
+BUSY_TIMEOUT_MS = 5_000
+
+_CONNECTION_PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    # Erased rows are overwritten with zeros, not left behind in free pages.
+    "PRAGMA secure_delete = ON",
+    # WAL with NORMAL survives a crash of the process (kill -9); FULL adds an fsync per commit.
+    "PRAGMA synchronous = NORMAL",
+)
+
+Params = Iterable[Any] | dict[str, Any]
+
+
+async def _connect(path: Path, *, read_only: bool) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    for pragma in _CONNECTION_PRAGMAS:
+        await connection.execute(pragma)
+    if read_only:
+        await connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
+class Database:
+    """The bot's SQLite file: migrated on open, closed explicitly."""
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self.path = path
+        self._writer = writer
+        self._reader = reader
+        self._write_lock = asyncio.Lock()
+        self._transaction_owner: asyncio.Task[Any] | None = None
+
+    @classmethod
+    async def open(cls, path: Path) -> Self:
+        """Create the file and its folder if needed, switch to WAL and apply pending migrations."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await _connect(path, read_only=False)
+        try:
+            await writer.execute("PRAGMA journal_mode = WAL")
+            await migrate(writer)
+            reader = await _connect(path, read_only=True)
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(path, writer, reader)
+
+    async def close(self) -> None:
+        """Close both connections; safe to call twice."""
+        await self._reader.close()
+        await self._writer.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction; nested use inside one task joins the outer transaction."""
+        task = asyncio.current_task()
+        if task is not None and task is self._transaction_owner:
+            yield self._writer
+            return
+        async with self._write_lock:
+            self._transaction_owner = task
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._writer
+                except BaseException:
+                    await self._writer.rollback()
+                    raise
+                await self._writer.commit()
+            finally:
+                self._transaction_owner = None
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """Run a query on the reader and return its first row."""
+        async with self._reader.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Run a query on the reader and return all its rows."""
+        async with self._reader.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the main file and truncate it, so erased data leaves no old frames."""
+        async with self._write_lock:
+            for _ in range(50):
+                async with self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                    busy, _, _ = await cursor.fetchone()
+                if not busy:
+                    return
+                await asyncio.sleep(0.02)
+        raise sqlite3.OperationalError("WAL checkpoint stayed busy")

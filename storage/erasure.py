@@ -1,0 +1,18 @@
+"""Erasing everything stored about one person, across every table that mentions them."""
+
+from __future__ import annotations
+
+from storage.database import Database
+
+
+async def erase_user(db: Database, user_id: int) -> None:
+    """Delete the user's rows in one transaction, then truncate the WAL so no copy lingers."""
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+        await conn.execute(
+            "DELETE FROM ptb_conversations "
+            "WHERE EXISTS (SELECT 1 FROM json_each(ptb_conversations.key) WHERE value = ?)",
+            (user_id,),
+        )
+    await db.checkpoint()

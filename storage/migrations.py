@@ -1,0 +1,68 @@
+"""Numbered schema migrations, applied in order and recorded in ``PRAGMA user_version``.
+
+Each step runs in one transaction together with the bump of ``user_version``: a step that fails
+leaves the schema exactly as it was. Append new steps; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiosqlite
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: users and python-telegram-bot's persisted state.
+    """
+    CREATE TABLE users (
+        user_id       INTEGER PRIMARY KEY,
+        locale        TEXT    NOT NULL CHECK (locale IN ('en', 'ru', 'kk')),
+        locale_chosen INTEGER NOT NULL DEFAULT 0 CHECK (locale_chosen IN (0, 1)),
+        role          TEXT    NOT NULL DEFAULT 'subscriber'
+                              CHECK (role IN ('coordinator', 'member', 'subscriber')),
+        first_seen    TEXT    NOT NULL,  -- UTC day, YYYY-MM-DD: no finer trace is kept
+        last_seen     TEXT    NOT NULL
+    ) STRICT;
+
+    CREATE TABLE ptb_user_data (
+        user_id INTEGER PRIMARY KEY,
+        data    TEXT NOT NULL CHECK (json_valid(data))
+    ) STRICT;
+
+    CREATE TABLE ptb_conversations (
+        name  TEXT NOT NULL,
+        key   TEXT NOT NULL CHECK (json_valid(key)),
+        state TEXT NOT NULL CHECK (json_valid(state)),
+        PRIMARY KEY (name, key)
+    ) STRICT;
+    """,
+)
+
+
+async def schema_version(connection: aiosqlite.Connection) -> int:
+    """The number of migrations applied to this database."""
+    async with connection.execute("PRAGMA user_version") as cursor:
+        (version,) = await cursor.fetchone()
+    return int(version)
+
+
+async def migrate(
+    connection: aiosqlite.Connection, migrations: tuple[str, ...] = MIGRATIONS
+) -> int:
+    """Apply every pending step; return the resulting version."""
+    version = await schema_version(connection)
+    if version > len(migrations):
+        raise RuntimeError(
+            f"database schema version {version} is newer than this bot ({len(migrations)})"
+        )
+    for number, script in enumerate(migrations[version:], start=version + 1):
+        try:
+            await connection.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except BaseException:
+            await connection.rollback()
+            raise
+        logger.info("database migrated to schema version %d", number)
+    return len(migrations)

@@ -1,0 +1,50 @@
+"""python-telegram-bot persistence in SQLite: conversations and user_data survive a reopen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage import Database
+from storage.persistence import SqlitePersistence
+
+
+async def test_conversations_and_user_data_survive_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    async with await Database.open(path) as db:
+        persistence = SqlitePersistence(db)
+        assert await persistence.get_conversations("appeal") == {}
+        await persistence.update_conversation("appeal", (10, 20), 3)
+        await persistence.update_conversation("appeal", (11, 21), "WRITING")
+        await persistence.update_user_data(20, {"draft": {"ru": "Текст"}})
+    async with await Database.open(path) as db:
+        persistence = SqlitePersistence(db)
+        assert await persistence.get_conversations("appeal") == {(10, 20): 3, (11, 21): "WRITING"}
+        assert await persistence.get_user_data() == {20: {"draft": {"ru": "Текст"}}}
+
+
+async def test_ending_a_conversation_and_emptying_user_data_delete_rows(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    await persistence.update_conversation("appeal", (1, 1), 2)
+    await persistence.update_user_data(1, {"k": 1})
+    await persistence.update_conversation("appeal", (1, 1), None)
+    await persistence.update_user_data(1, {})
+    assert await db.fetchall("SELECT * FROM ptb_conversations") == []
+    assert await db.fetchall("SELECT * FROM ptb_user_data") == []
+
+
+async def test_unchanged_data_is_not_written_again(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    await persistence.update_user_data(1, {"k": 1})
+    async with db.transaction() as conn, conn.execute("SELECT total_changes()") as cursor:
+        before = (await cursor.fetchone())[0]
+    await persistence.update_user_data(1, {"k": 1})
+    await persistence.update_user_data(2, {})
+    async with db.transaction() as conn, conn.execute("SELECT total_changes()") as cursor:
+        assert (await cursor.fetchone())[0] == before
+
+
+async def test_dropping_user_data(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    await persistence.update_user_data(5, {"k": 1})
+    await persistence.drop_user_data(5)
+    assert await persistence.get_user_data() == {}
