@@ -1,0 +1,30 @@
+"""A local Telegram Bot API server with a simulated world, for tests, benchmarks and demos."""
+
+from .api import LocalBotApi
+from .calllog import ApiCall, CallLog
+from .flood import AcceptedSend, FloodControl, FloodLimits, Refusal
+from .html import HtmlError, ParsedText, parse_html
+from .model import CallbackAnswer, InlineAnswer, Person, SimChat, SimMessage, StoredFile
+from .simulation import SimCallback, SimInlineQuery, SimUser
+
+__all__ = [
+    "AcceptedSend",
+    "ApiCall",
+    "CallLog",
+    "CallbackAnswer",
+    "FloodControl",
+    "FloodLimits",
+    "HtmlError",
+    "InlineAnswer",
+    "LocalBotApi",
+    "ParsedText",
+    "Person",
+    "Refusal",
+    "SimCallback",
+    "SimChat",
+    "SimInlineQuery",
+    "SimMessage",
+    "SimUser",
+    "StoredFile",
+    "parse_html",
+]
