@@ -1,0 +1,110 @@
+"""Assembling the python-telegram-bot application and running it with long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
+
+from bot import health
+from bot.config import Settings
+from bot.services import QorgauApplication, Services
+from handlers import register
+from handlers.context import CONTEXT_TYPES
+from handlers.menus import publish_menus
+from storage import Database
+from storage.persistence import SqlitePersistence
+from storage.users import Users
+
+logger = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 30
+"""Seconds a getUpdates call waits for news: long polling keeps an idle bot near zero CPU."""
+
+
+def build_application(settings: Settings, db: Database) -> QorgauApplication:
+    """Wire settings, storage and every handler into an application (not yet started)."""
+    persistence = SqlitePersistence(db)
+    application = (
+        ApplicationBuilder()
+        .application_class(QorgauApplication)
+        .token(settings.require_token())
+        .base_url(settings.api_base_url)
+        .context_types(CONTEXT_TYPES)
+        .persistence(persistence)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                do_quote=False,
+                tzinfo=settings.timezone,
+            )
+        )
+        # Replies are paced per group by Telegram's rules and retried after a 429; bulk sends
+        # are paced by the delivery engine, so no global cap slows down answers to users.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=2))
+        .build()
+    )
+    assert isinstance(application, QorgauApplication)
+    application.services = Services(
+        settings=settings, db=db, users=Users(db), persistence=persistence
+    )
+    register(application)
+    return application
+
+
+def _start_heartbeat(application: QorgauApplication, path: Path) -> None:
+    """Touch the heartbeat file while the updater polls (read by ``python -m bot health``)."""
+
+    async def heartbeat(_: object) -> None:
+        if application.updater is not None and application.updater.running:
+            health.beat(path)
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        heartbeat, interval=health.HEARTBEAT_INTERVAL, first=0, name="heartbeat"
+    )
+
+
+async def serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    on_started: Callable[[QorgauApplication], Awaitable[None]] | None = None,
+) -> None:
+    """Open the database, poll Telegram until ``stop`` is set, then shut down cleanly."""
+    async with await Database.open(settings.database) as db:
+        application = build_application(settings, db)
+        async with application:
+            await publish_menus(application)
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(
+                timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
+            )
+            _start_heartbeat(application, health.heartbeat_path(settings.database))
+            logger.info("bot started")
+            if on_started is not None:
+                await on_started(application)
+            await stop.wait()
+            logger.info("bot stopping")
+            await application.updater.stop()
+            await application.stop()
+
+
+async def run(settings: Settings) -> None:
+    """Serve until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await serve(settings, stop)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)

@@ -1,0 +1,79 @@
+"""``python -m bot``: the command line of the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
+
+ENVIRONMENT_HELP = """\
+environment:
+  BOT_TOKEN           the token from @BotFather (required by run)
+  BOT_API_BASE_URL    Bot API endpoint in python-telegram-bot's base_url form
+                      (default https://api.telegram.org/bot)
+  BOT_DATABASE        the SQLite file (default var/qorgau.sqlite3)
+  BOT_ADMINS          comma-separated Telegram user ids holding the admin role
+  BOT_DEFAULT_LOCALE  en, ru or kk (default en)
+  BOT_TIMEZONE        IANA time zone (default Asia/Almaty)
+"""
+
+
+def _run(settings: Settings, _: argparse.Namespace) -> int:
+    from bot.application import run
+
+    settings.require_token()
+    configure_logging(settings.token)
+    asyncio.run(run(settings))
+    return 0
+
+
+def _demo(settings: Settings, _: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    configure_logging(None, level=30)
+    return asyncio.run(run_demo(settings))
+
+
+def _health(settings: Settings, _: argparse.Namespace) -> int:
+    from bot.health import heartbeat_path, is_alive
+
+    alive = is_alive(heartbeat_path(settings.database))
+    print("healthy" if alive else "unhealthy: no recent heartbeat")
+    return 0 if alive else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Qorgau: a Telegram bot for coordinating the defence of political prisoners.",
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subcommands: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
+        "run": ("run the bot with long polling until SIGINT or SIGTERM", _run),
+        "demo": ("chat with the bot in this terminal: no token, no network", _demo),
+        "health": ("exit 0 if the running bot beat recently (for HEALTHCHECK)", _health),
+    }
+    for name, (summary, handler) in subcommands.items():
+        subparser = commands.add_parser(name, help=summary, description=summary)
+        subparser.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, validate the environment and run the subcommand."""
+    arguments = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return arguments.handler(settings, arguments)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

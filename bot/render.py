@@ -1,0 +1,35 @@
+"""Jinja2 templates that produce Telegram HTML in the current locale."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from bot import i18n
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+@functools.cache
+def environment() -> Environment:
+    """The one template environment; its gettext reads the current locale on every call."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    """Render ``name`` (e.g. ``"start.html"``) to Telegram HTML, trimmed."""
+    return environment().get_template(name).render(**context).strip()

@@ -1,0 +1,41 @@
+"""Who may do what: the roles a user can hold and the sets handlers declare."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.i18n import lazy_gettext
+
+
+class Role(StrEnum):
+    """A user's role; ``ADMIN`` comes from ``BOT_ADMINS``, the others are stored."""
+
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    MEMBER = "member"
+    SUBSCRIBER = "subscriber"
+
+
+EVERYONE: frozenset[Role] = frozenset(Role)
+STAFF: frozenset[Role] = frozenset({Role.ADMIN, Role.COORDINATOR})
+ADMINS: frozenset[Role] = frozenset({Role.ADMIN})
+
+
+def effective_role(user_id: int, stored: Role | None, admins: frozenset[int]) -> Role:
+    """``ADMIN`` for the ids in ``BOT_ADMINS``, else the stored role, else ``SUBSCRIBER``."""
+    if user_id in admins:
+        return Role.ADMIN
+    return stored or Role.SUBSCRIBER
+
+
+_ROLE_NAMES = {
+    Role.ADMIN: lazy_gettext("administrator"),
+    Role.COORDINATOR: lazy_gettext("coordinator"),
+    Role.MEMBER: lazy_gettext("member of parliament"),
+    Role.SUBSCRIBER: lazy_gettext("reader"),
+}
+
+
+def role_name(role: Role) -> str:
+    """The role's name in the current locale."""
+    return str(_ROLE_NAMES[role])

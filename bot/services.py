@@ -1,0 +1,36 @@
+"""The services handlers use, and the application that carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import Application
+
+from bot.config import Settings
+from storage import Database
+from storage.persistence import SqlitePersistence
+from storage.users import Users
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What handlers need besides Telegram: settings and storage."""
+
+    settings: Settings
+    db: Database
+    users: Users
+    persistence: SqlitePersistence
+
+
+class QorgauApplication(Application):  # type: ignore[type-arg]
+    """An application that carries the services and writes persisted state after every update.
+
+    python-telegram-bot flushes its persistence on a timer; writing right after each update
+    (the persistence skips unchanged data) makes conversation states survive ``kill -9``.
+    """
+
+    services: Services
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        await self.update_persistence()

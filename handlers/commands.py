@@ -1,0 +1,65 @@
+"""The table of commands: one source for their handlers, ``/help`` and the command menus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from babel.support import LazyProxy
+from telegram import Update
+
+from bot.i18n import lazy_gettext
+from bot.render import render
+from bot.roles import EVERYONE, Role
+from handlers import cancel, language, privacy, roles, start
+from handlers.access import allow, policy_of
+from handlers.context import BotContext
+from handlers.replies import answer
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A bot command, its callback and its menu description."""
+
+    name: str
+    callback: Callable[..., Any]
+    description: LazyProxy
+    private_only: bool = True
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Who may use it, as the callback declares."""
+        policy = policy_of(self.callback)
+        if policy is None:
+            raise LookupError(f"/{self.name} has no declared policy")
+        return policy
+
+
+@allow(*EVERYONE)
+async def help_command(update: Update, context: BotContext) -> None:
+    """List the commands this user's role may use."""
+    available = [(command.name, str(command.description)) for command in commands_for(context.role)]
+    await answer(update, render("help.html", commands=available))
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", start.start, lazy_gettext("What this bot can do for you"), False),
+    Command("help", help_command, lazy_gettext("The commands you can use"), False),
+    Command("language", language.choose_language, lazy_gettext("Change the language")),
+    Command("privacy", privacy.show_privacy, lazy_gettext("What the bot stores about you")),
+    Command("forget", privacy.ask_to_forget, lazy_gettext("Erase everything stored about you")),
+    Command("grant", roles.grant, lazy_gettext("Make a user a coordinator")),
+    Command("revoke", roles.revoke, lazy_gettext("Take the coordinator role back")),
+    Command("coordinators", roles.list_coordinators, lazy_gettext("List the coordinators")),
+    Command("cancel", cancel.nothing_to_cancel, lazy_gettext("Cancel the current action")),
+)
+
+
+def commands_for(role: Role, *, in_groups: bool = False) -> list[Command]:
+    """The commands ``role`` may use, in menu order; only group-friendly ones for groups."""
+    return [
+        command
+        for command in COMMANDS
+        if role in command.roles and not (in_groups and command.private_only)
+    ]

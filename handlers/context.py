@@ -1,0 +1,73 @@
+"""The per-update context: who is writing, in which role and language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import cast
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot import i18n
+from bot.roles import Role, effective_role
+from bot.services import QorgauApplication, Services
+
+
+class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
+    """A callback context that knows the services, the user's role and their locale."""
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.role: Role = Role.SUBSCRIBER
+        self.locale: str = i18n.LOCALES[0]
+
+    @property
+    def services(self) -> Services:
+        """Settings and storage of this bot."""
+        return cast(QorgauApplication, self.application).services
+
+
+CONTEXT_TYPES = ContextTypes(context=BotContext)
+
+
+def _is_interaction(update: Update) -> bool:
+    """Whether the user addressed the bot, as opposed to chatting in a group it is in."""
+    if update.callback_query or update.inline_query:
+        return True
+    message = update.effective_message
+    if message is None:
+        return False
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    return bool(message.text and message.text.startswith("/"))
+
+
+async def load_user(update: Update, context: BotContext) -> None:
+    """Resolve the user's role and locale once per update; record the day they were seen."""
+    settings = context.services.settings
+    user = update.effective_user
+    if user is None:
+        context.locale = settings.default_locale
+        i18n.set_locale(context.locale)
+        return
+    users = context.services.users
+    record = await users.get(user.id)
+    telegram_locale = i18n.resolve_locale(None, user.language_code, settings.default_locale)
+    if _is_interaction(update):
+        today = datetime.now(UTC).date()
+        stale = (
+            record is None
+            or record.last_seen != today
+            or (not record.locale_chosen and record.locale != telegram_locale)
+        )
+        if stale:
+            record = await users.touch(user.id, telegram_locale, today)
+    context.role = effective_role(user.id, record.role if record else None, settings.admins)
+    context.locale = record.locale if record and record.locale_chosen else telegram_locale
+    i18n.set_locale(context.locale)

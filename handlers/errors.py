@@ -1,0 +1,41 @@
+"""The error handler: log the traceback without personal data, apologise in the user's language."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import NetworkError, TelegramError
+
+from bot.i18n import gettext as _
+from handlers.context import BotContext
+
+logger = logging.getLogger(__name__)
+
+
+def _update_kind(update: object) -> str:
+    """What kind of update failed, e.g. "message" or "callback_query"; never its content."""
+    if isinstance(update, Update):
+        for kind in Update.ALL_TYPES:
+            if getattr(update, kind, None) is not None:
+                return kind
+    return type(update).__name__
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure, then tell the user something went wrong."""
+    error = context.error
+    if update is None and isinstance(error, NetworkError):
+        logger.warning("network error while polling: %s", type(error).__name__)
+        return
+    logger.error("error while handling a %s update", _update_kind(update), exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        if update.callback_query:
+            await update.callback_query.answer()
+        await update.effective_chat.send_message(
+            _("Sorry, something went wrong on my side. Please try again later.")
+        )
+    except TelegramError:
+        logger.warning("could not tell the user about the error")

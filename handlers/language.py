@@ -1,0 +1,59 @@
+"""``/language``: choose the language of every reply, with an inline keyboard."""
+
+from __future__ import annotations
+
+import functools
+
+from babel import Locale
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import i18n
+from bot.i18n import gettext as _
+from bot.roles import EVERYONE
+from handlers.access import allow
+from handlers.context import BotContext
+from handlers.menus import publish_chat_menu
+from handlers.replies import answer
+
+CALLBACK_PATTERN = r"^lang:(en|ru|kk)$"
+
+
+@functools.cache
+def language_name(locale: str) -> str:
+    """A language's own name for itself, from CLDR: "English", "Русский", "Қазақ тілі"."""
+    name = Locale.parse(locale).get_display_name(locale)
+    return name[:1].upper() + name[1:]
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """One button per supported language."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(language_name(code), callback_data=f"lang:{code}")]
+            for code in i18n.LOCALES
+        ]
+    )
+
+
+@allow(*EVERYONE)
+async def choose_language(update: Update, context: BotContext) -> None:
+    """Offer the supported languages."""
+    await answer(update, _("Choose your language:"), reply_markup=language_keyboard())
+
+
+@allow(*EVERYONE)
+async def language_chosen(update: Update, context: BotContext) -> None:
+    """Store the choice and confirm in the new language."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    locale = query.data.removeprefix("lang:")
+    await context.services.users.choose_locale(update.effective_user.id, locale)
+    i18n.set_locale(locale)
+    context.locale = locale
+    await query.answer()
+    await query.edit_message_text(
+        _("From now on I answer in this language: {language}.").format(
+            language=language_name(locale)
+        )
+    )
+    await publish_chat_menu(context.bot, update.effective_user.id, context.role, locale)

@@ -1,0 +1,79 @@
+"""``/privacy`` explains what is stored; ``/forget`` erases it after a confirmation."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.formatting import long_date
+from bot.i18n import gettext as _
+from bot.render import render
+from bot.roles import EVERYONE, role_name
+from handlers.access import allow
+from handlers.context import BotContext
+from handlers.menus import remove_chat_menu
+from handlers.replies import answer
+from storage.erasure import erase_user
+
+logger = logging.getLogger(__name__)
+
+FORGET_PATTERN = r"^forget:(yes|no)$"
+
+
+@allow(*EVERYONE)
+async def show_privacy(update: Update, context: BotContext) -> None:
+    """Say in plain words what is stored, why, and how to erase it."""
+    assert update.effective_user is not None
+    record = await context.services.users.get(update.effective_user.id)
+    await answer(
+        update,
+        render(
+            "privacy.html",
+            user_id=update.effective_user.id,
+            role=role_name(context.role),
+            first_seen=long_date(record.first_seen) if record else None,
+        ),
+    )
+
+
+@allow(*EVERYONE)
+async def ask_to_forget(update: Update, context: BotContext) -> None:
+    """Ask for confirmation before erasing anything."""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_("Erase everything"), callback_data="forget:yes")],
+            [InlineKeyboardButton(_("Cancel"), callback_data="forget:no")],
+        ]
+    )
+    await answer(
+        update,
+        _(
+            "This erases everything the bot stores about you: your language, your role and "
+            "the days you used the bot. It cannot be undone. Erase?"
+        ),
+        reply_markup=keyboard,
+    )
+
+
+@allow(*EVERYONE)
+async def forget_confirmed(update: Update, context: BotContext) -> None:
+    """Erase the user, or leave everything as it was when they cancel."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    await query.answer()
+    if query.data != "forget:yes":
+        await query.edit_message_text(_("Nothing was erased."))
+        return
+    user_id = update.effective_user.id
+    context.application.drop_user_data(user_id)
+    context.services.persistence.forget_user(user_id)
+    await erase_user(context.services.db, user_id)
+    await remove_chat_menu(context.bot, user_id)
+    logger.info("a user erased their data")
+    await query.edit_message_text(
+        _(
+            "Done: everything the bot stored about you is erased. If you write again, "
+            "the bot starts afresh."
+        )
+    )

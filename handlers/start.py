@@ -1,0 +1,25 @@
+"""``/start``: what the bot can do for this user's role, with or without a deep-link payload."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+
+from bot.i18n import gettext as _
+from bot.render import render
+from bot.roles import EVERYONE
+from handlers.access import allow
+from handlers.context import BotContext
+from handlers.replies import answer
+
+DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What Telegram allows in a ``t.me/bot?start=`` payload."""
+
+
+@allow(*EVERYONE)
+async def start(update: Update, context: BotContext) -> None:
+    """Greet the user; a payload no feature claimed is reported as an invalid link."""
+    if context.args:
+        await answer(update, _("This link is not valid or has expired."))
+    await answer(update, render("start.html", role=context.role.value))
