@@ -1,0 +1,87 @@
+"""End-to-end fixtures: the real bot, polling a local Bot API server on 127.0.0.1 over HTTP,
+storing in a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.application import serve
+from bot.config import Settings
+from bot.local_api import LocalBotApi, SimUser
+from bot.roles import Role
+from bot.services import QorgauApplication
+
+ADMIN_ID = 7_365_912_001
+"""The one id in BOT_ADMINS for these tests."""
+
+
+@dataclass
+class RunningBot:
+    """A bot serving inside the test's event loop, and the world it talks to."""
+
+    api: LocalBotApi
+    application: QorgauApplication
+    settings: Settings
+
+    def user(self, user_id: int, language_code: str | None = "en") -> SimUser:
+        """A person writing to the bot from Telegram with this interface language."""
+        return self.api.user(user_id, first_name="Test", language_code=language_code)
+
+    async def user_with_role(self, user_id: int, role: Role, language_code: str = "en") -> SimUser:
+        """A person who has started the bot and holds ``role``."""
+        user = self.user(ADMIN_ID if role is Role.ADMIN else user_id, language_code)
+        await user.ask("/start")
+        if role not in (Role.ADMIN, Role.SUBSCRIBER):
+            await self.application.services.users.set_role(user.id, role)
+        return user
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    async with LocalBotApi(token="123456:TEST-TOKEN", bot_username="qorgau_test_bot") as server:
+        yield server
+
+
+@pytest.fixture
+def settings(api: LocalBotApi, tmp_path: Path) -> Settings:
+    return Settings(
+        token=api.token,
+        api_base_url=api.base_url,
+        database=tmp_path / "var" / "bot.sqlite3",
+        admins=frozenset({ADMIN_ID}),
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(api: LocalBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
+    """Serve the bot until the block ends, then stop it cleanly."""
+    stop = asyncio.Event()
+    started: asyncio.Future[QorgauApplication] = asyncio.get_running_loop().create_future()
+
+    async def on_started(application: QorgauApplication) -> None:
+        started.set_result(application)
+
+    task = asyncio.create_task(serve(settings, stop, on_started=on_started))
+    done, _ = await asyncio.wait({task, started}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        task.result()  # raises what made the bot fail to start
+    if started not in done:
+        task.cancel()
+        raise TimeoutError("the bot did not start within 10 s")
+    try:
+        yield RunningBot(api=api, application=started.result(), settings=settings)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
+
+
+@pytest.fixture
+async def bot(api: LocalBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
+    async with running(api, settings) as running_bot:
+        yield running_bot

@@ -1,0 +1,62 @@
+"""Deny by default: every privileged command tried as every role, and no handler without a
+declared policy."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from telegram.ext import CommandHandler
+
+from bot.i18n import gettext, use_locale
+from bot.roles import EVERYONE, Role
+from handlers.access import all_handlers, policy_of, undeclared_callbacks
+from handlers.commands import COMMANDS
+from tests.e2e.conftest import RunningBot
+
+PRIVILEGED = [command for command in COMMANDS if command.roles != EVERYONE]
+REFUSAL = "Sorry, this is not available to you."
+
+
+def test_there_are_privileged_commands_to_try() -> None:
+    assert {command.name for command in PRIVILEGED} >= {"grant", "revoke", "coordinators"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("command", PRIVILEGED, ids=lambda command: command.name)
+async def test_privileged_commands_as_every_role(bot: RunningBot, command, role: Role) -> None:
+    user = await bot.user_with_role(200, role, language_code="ru")
+    reply = await user.ask(f"/{command.name}")
+    with use_locale("ru"):
+        refusal = gettext(REFUSAL)
+    if role in command.roles:
+        assert reply.text != refusal
+    else:
+        assert reply.text == refusal == "Извините, это вам недоступно."
+
+
+async def test_every_registered_callback_declares_a_policy(bot: RunningBot) -> None:
+    handlers = list(all_handlers(bot.application.handlers))
+    assert len(handlers) > len(COMMANDS)
+    assert undeclared_callbacks(bot.application.handlers) == []
+    for handler in handlers:
+        assert policy_of(handler.callback), handler.callback
+
+
+def test_a_handler_without_policy_is_found() -> None:
+    async def forgotten(update: object, context: object) -> None:
+        """A callback someone forgot to decorate."""
+
+    groups = {0: [CommandHandler("oops", forgotten)]}
+    assert undeclared_callbacks(groups) == [forgotten.__qualname__]
+
+
+async def test_a_refusal_is_logged_without_personal_data(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = await bot.user_with_role(202, Role.SUBSCRIBER)
+    caplog.set_level(logging.INFO)
+    await user.ask("/grant 12345")
+    refusals = [record.getMessage() for record in caplog.records if "refused" in record.msg]
+    assert refusals == ["refused grant to role subscriber"]
+    assert not any("202" in record.getMessage() for record in caplog.records)
