@@ -66,9 +66,10 @@ def _start_heartbeat(application: QorgauApplication, path: Path) -> None:
         if application.updater is not None and application.updater.running:
             health.beat(path)
 
+    health.beat(path)
     assert application.job_queue is not None
     application.job_queue.run_repeating(
-        heartbeat, interval=health.HEARTBEAT_INTERVAL, first=0, name="heartbeat"
+        heartbeat, interval=health.HEARTBEAT_INTERVAL, name="heartbeat"
     )
 
 

@@ -26,11 +26,20 @@ class RedactToken(logging.Filter):
         return True
 
 
+NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler")
+"""Loggers whose INFO lines carry request URLs (with the token) or scheduler chatter."""
+
+
+def silence_noisy_loggers() -> None:
+    """Keep the noisy loggers to warnings and above."""
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def configure_logging(token: str | None, level: int = logging.INFO) -> None:
     """Log to stderr; keep request URLs (they hold the token) out of the log."""
     logging.basicConfig(level=level, format=LOG_FORMAT)
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    silence_noisy_loggers()
     if token:
         for handler in logging.getLogger().handlers:
             handler.addFilter(RedactToken(token))

@@ -173,6 +173,11 @@ class LocalBotApi:
         """Updates the bot has not confirmed yet."""
         return len(self.world.updates)
 
+    @property
+    def polls_received(self) -> int:
+        """getUpdates requests received so far, counted when they arrive (not when they end)."""
+        return self.world.updates.poll_generation
+
     def confirmed_all_updates(self) -> bool:
         """Whether the bot fetched and confirmed every queued update."""
         return not self.world.updates
