@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from asyncio import FIRST_COMPLETED
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from telegram import LinkPreviewOptions, Update
@@ -96,6 +98,31 @@ async def serve(
             logger.info("bot stopping")
             await application.updater.stop()
             await application.stop()
+
+
+@asynccontextmanager
+async def serving(
+    settings: Settings, startup_timeout: float = 10.0
+) -> AsyncIterator[QorgauApplication]:
+    """Serve the bot in a task for the duration of the block, entered once the bot polls."""
+    stop = asyncio.Event()
+    started: asyncio.Future[QorgauApplication] = asyncio.get_running_loop().create_future()
+
+    async def on_started(application: QorgauApplication) -> None:
+        started.set_result(application)
+
+    task = asyncio.create_task(serve(settings, stop, on_started=on_started))
+    await asyncio.wait({task, started}, timeout=startup_timeout, return_when=FIRST_COMPLETED)
+    if task.done():
+        task.result()  # raises what made the bot fail to start
+    if not started.done():
+        task.cancel()
+        raise TimeoutError(f"the bot did not start within {startup_timeout:.0f} s")
+    try:
+        yield started.result()
+    finally:
+        stop.set()
+        await task
 
 
 async def run(settings: Settings) -> None:

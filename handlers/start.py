@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 
 from bot.i18n import gettext as _
@@ -12,9 +10,6 @@ from bot.roles import EVERYONE
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer
-
-DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
-"""What Telegram allows in a ``t.me/bot?start=`` payload."""
 
 
 @allow(*EVERYONE)

@@ -3,15 +3,13 @@ storing in a real SQLite file."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from bot.application import serve
+from bot.application import serving
 from bot.config import Settings
 from bot.local_api import LocalBotApi, SimUser
 from bot.roles import Role
@@ -58,30 +56,8 @@ def settings(api: LocalBotApi, tmp_path: Path) -> Settings:
     )
 
 
-@contextlib.asynccontextmanager
-async def running(api: LocalBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
-    """Serve the bot until the block ends, then stop it cleanly."""
-    stop = asyncio.Event()
-    started: asyncio.Future[QorgauApplication] = asyncio.get_running_loop().create_future()
-
-    async def on_started(application: QorgauApplication) -> None:
-        started.set_result(application)
-
-    task = asyncio.create_task(serve(settings, stop, on_started=on_started))
-    done, _ = await asyncio.wait({task, started}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        task.result()  # raises what made the bot fail to start
-    if started not in done:
-        task.cancel()
-        raise TimeoutError("the bot did not start within 10 s")
-    try:
-        yield RunningBot(api=api, application=started.result(), settings=settings)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=10)
-
-
 @pytest.fixture
 async def bot(api: LocalBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
-    async with running(api, settings) as running_bot:
-        yield running_bot
+    """The bot serving in this test's event loop until the test ends."""
+    async with serving(settings) as application:
+        yield RunningBot(api=api, application=application, settings=settings)
