@@ -44,8 +44,8 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("start", start.start, lazy_gettext("What this bot can do for you"), False),
-    Command("help", help_command, lazy_gettext("The commands you can use"), False),
+    Command("start", start.start, lazy_gettext("What this bot can do for you"), private_only=False),
+    Command("help", help_command, lazy_gettext("The commands you can use"), private_only=False),
     Command("language", language.choose_language, lazy_gettext("Change the language")),
     Command("privacy", privacy.show_privacy, lazy_gettext("What the bot stores about you")),
     Command("forget", privacy.ask_to_forget, lazy_gettext("Erase everything stored about you")),
