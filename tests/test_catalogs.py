@@ -16,7 +16,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 from bot import i18n
-from bot.local_api.html import parse_html
+from bot.telegram_html import parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "locales" / "messages.pot"

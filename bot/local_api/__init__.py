@@ -1,9 +1,10 @@
 """A local Telegram Bot API server with a simulated world, for tests, benchmarks and demos."""
 
+from bot.telegram_html import HtmlError, ParsedText, parse_html
+
 from .api import LocalBotApi
 from .calllog import ApiCall, CallLog
 from .flood import AcceptedSend, FloodControl, FloodLimits, Refusal
-from .html import HtmlError, ParsedText, parse_html
 from .model import CallbackAnswer, InlineAnswer, Person, SimChat, SimMessage, StoredFile
 from .simulation import SimCallback, SimInlineQuery, SimUser
 

@@ -1,17 +1,12 @@
-"""Text helpers shared by the server and the simulation: UTF-16 lengths, command entities."""
+"""Text helpers of the simulation: command entities."""
 
 from __future__ import annotations
 
 import re
 
+from bot.telegram_html import utf16_len
+
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units, the unit Telegram counts lengths and offsets in."""
-    if text.isascii():
-        return len(text)
-    return len(text.encode("utf-16-le")) // 2
 
 
 def command_entities(text: str) -> list[dict[str, object]]:

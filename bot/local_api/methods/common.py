@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.telegram_html import MAX_MESSAGE_LENGTH, HtmlError, parse_html, utf16_len
+
 from ..errors import bad_request, forbidden
-from ..html import HtmlError, parse_html
 from ..markup import validate_reply_markup
 from ..model import SimChat, SimMessage
 from ..params import Params
 from ..state import World
-from ..textutil import utf16_len
 
-MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 
 
@@ -46,7 +45,7 @@ def checked_text(formatted: Formatted | None) -> Formatted:
     """A message text that is neither empty nor too long."""
     if formatted is None or not formatted.text.strip():
         raise bad_request("message text is empty")
-    if utf16_len(formatted.text) > MAX_TEXT_LENGTH:
+    if utf16_len(formatted.text) > MAX_MESSAGE_LENGTH:
         raise bad_request("message is too long")
     return formatted
 

@@ -1,4 +1,4 @@
-"""Strict validation of Telegram HTML (parse_mode "HTML").
+"""Strict validation of Telegram HTML (parse_mode "HTML"), shared by the bot and the local server.
 
 Follows the tokenizer of Telegram's server (tdlib's ``parse_html``) and its error wording,
 but is stricter about ``&``: a bare ampersand or an unknown named entity is an error here
@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass, field
-
-from .textutil import utf16_len
 
 _ENTITY_TYPES = {
     "b": "bold",
@@ -37,6 +35,17 @@ _CHAR_REF = re.compile(r"&(?:#([0-9]{1,8})|#[xX]([0-9a-fA-F]{1,8})|([A-Za-z][A-Z
 _NAME_TOKEN_CHARS = frozenset(string.ascii_letters + string.digits + ".-")
 _SPACES = frozenset(" \t\n\r\f\v\0")
 _TOKEN_END = _SPACES | {">"}
+
+
+MAX_MESSAGE_LENGTH = 4096
+"""Telegram's limit on a message's text, in UTF-16 code units after parsing."""
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, the unit Telegram counts lengths and offsets in."""
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
 
 
 class HtmlError(ValueError):
