@@ -10,29 +10,47 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from telegram import LinkPreviewOptions, Update
+from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
+from telegram.request import HTTPXRequest
 
 from bot import health
 from bot.config import Settings
+from bot.delivery import DeliveryEngine
 from bot.services import QorgauApplication, Services
 from handlers import register
 from handlers.context import CONTEXT_TYPES
 from handlers.menus import publish_menus
+from handlers.sender import TelegramSender
 from storage import Database
+from storage.broadcasts import Broadcasts
+from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.users import Users
 
 logger = logging.getLogger(__name__)
 
+DELIVERY_CONNECTIONS = 64
+"""Connections of the delivery engine's own client: its ceiling of sends in flight."""
+
 POLL_TIMEOUT = 30
 """Seconds a getUpdates call waits for news: long polling keeps an idle bot near zero CPU."""
+
+
+def _delivery_bot(settings: Settings) -> Bot:
+    """A second client for bulk sends, with its own connection pool."""
+    return Bot(
+        settings.require_token(),
+        base_url=settings.api_base_url,
+        request=HTTPXRequest(connection_pool_size=DELIVERY_CONNECTIONS),
+    )
 
 
 def build_application(settings: Settings, db: Database) -> QorgauApplication:
     """Wire settings, storage and every handler into an application (not yet started)."""
     persistence = SqlitePersistence(db)
+    outbox = Outbox(db)
     application = (
         ApplicationBuilder()
         .application_class(QorgauApplication)
@@ -54,8 +72,16 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
         .build()
     )
     assert isinstance(application, QorgauApplication)
+    delivery_bot = _delivery_bot(settings)
     application.services = Services(
-        settings=settings, db=db, users=Users(db), persistence=persistence
+        settings=settings,
+        db=db,
+        users=Users(db),
+        persistence=persistence,
+        outbox=outbox,
+        broadcasts=Broadcasts(db),
+        delivery=DeliveryEngine(outbox, TelegramSender(delivery_bot), rate=settings.broadcast_rate),
+        delivery_bot=delivery_bot,
     )
     register(application)
     return application
@@ -83,13 +109,19 @@ async def serve(
     """Open the database, poll Telegram until ``stop`` is set, then shut down cleanly."""
     async with await Database.open(settings.database) as db:
         application = build_application(settings, db)
-        async with application:
+        services = application.services
+        async with application, services.delivery_bot:
+            unknown = await services.outbox.recover()
+            if unknown:
+                logger.warning("%d queued messages were in flight at a crash", unknown)
             await publish_menus(application)
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(
                 timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
             )
+            stop_delivery = asyncio.Event()
+            delivery = asyncio.create_task(services.delivery.run(stop_delivery))
             _start_heartbeat(application, health.heartbeat_path(settings.database))
             logger.info("bot started")
             if on_started is not None:
@@ -97,6 +129,8 @@ async def serve(
             await stop.wait()
             logger.info("bot stopping")
             await application.updater.stop()
+            stop_delivery.set()
+            await delivery
             await application.stop()
 
 

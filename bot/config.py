@@ -12,6 +12,9 @@ from bot.i18n import LOCALES
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE = Path("var") / "qorgau.sqlite3"
+DEFAULT_BROADCAST_RATE = 25.0
+MAX_BROADCAST_RATE = 1000.0
+"""Telegram's ceiling for paid broadcasts, in messages per second."""
 
 
 class ConfigError(ValueError):
@@ -28,6 +31,7 @@ class Settings:
     admins: frozenset[int] = field(default_factory=frozenset)
     default_locale: str = "en"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
+    broadcast_rate: float | None = DEFAULT_BROADCAST_RATE
 
     def require_token(self) -> str:
         """Return the bot token, or fail with a message naming ``BOT_TOKEN``."""
@@ -93,6 +97,21 @@ def _timezone(value: str | None) -> ZoneInfo:
         ) from None
 
 
+def _broadcast_rate(value: str | None) -> float | None:
+    if value is None or not value.strip():
+        return DEFAULT_BROADCAST_RATE
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = -1.0
+    if not 0 <= rate <= MAX_BROADCAST_RATE:  # NaN fails this too
+        raise ConfigError(
+            f"BOT_BROADCAST_RATE must be messages per second from 0 to {MAX_BROADCAST_RATE:.0f} "
+            f"(0: no limit of ours), got {value!r}."
+        )
+    return rate or None
+
+
 def _database(value: str | None) -> Path:
     if value is None or not value.strip():
         return DEFAULT_DATABASE
@@ -109,4 +128,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         admins=_admins(env.get("BOT_ADMINS")),
         default_locale=_locale(env.get("BOT_DEFAULT_LOCALE")),
         timezone=_timezone(env.get("BOT_TIMEZONE")),
+        broadcast_rate=_broadcast_rate(env.get("BOT_BROADCAST_RATE")),
     )

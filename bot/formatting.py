@@ -1,10 +1,11 @@
-"""Dates and numbers in the current locale, by CLDR rules (Babel)."""
+"""Dates, numbers and durations in the current locale, by CLDR rules (Babel)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, tzinfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime, format_timedelta
+from babel.numbers import format_decimal, format_percent
 
 from bot.i18n import current_locale
 
@@ -12,3 +13,26 @@ from bot.i18n import current_locale
 def long_date(day: date) -> str:
     """A date as readers of the current locale write it, e.g. "22 ноября 2026 г."."""
     return format_date(day, format="long", locale=current_locale())
+
+
+def date_and_time(moment: datetime, zone: tzinfo) -> str:
+    """A moment in ``zone``, medium length: "22 нояб. 2026 г., 09:15"."""
+    return format_datetime(moment, format="medium", tzinfo=zone, locale=current_locale())
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number with the locale's grouping and decimal signs."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=current_locale())
+
+
+def percent(fraction: float) -> str:
+    """A whole percentage: "60 %" in Russian, "60%" in English."""
+    return format_percent(fraction, locale=current_locale())
+
+
+def duration(seconds: float) -> str:
+    """A rounded span of time: "31 секунда", "2 minutes"."""
+    return format_timedelta(
+        timedelta(seconds=max(1, round(seconds))), threshold=1.1, locale=current_locale()
+    )

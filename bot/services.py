@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from telegram import Bot
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.delivery import DeliveryEngine
 from storage import Database
+from storage.broadcasts import Broadcasts
+from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.users import Users
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What handlers need besides Telegram: settings and storage."""
+    """What handlers need besides Telegram: settings, storage and the delivery engine."""
 
     settings: Settings
     db: Database
     users: Users
     persistence: SqlitePersistence
+    outbox: Outbox
+    broadcasts: Broadcasts
+    delivery: DeliveryEngine
+    delivery_bot: Bot
+    """The delivery engine's own client (its own connection pool), opened by ``serve``."""
 
 
 class QorgauApplication(Application):  # type: ignore[type-arg]

@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.services import QorgauApplication
-from handlers import fallbacks, language, privacy, roles
+from handlers import appeals, broadcast_progress, fallbacks, language, privacy, roles
 from handlers.access import internal, undeclared_callbacks
 from handlers.commands import COMMANDS
 from handlers.context import load_user
@@ -58,7 +58,7 @@ def register(application: QorgauApplication) -> None:
     """Add every handler; refuse to start if one declares no policy."""
     application.add_handler(TypeHandler(Update, internal(load_user)), group=PREPROCESS)
 
-    conversations = [roles.role_conversation()]
+    conversations = [roles.role_conversation(), appeals.appeal_conversation()]
     application.add_handlers(
         [
             *conversations,
@@ -68,6 +68,9 @@ def register(application: QorgauApplication) -> None:
             CallbackQueryHandler(fallbacks.stale_button, pattern=lambda _: False),
             CallbackQueryHandler(language.language_chosen, pattern=language.CALLBACK_PATTERN),
             CallbackQueryHandler(privacy.forget_confirmed, pattern=privacy.FORGET_PATTERN),
+            CallbackQueryHandler(
+                broadcast_progress.broadcast_action, pattern=broadcast_progress.ACTION_PATTERN
+            ),
             # Last resorts: unknown commands, other text and messages, edits, stale buttons.
             MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, fallbacks.unknown_command),
             MessageHandler(PRIVATE_MESSAGE & filters.TEXT, fallbacks.plain_text),
@@ -81,6 +84,13 @@ def register(application: QorgauApplication) -> None:
         group=FEATURES,
     )
     application.add_error_handler(on_error)
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        broadcast_progress.refresh_progress,
+        interval=broadcast_progress.PROGRESS_INTERVAL,
+        data={},
+        name="broadcast progress",
+    )
 
     undeclared = undeclared_callbacks(application.handlers)
     if undeclared:

@@ -12,7 +12,7 @@ from telegram import Update
 from bot.i18n import lazy_gettext
 from bot.render import render
 from bot.roles import EVERYONE, Role
-from handlers import cancel, language, privacy, roles, start
+from handlers import appeals, broadcast_progress, cancel, language, privacy, roles, start
 from handlers.access import allow, policy_of
 from handlers.context import BotContext
 from handlers.replies import answer
@@ -52,6 +52,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("grant", roles.grant, lazy_gettext("Make a user a coordinator")),
     Command("revoke", roles.revoke, lazy_gettext("Take the coordinator role back")),
     Command("coordinators", roles.list_coordinators, lazy_gettext("List the coordinators")),
+    Command("appeal", appeals.start_appeal, lazy_gettext("Send an urgent appeal")),
+    Command("appeals", broadcast_progress.list_appeals, lazy_gettext("Recent appeals and reports")),
     Command("cancel", cancel.nothing_to_cancel, lazy_gettext("Cancel the current action")),
 )
 

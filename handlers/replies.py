@@ -12,9 +12,7 @@ PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 async def answer(
     update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
-    """Reply in the chat the update came from; acknowledge a button press first."""
-    if update.callback_query:
-        await update.callback_query.answer()
+    """Send a message to the chat the update came from (a button press is answered apart)."""
     chat = update.effective_chat
     if chat is None:
         return None

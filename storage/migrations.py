@@ -37,6 +37,57 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (name, key)
     ) STRICT;
     """,
+    # 2: the delivery engine's outbox and the broadcasts (appeals) it serves.
+    """
+    ALTER TABLE users ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0 CHECK (blocked IN (0, 1));
+
+    CREATE TABLE broadcasts (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT    NOT NULL CHECK (kind IN ('appeal')),
+        author_id   INTEGER,           -- NULL once the author erased themselves
+        created_at  REAL    NOT NULL,  -- unix time
+        details     TEXT    NOT NULL CHECK (json_valid(details)),
+        status      TEXT    NOT NULL DEFAULT 'sending'
+                            CHECK (status IN ('sending', 'stopped', 'done')),
+        total       INTEGER NOT NULL DEFAULT 0,
+        sent        INTEGER NOT NULL DEFAULT 0,
+        blocked     INTEGER NOT NULL DEFAULT 0,
+        failed      INTEGER NOT NULL DEFAULT 0,
+        cancelled   INTEGER NOT NULL DEFAULT 0,
+        unknown     INTEGER NOT NULL DEFAULT 0,  -- in flight at a crash, left unsent on purpose
+        progress_message_id INTEGER,
+        finished_at REAL
+    ) STRICT;
+
+    CREATE TABLE broadcast_failures (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+        reason       TEXT    NOT NULL,
+        count        INTEGER NOT NULL,
+        PRIMARY KEY (broadcast_id, reason)
+    ) STRICT;
+
+    -- What a message says, shared by all of its recipients.
+    CREATE TABLE contents (
+        id   INTEGER PRIMARY KEY,
+        html TEXT NOT NULL
+    ) STRICT;
+
+    -- One row per message still to deliver; a row leaves the table once its fate is known,
+    -- counted in its broadcast. 'unknown' rows were in flight when the bot died.
+    CREATE TABLE outbox (
+        id           INTEGER PRIMARY KEY,
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+        chat_id      INTEGER NOT NULL,
+        content_id   INTEGER NOT NULL REFERENCES contents (id),
+        state        TEXT    NOT NULL DEFAULT 'pending'
+                             CHECK (state IN ('pending', 'sending', 'unknown')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        not_before   REAL    NOT NULL DEFAULT 0
+    ) STRICT;
+    CREATE INDEX outbox_due ON outbox (not_before, id) WHERE state = 'pending';
+    CREATE INDEX outbox_by_broadcast ON outbox (broadcast_id, state);
+    CREATE INDEX outbox_by_chat ON outbox (chat_id);
+    """,
 )
 
 

@@ -153,4 +153,12 @@ async def test_the_schema_refuses_bad_values(db: Database) -> None:
 
 async def test_users_table_holds_no_personal_fields(db: Database) -> None:
     columns = {row["name"] for row in await db.fetchall("PRAGMA table_info(users)")}
-    assert columns == {"user_id", "locale", "locale_chosen", "role", "first_seen", "last_seen"}
+    assert columns == {
+        "user_id",
+        "locale",
+        "locale_chosen",
+        "role",
+        "first_seen",
+        "last_seen",
+        "blocked",
+    }

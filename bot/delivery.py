@@ -1,0 +1,221 @@
+"""The delivery engine: sends what the outbox holds, paced, retried, and never lost silently.
+
+Rows are claimed just before their send slot, so a crash leaves at most the messages in flight
+with an unknown fate. Results are recorded in small batches. A 429 holds the chat until its
+``retry_after``; a recipient who blocked the bot gets nothing more; other errors are retried
+with exponential backoff a bounded number of times, then recorded as failed with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.pacing import Pacer
+from storage.outbox import Delivery, Fate, Outbox, Settlement
+
+logger = logging.getLogger(__name__)
+
+SETTLE_BATCH = 64
+SETTLE_EVERY = 0.05
+"""Seconds at most between a send's result and its record."""
+
+CLAIM_AHEAD = 0.05
+"""Seconds of send slots claimed at once: rows wait in ``sending`` no longer than this."""
+
+IDLE_POLL = 1.0
+"""Seconds between two looks at the outbox when nothing wakes the engine."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one send attempt came to, as a sender reports it."""
+
+    fate: Fate
+    reason: str | None = None
+    retry_after: float = 0.0
+
+    @classmethod
+    def delivered(cls) -> Outcome:
+        return cls(Fate.SENT)
+
+    @classmethod
+    def rate_limited(cls, retry_after: float) -> Outcome:
+        """Telegram answered 429: try again after ``retry_after`` seconds, no attempt spent."""
+        return cls(Fate.DEFERRED, "too many requests", retry_after)
+
+    @classmethod
+    def gone(cls, reason: str) -> Outcome:
+        """The recipient blocked the bot, deleted their account, or the chat does not exist."""
+        return cls(Fate.BLOCKED, reason)
+
+    @classmethod
+    def transient(cls, reason: str) -> Outcome:
+        """A failure that may pass (network, server error): retry with backoff."""
+        return cls(Fate.RETRY, reason)
+
+    @classmethod
+    def rejected(cls, reason: str) -> Outcome:
+        """Telegram refused the message itself: retrying cannot help."""
+        return cls(Fate.FAILED, reason)
+
+    @classmethod
+    def unknown(cls, reason: str) -> Outcome:
+        """The request may have reached Telegram (a timeout): do not resend on our own."""
+        return cls(Fate.UNKNOWN, reason)
+
+
+class Sender(Protocol):
+    """Sends one HTML message to one chat and reports how it went, never raising."""
+
+    async def send(self, chat_id: int, html: str) -> Outcome: ...
+
+
+class DeliveryEngine:
+    """Works the outbox until stopped."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        sender: Sender,
+        *,
+        rate: float | None,
+        max_in_flight: int = 64,
+        max_attempts: int = 5,
+        backoff: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._outbox = outbox
+        self._sender = sender
+        self._rate = rate
+        self._pacer = Pacer(rate, clock)
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._max_in_flight = max_in_flight
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._in_flight = 0
+        self._results: list[Settlement] = []
+        self._changed = asyncio.Event()
+        self._contents: dict[int, str] = {}
+
+    def wake(self) -> None:
+        """New rows were queued: look at the outbox now."""
+        self._changed.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Claim, pace, send and record until ``stop`` is set; then finish what is in flight."""
+        settler = asyncio.create_task(self._settle_until(stop))
+        sends: set[asyncio.Task[None]] = set()
+        try:
+            while not stop.is_set():
+                self._changed.clear()
+                batch = await self._claim()
+                if not batch:
+                    await self._idle(stop)
+                    continue
+                for index, delivery in enumerate(batch):
+                    if stop.is_set():
+                        self._defer(batch[index:], self._wall_clock())
+                        break
+                    await self._dispatch(delivery, sends, stop)
+        finally:
+            if sends:
+                await asyncio.wait(sends)
+            await settler
+
+    async def _claim(self) -> list[Delivery]:
+        capacity = self._max_in_flight - self._in_flight
+        if capacity <= 0:
+            return []
+        if self._rate is not None:
+            capacity = min(capacity, max(1, math.ceil(self._rate * CLAIM_AHEAD)))
+        return await self._outbox.claim(capacity, self._wall_clock())
+
+    async def _dispatch(
+        self, delivery: Delivery, sends: set[asyncio.Task[None]], stop: asyncio.Event
+    ) -> None:
+        """Send ``delivery`` in its slot, or put it back until its chat is free."""
+        now = self._clock()
+        free_at = self._pacer.chat_free_at(delivery.chat_id)
+        if free_at > now:
+            self._defer([delivery], self._wall_clock() + free_at - now)
+            return
+        slot = self._pacer.reserve(delivery.chat_id)
+        if slot > now:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), slot - now)
+            if stop.is_set():
+                self._defer([delivery], self._wall_clock())
+                return
+        self._in_flight += 1
+        task = asyncio.create_task(self._attempt(delivery))
+        sends.add(task)
+        task.add_done_callback(sends.discard)
+
+    async def _attempt(self, delivery: Delivery) -> None:
+        try:
+            html = self._contents.get(delivery.content_id)
+            if html is None:
+                if len(self._contents) > 1_000:
+                    self._contents.clear()
+                html = self._contents[delivery.content_id] = await self._outbox.content(
+                    delivery.content_id
+                )
+            outcome = await self._sender.send(delivery.chat_id, html)
+        except Exception:
+            logger.exception("sending a queued message failed unexpectedly")
+            outcome = Outcome.transient("internal error")
+        finally:
+            self._in_flight -= 1
+        self._results.append(self._settlement(delivery, outcome))
+        self._changed.set()
+
+    def _settlement(self, delivery: Delivery, outcome: Outcome) -> Settlement:
+        now = self._wall_clock()
+        if outcome.fate is Fate.DEFERRED:
+            self._pacer.hold(delivery.chat_id, self._clock() + outcome.retry_after)
+            return Settlement(delivery, Fate.DEFERRED, now + outcome.retry_after)
+        if outcome.fate is Fate.RETRY:
+            if delivery.attempts + 1 >= self._max_attempts:
+                return Settlement(delivery, Fate.FAILED, reason=outcome.reason)
+            delay = self._backoff * 2**delivery.attempts
+            return Settlement(delivery, Fate.RETRY, now + delay, outcome.reason)
+        return Settlement(delivery, outcome.fate, reason=outcome.reason)
+
+    def _defer(self, deliveries: list[Delivery], not_before: float) -> None:
+        self._results.extend(Settlement(d, Fate.DEFERRED, not_before) for d in deliveries)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        """Wait for news: a result, new rows, the next due row, or the stop."""
+        await self._flush()
+        timeout = IDLE_POLL
+        if self._in_flight < self._max_in_flight:
+            due = await self._outbox.next_due()
+            if due is not None:
+                timeout = min(timeout, max(0.0, due - self._wall_clock()))
+        waiters = {asyncio.ensure_future(self._changed.wait()), asyncio.ensure_future(stop.wait())}
+        try:
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def _settle_until(self, stop: asyncio.Event) -> None:
+        """Record results every few milliseconds, and once more after the stop."""
+        while not stop.is_set() or self._in_flight:
+            await asyncio.sleep(SETTLE_EVERY)
+            await self._flush()
+        await self._flush()
+
+    async def _flush(self) -> None:
+        while self._results:
+            batch, self._results = self._results[:SETTLE_BATCH], self._results[SETTLE_BATCH:]
+            await self._outbox.settle(batch)

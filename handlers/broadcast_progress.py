@@ -1,0 +1,232 @@
+"""The progress of a broadcast in its author's chat, edited in place every few seconds; the
+Stop button; the final report, with the choice about messages whose fate is unknown; and
+``/appeals``, the list of recent ones."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import CallbackContext
+
+from bot.appeals import pace, progress_bar
+from bot.formatting import date_and_time, duration, number, percent
+from bot.i18n import gettext as _
+from bot.i18n import ngettext, use_locale
+from bot.render import render
+from bot.roles import STAFF
+from handlers.access import allow
+from handlers.context import BotContext
+from handlers.language import language_name
+from handlers.replies import answer
+from storage.broadcasts import ALL_LOCALES, Broadcast
+from storage.outbox import Progress
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 3.0
+"""Seconds between two edits of a progress message."""
+
+ACTION_PATTERN = r"^appeal:(stop|resend|leave):(\d{1,18})$"
+
+
+def _progress_text(broadcast_id: int, progress: Progress, rate: float, left: float | None) -> str:
+    done = progress.sent + progress.blocked + progress.failed
+    return render(
+        "appeal_progress.html",
+        broadcast_id=broadcast_id,
+        bar=progress_bar(progress.settled, progress.total),
+        share=percent(progress.settled / progress.total if progress.total else 1),
+        done=number(done),
+        total=number(progress.total),
+        rate=number(rate, 1),
+        left=duration(left) if left is not None else None,
+    )
+
+
+def _stop_button(broadcast_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(_("Stop"), callback_data=f"appeal:stop:{broadcast_id}")]]
+    )
+
+
+async def _author_locale(context: CallbackContext, author_id: int) -> str:  # type: ignore[type-arg]
+    services = context.application.services  # type: ignore[attr-defined]
+    record = await services.users.get(author_id)
+    return record.locale if record else services.settings.default_locale
+
+
+async def send_progress_message(context: BotContext, broadcast_id: int, chat_id: int) -> None:
+    """Post the progress message of a new broadcast in its author's chat."""
+    progress = await context.services.outbox.progress(broadcast_id)
+    message = await context.bot.send_message(
+        chat_id,
+        _progress_text(broadcast_id, progress, 0.0, None),
+        reply_markup=_stop_button(broadcast_id) if not progress.finished else None,
+    )
+    await context.services.broadcasts.set_progress_message(broadcast_id, message.message_id)
+
+
+async def refresh_progress(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    """The repeating job: edit each active broadcast's progress; report the finished ones."""
+    services = context.application.services  # type: ignore[attr-defined]
+    samples: dict[int, tuple[float, int]] = context.job.data  # type: ignore[union-attr,assignment]
+    for broadcast in await services.broadcasts.active():
+        if broadcast.author_id is None:
+            continue
+        progress = await services.outbox.progress(broadcast.id)
+        now = time.monotonic()
+        then, settled_then = samples.get(broadcast.id, (now, progress.settled))
+        samples[broadcast.id] = (now, progress.settled)
+        speed = pace(
+            settled_then, progress.settled, now - then, progress.pending + progress.in_flight
+        )
+        with use_locale(await _author_locale(context, broadcast.author_id)):
+            if progress.finished and await services.broadcasts.finish(broadcast.id):
+                samples.pop(broadcast.id, None)
+                await _edit_progress(
+                    context,
+                    broadcast,
+                    _progress_text(broadcast.id, progress, speed.rate, None),
+                    None,
+                )
+                await _send_report(context, broadcast, progress)
+            elif broadcast.status == "sending":
+                text = _progress_text(broadcast.id, progress, speed.rate, speed.seconds_left)
+                await _edit_progress(context, broadcast, text, _stop_button(broadcast.id))
+
+
+async def _edit_progress(
+    context: CallbackContext,  # type: ignore[type-arg]
+    broadcast: Broadcast,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None,
+) -> None:
+    if broadcast.progress_message_id is None or broadcast.author_id is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            text, broadcast.author_id, broadcast.progress_message_id, reply_markup=keyboard
+        )
+    except BadRequest as error:
+        if "not modified" not in error.message:
+            logger.warning("progress message not updated: %s", error.message)
+    except Forbidden:
+        logger.info("progress message not updated: the author blocked the bot")
+
+
+async def _send_report(
+    context: CallbackContext,  # type: ignore[type-arg]
+    broadcast: Broadcast,
+    progress: Progress,
+) -> None:
+    services = context.application.services  # type: ignore[attr-defined]
+    text = render(
+        "appeal_report.html",
+        broadcast_id=broadcast.id,
+        sent=number(progress.sent),
+        blocked=number(progress.blocked),
+        failed=number(progress.failed),
+        reasons=list((await services.outbox.failure_reasons(broadcast.id)).items()),
+        cancelled=number(progress.cancelled),
+        unknown=number(progress.unknown + progress.abandoned),
+        awaiting=progress.unknown,
+    )
+    keyboard = None
+    if progress.unknown:
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        _("Resend {count}").format(count=number(progress.unknown)),
+                        callback_data=f"appeal:resend:{broadcast.id}",
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        _("Leave them unsent"), callback_data=f"appeal:leave:{broadcast.id}"
+                    )
+                ],
+            ]
+        )
+    assert broadcast.author_id is not None
+    try:
+        await context.bot.send_message(broadcast.author_id, text, reply_markup=keyboard)
+    except (BadRequest, Forbidden):
+        logger.info("report not sent: the author's chat is unavailable")
+
+
+@allow(*STAFF)
+async def broadcast_action(update: Update, context: BotContext) -> None:
+    """Stop a broadcast, or decide about its messages of unknown fate."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    action, _sep, number_text = query.data.removeprefix("appeal:").partition(":")
+    broadcast_id = int(number_text)
+    broadcasts = context.services.broadcasts
+    broadcast = await broadcasts.get(broadcast_id)
+    if broadcast is None:
+        await query.answer(
+            _("This button is no longer valid. Please start again."), show_alert=True
+        )
+        return
+    if action == "stop":
+        cancelled = await broadcasts.stop(broadcast_id)
+        await query.answer(
+            ngettext(
+                "Stopped: {count} message will not be sent.",
+                "Stopped: {count} messages will not be sent.",
+                cancelled,
+            ).format(count=number(cancelled))
+        )
+        await query.edit_message_reply_markup(None)
+    elif action == "resend":
+        count = await broadcasts.resend_unknown(broadcast_id)
+        context.services.delivery.wake()
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await answer(
+            update,
+            ngettext("Resending {count} message.", "Resending {count} messages.", count).format(
+                count=number(count)
+            ),
+        )
+        if count:
+            await send_progress_message(context, broadcast_id, query.message.chat.id)  # type: ignore[union-attr]
+    else:
+        count = await broadcasts.abandon_unknown(broadcast_id)
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await answer(
+            update,
+            ngettext(
+                "{count} message stays unsent.", "{count} messages stay unsent.", count
+            ).format(count=number(count)),
+        )
+
+
+@allow(*STAFF)
+async def list_appeals(update: Update, context: BotContext) -> None:
+    """The ten most recent appeals, with their outcome."""
+    services = context.services
+    items: list[dict[str, Any]] = []
+    for broadcast in await services.broadcasts.recent(10):
+        progress = await services.outbox.progress(broadcast.id)
+        audience = broadcast.details.get("audience", ALL_LOCALES)
+        items.append(
+            {
+                "id": broadcast.id,
+                "when": date_and_time(
+                    datetime.fromtimestamp(broadcast.created_at, UTC), services.settings.timezone
+                ),
+                "audience": _("everyone") if audience == ALL_LOCALES else language_name(audience),
+                "status": broadcast.status,
+                "sent": number(progress.sent),
+                "total": number(progress.total),
+            }
+        )
+    await answer(update, render("appeals.html", appeals=items))

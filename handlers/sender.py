@@ -1,0 +1,42 @@
+"""The delivery engine's link to Telegram: one send, its errors turned into outcomes."""
+
+from __future__ import annotations
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.delivery import Outcome
+
+GONE_REASONS = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
+
+
+class TelegramSender:
+    """Sends through its own :class:`~telegram.Bot`, so bulk sends never queue behind, or in
+    front of, the replies to people talking to the bot."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, chat_id: int, html: str) -> Outcome:  # noqa: PLR0911 (one outcome per error)
+        """Send one message; report what happened instead of raising."""
+        try:
+            await self._bot.send_message(
+                chat_id,
+                html,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except RetryAfter as error:
+            return Outcome.rate_limited(error.retry_after.total_seconds())  # type: ignore[union-attr]
+        except Forbidden as error:
+            return Outcome.gone(error.message)
+        except BadRequest as error:
+            if any(reason in error.message.lower() for reason in GONE_REASONS):
+                return Outcome.gone(error.message)
+            return Outcome.rejected(error.message)
+        except TimedOut:
+            return Outcome.unknown("timed out")
+        except NetworkError as error:
+            return Outcome.transient(error.message)
+        return Outcome.delivered()

@@ -1,0 +1,190 @@
+"""Broadcasts: an appeal sent to many users, its audience, its texts and its report."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from storage.database import Database
+
+ALL_LOCALES = "all"
+"""Audience of every user who has not blocked the bot."""
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    """One broadcast as listed to coordinators."""
+
+    id: int
+    kind: str
+    author_id: int | None
+    created_at: float
+    details: dict[str, Any]
+    status: str
+    progress_message_id: int | None
+
+
+def _audience_filter(audience: str) -> tuple[str, tuple[str, ...]]:
+    """SQL over ``users`` for an audience: ``all`` or one locale."""
+    if audience == ALL_LOCALES:
+        return "blocked = 0", ()
+    return "blocked = 0 AND locale = ?", (audience,)
+
+
+class Broadcasts:
+    """Creating, stopping and listing broadcasts; their messages go through the outbox."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def audience_size(self, audience: str) -> int:
+        """How many users an audience reaches now."""
+        where, params = _audience_filter(audience)
+        row = await self._db.fetchone(f"SELECT count(*) FROM users WHERE {where}", params)
+        return int(row[0]) if row else 0
+
+    async def create(
+        self,
+        *,
+        kind: str,
+        author_id: int,
+        audience: str,
+        html_by_locale: dict[str, str],
+        details: dict[str, Any],
+    ) -> tuple[int, int]:
+        """Queue one message per user of ``audience``, in their locale's text; return the new
+        broadcast's id and its number of messages. ``html_by_locale`` covers every locale."""
+        where, params = _audience_filter(audience)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO broadcasts (kind, author_id, created_at, details) "
+                "VALUES (?, ?, ?, ?) RETURNING id",
+                (kind, author_id, time.time(), json.dumps(details, ensure_ascii=False)),
+            )
+            (broadcast_id,) = await cursor.fetchone()
+            await cursor.close()
+            content_ids: dict[str, int] = {}
+            for locale, html in html_by_locale.items():
+                cursor = await conn.execute(
+                    "INSERT INTO contents (html) VALUES (?) RETURNING id", (html,)
+                )
+                (content_ids[locale],) = await cursor.fetchone()
+                await cursor.close()
+            cursor = await conn.execute(
+                f"""
+                INSERT INTO outbox (broadcast_id, chat_id, content_id)
+                SELECT ?, user_id, content.value
+                FROM users JOIN json_each(?) AS content ON content.key = users.locale
+                WHERE {where} ORDER BY user_id
+                """,
+                (broadcast_id, json.dumps(content_ids), *params),
+            )
+            total = cursor.rowcount
+            await cursor.close()
+            await conn.execute(
+                "UPDATE broadcasts SET total = ?, status = iif(? = 0, 'done', 'sending'), "
+                "finished_at = iif(? = 0, created_at, NULL) WHERE id = ?",
+                (total, total, total, broadcast_id),
+            )
+        return broadcast_id, total
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        """One broadcast, or ``None``."""
+        rows = await self._select("WHERE id = ?", (broadcast_id,))
+        return rows[0] if rows else None
+
+    async def active(self) -> list[Broadcast]:
+        """Broadcasts being sent, or stopped but not yet reported; oldest first."""
+        return await self._select("WHERE status IN ('sending', 'stopped') ORDER BY id", ())
+
+    async def recent(self, limit: int = 10) -> list[Broadcast]:
+        """The latest broadcasts, newest first."""
+        return await self._select("ORDER BY id DESC LIMIT ?", (limit,))
+
+    async def _select(self, clause: str, params: tuple[Any, ...]) -> list[Broadcast]:
+        rows = await self._db.fetchall(
+            "SELECT id, kind, author_id, created_at, details, status, progress_message_id "
+            f"FROM broadcasts {clause}",
+            params,
+        )
+        return [
+            Broadcast(
+                id=row["id"],
+                kind=row["kind"],
+                author_id=row["author_id"],
+                created_at=row["created_at"],
+                details=json.loads(row["details"]),
+                status=row["status"],
+                progress_message_id=row["progress_message_id"],
+            )
+            for row in rows
+        ]
+
+    async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
+        """Remember the message in the author's chat that shows the progress."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE broadcasts SET progress_message_id = ? WHERE id = ?",
+                (message_id, broadcast_id),
+            )
+
+    async def stop(self, broadcast_id: int) -> int:
+        """Cancel every message not yet sent; return how many. Messages in flight finish."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM outbox WHERE broadcast_id = ? AND state = 'pending'",
+                (broadcast_id,),
+            )
+            cancelled = cursor.rowcount
+            await cursor.close()
+            await conn.execute(
+                "UPDATE broadcasts SET cancelled = cancelled + ?, status = 'stopped' "
+                "WHERE id = ? AND status = 'sending'",
+                (cancelled, broadcast_id),
+            )
+        return cancelled
+
+    async def finish(self, broadcast_id: int) -> bool:
+        """Mark a broadcast whose messages are all settled as done; ``False`` if it was."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE broadcasts SET status = 'done', finished_at = ? "
+                "WHERE id = ? AND status IN ('sending', 'stopped')",
+                (time.time(), broadcast_id),
+            )
+            changed = cursor.rowcount == 1
+            await cursor.close()
+        return changed
+
+    async def resend_unknown(self, broadcast_id: int) -> int:
+        """Queue again the messages whose fate is unknown; return how many."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET state = 'pending', not_before = 0 "
+                "WHERE broadcast_id = ? AND state = 'unknown'",
+                (broadcast_id,),
+            )
+            count = cursor.rowcount
+            await cursor.close()
+            if count:
+                await conn.execute(
+                    "UPDATE broadcasts SET status = 'sending', finished_at = NULL WHERE id = ?",
+                    (broadcast_id,),
+                )
+        return count
+
+    async def abandon_unknown(self, broadcast_id: int) -> int:
+        """Leave the messages whose fate is unknown unsent; return how many."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM outbox WHERE broadcast_id = ? AND state = 'unknown'",
+                (broadcast_id,),
+            )
+            count = cursor.rowcount
+            await cursor.close()
+            await conn.execute(
+                "UPDATE broadcasts SET unknown = unknown + ? WHERE id = ?", (count, broadcast_id)
+            )
+        return count
