@@ -64,6 +64,7 @@ async def load_user(update: Update, context: BotContext) -> None:
         stale = (
             record is None
             or record.last_seen != today
+            or record.blocked
             or (not record.locale_chosen and record.locale != telegram_locale)
         )
         if stale:

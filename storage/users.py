@@ -12,7 +12,7 @@ from datetime import date
 from bot.roles import Role
 from storage.database import Database
 
-_COLUMNS = "user_id, locale, locale_chosen, role, first_seen, last_seen"
+_COLUMNS = "user_id, locale, locale_chosen, role, first_seen, last_seen, blocked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,8 @@ class UserRecord:
     role: Role
     first_seen: date
     last_seen: date
+    blocked: bool = False
+    """The bot's last message to them was refused: they blocked it or left Telegram."""
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> UserRecord:
@@ -35,6 +37,7 @@ class UserRecord:
             role=Role(row["role"]),
             first_seen=date.fromisoformat(row["first_seen"]),
             last_seen=date.fromisoformat(row["last_seen"]),
+            blocked=bool(row["blocked"]),
         )
 
 
@@ -50,13 +53,15 @@ class Users:
         return UserRecord.from_row(row) if row else None
 
     async def touch(self, user_id: int, locale: str, today: date) -> UserRecord:
-        """Record that the user was seen today; follow Telegram's language unless they chose one."""
+        """Record that the user was seen today (and so can be written to again); follow
+        Telegram's language unless they chose one."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 f"""
                 INSERT INTO users (user_id, locale, first_seen, last_seen) VALUES (?, ?, ?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET
                     last_seen = excluded.last_seen,
+                    blocked = 0,
                     locale = iif(users.locale_chosen, users.locale, excluded.locale)
                 RETURNING {_COLUMNS}
                 """,

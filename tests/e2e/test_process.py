@@ -3,77 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
-import sqlite3
-import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
 from bot.local_api import LocalBotApi
 from tests.e2e.conftest import ADMIN_ID
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _environment(api: LocalBotApi, database: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
-    env.update(
-        BOT_TOKEN=api.token,
-        BOT_API_BASE_URL=api.base_url,
-        BOT_DATABASE=str(database),
-        BOT_ADMINS=str(ADMIN_ID),
-    )
-    return env
-
-
-async def _run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode is not None
-    return process.returncode, stdout.decode(), stderr.decode()
-
-
-@asynccontextmanager
-async def bot_process(
-    api: LocalBotApi, database: Path
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """``python -m bot run`` against ``api``; yielded once it polls; killed if still alive."""
-    polls_before = api.polls_received
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=_environment(api, database),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        await api.wait_until(lambda: api.polls_received > polls_before, timeout=20)
-        yield process
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+from tests.e2e.processes import bot_process, environment, eventually, has_row, run_cli
 
 
 async def test_help_lists_subcommands_and_variables() -> None:
-    code, stdout, _ = await _run_cli("--help", env=dict(os.environ))
+    code, stdout, _ = await run_cli("--help", env=dict(os.environ))
     assert code == 0
     for word in (
         "run",
@@ -99,7 +41,7 @@ async def test_help_lists_subcommands_and_variables() -> None:
 )
 async def test_configuration_errors_name_the_variable(variables: dict[str, str], says: str) -> None:
     env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
-    code, _, stderr = await _run_cli("run", env={**env, **variables})
+    code, _, stderr = await run_cli("run", env={**env, **variables})
     assert code == 2
     assert says in stderr
     assert "Traceback" not in stderr
@@ -121,23 +63,6 @@ async def test_signals_shut_down_cleanly(
     assert api.token not in log and "Traceback" not in log
 
 
-async def _eventually(predicate: Callable[[], object], timeout: float = 10.0) -> None:  # noqa: ASYNC109
-    """Poll ``predicate`` (e.g. a look at files another process writes) until it holds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError(f"{predicate} did not hold within {timeout}s")
-        await asyncio.sleep(0.02)
-
-
-def _has_row(database: Path, query: str) -> Callable[[], bool]:
-    def check() -> bool:
-        with contextlib.closing(sqlite3.connect(database)) as connection:
-            return connection.execute(query).fetchone() is not None
-
-    return check
-
-
 async def test_a_question_survives_kill_9(api: LocalBotApi, tmp_path: Path) -> None:
     database = tmp_path / "bot.sqlite3"
     admin = api.user(ADMIN_ID, language_code="en")
@@ -146,9 +71,7 @@ async def test_a_question_survives_kill_9(api: LocalBotApi, tmp_path: Path) -> N
         question = await admin.ask("/grant", timeout=10)
         assert question.text == "Send the Telegram user id, or /cancel."
         # The state is written right after the update; the reply can overtake it by a moment.
-        await _eventually(
-            _has_row(database, "SELECT 1 FROM ptb_conversations WHERE name = 'roles'")
-        )
+        await eventually(has_row(database, "SELECT 1 FROM ptb_conversations WHERE name = 'roles'"))
         process.kill()  # SIGKILL: no chance to flush anything
         await process.wait()
     await admin.send("901")  # waits in the server until the bot is back
@@ -159,14 +82,14 @@ async def test_a_question_survives_kill_9(api: LocalBotApi, tmp_path: Path) -> N
 
 async def test_health_follows_the_heartbeat(api: LocalBotApi, tmp_path: Path) -> None:
     database = tmp_path / "bot.sqlite3"
-    env = _environment(api, database)
-    assert (await _run_cli("health", env=env))[0] == 1
+    env = environment(api, database)
+    assert (await run_cli("health", env=env))[0] == 1
     async with bot_process(api, database) as process:
         heartbeat = tmp_path / "bot.sqlite3.alive"
-        await _eventually(heartbeat.exists)
-        code, stdout, _ = await _run_cli("health", env=env)
+        await eventually(heartbeat.exists)
+        code, stdout, _ = await run_cli("health", env=env)
         assert (code, stdout.strip()) == (0, "healthy")
         process.terminate()
         await process.wait()
     os.utime(heartbeat, (0, 0))  # a beat from long ago: the bot died and did not come back
-    assert (await _run_cli("health", env=env))[0] == 1
+    assert (await run_cli("health", env=env))[0] == 1

@@ -1,0 +1,191 @@
+"""The delivery engine's rules against a real outbox in SQLite, with a scripted sender
+(the Telegram side is tested end to end in tests/e2e/test_delivery.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from bot.delivery import DeliveryEngine, Outcome
+from storage import Database
+from storage.broadcasts import ALL_LOCALES, Broadcasts
+from storage.outbox import Outbox, Progress
+from storage.users import Users
+
+TEXTS = {"en": "Hello", "ru": "Привет", "kk": "Сәлем"}
+
+
+class ScriptedSender:
+    """Answers each send with the outcome ``script`` gives for (chat, attempt number)."""
+
+    def __init__(self, script: Callable[[int, int], Outcome]) -> None:
+        self.script = script
+        self.sends: list[tuple[int, str]] = []
+        self.attempts: Counter[int] = Counter()
+        self.sent_one = asyncio.Event()
+
+    async def send(self, chat_id: int, html: str) -> Outcome:
+        self.attempts[chat_id] += 1
+        self.sends.append((chat_id, html))
+        self.sent_one.set()
+        await asyncio.sleep(0)
+        return self.script(chat_id, self.attempts[chat_id])
+
+
+async def _queue(db: Database, recipients: dict[int, str]) -> int:
+    users = Users(db)
+    for user_id, locale in recipients.items():
+        await users.touch(user_id, locale, date(2026, 11, 22))
+    broadcast_id, total = await Broadcasts(db).create(
+        kind="appeal", author_id=1, audience=ALL_LOCALES, html_by_locale=TEXTS, details={}
+    )
+    assert total == len(recipients)
+    return broadcast_id
+
+
+async def _run_until_settled(db: Database, engine: DeliveryEngine, broadcast_id: int) -> Progress:
+    stop = asyncio.Event()
+    task = asyncio.create_task(engine.run(stop))
+    outbox = Outbox(db)
+    try:
+        for _ in range(500):
+            progress = await outbox.progress(broadcast_id)
+            if progress.finished:
+                return progress
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"not settled: {progress}")
+    finally:
+        stop.set()
+        await task
+
+
+async def test_everyone_gets_their_language_once(db: Database) -> None:
+    recipients = {10 + i: ("en", "ru", "kk")[i % 3] for i in range(30)}
+    broadcast_id = await _queue(db, recipients)
+    sender = ScriptedSender(lambda chat, attempt: Outcome.delivered())
+    progress = await _run_until_settled(
+        db, DeliveryEngine(Outbox(db), sender, rate=None), broadcast_id
+    )
+    assert (progress.sent, progress.pending, progress.unknown) == (30, 0, 0)
+    assert sorted(sender.sends) == sorted((chat, TEXTS[loc]) for chat, loc in recipients.items())
+    assert await db.fetchall("SELECT * FROM outbox") == []  # no trace once delivered
+
+
+async def test_transient_errors_are_retried_then_fail_with_the_reason(db: Database) -> None:
+    broadcast_id = await _queue(db, {10: "en", 11: "en"})
+
+    def script(chat: int, attempt: int) -> Outcome:
+        if chat == 10 and attempt < 2:
+            return Outcome.transient("Bad Gateway")
+        return Outcome.transient("Bad Gateway") if chat == 11 else Outcome.delivered()
+
+    sender = ScriptedSender(script)
+    engine = DeliveryEngine(Outbox(db), sender, rate=None, max_attempts=3, backoff=0.01)
+    progress = await _run_until_settled(db, engine, broadcast_id)
+    assert (progress.sent, progress.failed) == (1, 1)
+    assert sender.attempts == {10: 2, 11: 3}
+    assert await Outbox(db).failure_reasons(broadcast_id) == {"Bad Gateway": 1}
+
+
+async def test_a_rejected_message_is_not_retried(db: Database) -> None:
+    broadcast_id = await _queue(db, {10: "en"})
+    sender = ScriptedSender(lambda chat, attempt: Outcome.rejected("can't parse entities"))
+    progress = await _run_until_settled(
+        db, DeliveryEngine(Outbox(db), sender, rate=None), broadcast_id
+    )
+    assert (progress.failed, sender.attempts[10]) == (1, 1)
+
+
+async def test_a_blocked_recipient_gets_nothing_more(db: Database) -> None:
+    broadcast_id = await _queue(db, {10: "en", 11: "ru"})
+    second = (
+        await Broadcasts(db).create(
+            kind="appeal", author_id=1, audience="en", html_by_locale=TEXTS, details={}
+        )
+    )[0]
+    sender = ScriptedSender(
+        lambda chat, attempt: (
+            Outcome.gone("bot was blocked by the user") if chat == 10 else Outcome.delivered()
+        )
+    )
+    progress = await _run_until_settled(
+        db, DeliveryEngine(Outbox(db), sender, rate=None), broadcast_id
+    )
+    assert (progress.sent, progress.blocked) == (1, 1)
+    assert sender.attempts[10] == 1  # the second broadcast's message was dropped, not sent
+    assert (await Outbox(db).progress(second)).blocked == 1
+    assert (await Users(db).get(10)) is not None
+    assert (await db.fetchone("SELECT blocked FROM users WHERE user_id = 10"))[0] == 1
+    assert await Broadcasts(db).audience_size(ALL_LOCALES) == 1
+
+
+async def test_retry_after_is_obeyed_without_spending_attempts(db: Database) -> None:
+    broadcast_id = await _queue(db, {10: "en"})
+    sender = ScriptedSender(
+        lambda chat, attempt: Outcome.rate_limited(1.5) if attempt == 1 else Outcome.delivered()
+    )
+    engine = DeliveryEngine(Outbox(db), sender, rate=None, max_attempts=1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    progress = await _run_until_settled(db, engine, broadcast_id)
+    assert progress.sent == 1 and sender.attempts[10] == 2  # a 429 spends no attempt
+    assert loop.time() - started >= 1.5  # never before retry_after
+
+
+async def test_a_timeout_leaves_the_fate_unknown(db: Database) -> None:
+    broadcast_id = await _queue(db, {10: "en", 11: "en"})
+    sender = ScriptedSender(
+        lambda chat, attempt: Outcome.unknown("timed out") if chat == 10 else Outcome.delivered()
+    )
+    progress = await _run_until_settled(
+        db, DeliveryEngine(Outbox(db), sender, rate=None), broadcast_id
+    )
+    assert (progress.sent, progress.unknown) == (1, 1)
+    assert sender.attempts[10] == 1
+    broadcasts = Broadcasts(db)
+    assert await broadcasts.abandon_unknown(broadcast_id) == 1
+    after = await Outbox(db).progress(broadcast_id)
+    assert (after.unknown, after.abandoned) == (0, 1)
+
+
+async def test_rows_in_flight_at_a_crash_become_unknown(db: Database) -> None:
+    broadcast_id = await _queue(db, {10: "en", 11: "en", 12: "en"})
+    outbox = Outbox(db)
+    claimed = await outbox.claim(2, now=1e12)
+    assert len(claimed) == 2
+    # The process dies here; the next start recovers.
+    assert await outbox.recover() == 2
+    progress = await outbox.progress(broadcast_id)
+    assert (progress.unknown, progress.pending, progress.in_flight) == (2, 1, 0)
+    assert await Broadcasts(db).resend_unknown(broadcast_id) == 2
+    assert (await outbox.progress(broadcast_id)).pending == 3
+
+
+async def test_stopping_cancels_what_is_not_sent(db: Database) -> None:
+    broadcast_id = await _queue(db, {10 + i: "en" for i in range(20)})
+    assert await Broadcasts(db).stop(broadcast_id) == 20
+    progress = await Outbox(db).progress(broadcast_id)
+    assert (progress.cancelled, progress.pending, progress.finished) == (20, 0, True)
+
+
+@pytest.mark.parametrize("rate", [50.0, None])
+async def test_the_engine_stops_promptly_and_keeps_the_rest_queued(
+    db: Database, rate: float | None
+) -> None:
+    broadcast_id = await _queue(db, {10 + i: "en" for i in range(200)})
+    sender = ScriptedSender(lambda chat, attempt: Outcome.delivered())
+    stop = asyncio.Event()
+    task = asyncio.create_task(DeliveryEngine(Outbox(db), sender, rate=rate).run(stop))
+    while len(sender.sends) < 10:
+        sender.sent_one.clear()
+        await sender.sent_one.wait()
+    stop.set()
+    await asyncio.wait_for(task, timeout=5)
+    progress = await Outbox(db).progress(broadcast_id)
+    assert progress.in_flight == 0 and progress.unknown == 0
+    assert progress.sent == len(sender.sends)
+    assert progress.sent + progress.pending == 200
