@@ -15,4 +15,6 @@ async def erase_user(db: Database, user_id: int) -> None:
             "WHERE EXISTS (SELECT 1 FROM json_each(ptb_conversations.key) WHERE value = ?)",
             (user_id,),
         )
+        await conn.execute("DELETE FROM outbox WHERE chat_id = ?", (user_id,))
+        await conn.execute("UPDATE broadcasts SET author_id = NULL WHERE author_id = ?", (user_id,))
     await db.checkpoint()

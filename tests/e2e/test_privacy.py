@@ -52,6 +52,14 @@ async def test_forget_leaves_no_trace_in_the_database_files(bot: RunningBot) -> 
     await bot.application.services.persistence.update_conversation(
         "roles", (ERASED_ID, ERASED_ID), 1
     )
+    # An appeal the user wrote as a coordinator, and one queued for them.
+    await bot.application.services.broadcasts.create(
+        kind="appeal",
+        author_id=ERASED_ID,
+        audience="ru",
+        html_by_locale={"ru": "x", "kk": "x", "en": "x"},
+        details={},
+    )
     assert _traces(database, ERASED_ID), "the test must see the id before erasure"
 
     question = await user.ask("/forget")
