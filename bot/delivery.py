@@ -29,6 +29,9 @@ SETTLE_EVERY = 0.05
 CLAIM_AHEAD = 0.05
 """Seconds of send slots claimed at once: rows wait in ``sending`` no longer than this."""
 
+ERROR_PAUSE = 1.0
+"""Seconds the engine waits after an unexpected error before it works again."""
+
 IDLE_POLL = 1.0
 """Seconds between two looks at the outbox when nothing wakes the engine."""
 
@@ -103,6 +106,7 @@ class DeliveryEngine:
         self._backoff = backoff
         self._in_flight = 0
         self._results: list[Settlement] = []
+        self._flush_lock = asyncio.Lock()
         self._changed = asyncio.Event()
         self._contents: dict[int, str] = {}
 
@@ -112,24 +116,35 @@ class DeliveryEngine:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Claim, pace, send and record until ``stop`` is set; then finish what is in flight."""
-        settler = asyncio.create_task(self._settle_until(stop))
+        finished = asyncio.Event()
+        settler = asyncio.create_task(self._settle_until(finished))
         sends: set[asyncio.Task[None]] = set()
         try:
             while not stop.is_set():
-                self._changed.clear()
-                batch = await self._claim()
-                if not batch:
-                    await self._idle(stop)
-                    continue
-                for index, delivery in enumerate(batch):
-                    if stop.is_set():
-                        self._defer(batch[index:], self._wall_clock())
-                        break
-                    await self._dispatch(delivery, sends, stop)
+                try:
+                    await self._work(sends, stop)
+                except Exception:
+                    logger.exception("the delivery loop failed; it starts again in a second")
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), ERROR_PAUSE)
         finally:
             if sends:
                 await asyncio.wait(sends)
+            finished.set()
             await settler
+
+    async def _work(self, sends: set[asyncio.Task[None]], stop: asyncio.Event) -> None:
+        """One round: claim what is due and dispatch it, or wait for news."""
+        self._changed.clear()
+        batch = await self._claim()
+        if not batch:
+            await self._idle(stop)
+            return
+        for index, delivery in enumerate(batch):
+            if stop.is_set():
+                self._defer(batch[index:], self._wall_clock())
+                return
+            await self._dispatch(delivery, sends, stop)
 
     async def _claim(self) -> list[Delivery]:
         capacity = self._max_in_flight - self._in_flight
@@ -208,14 +223,21 @@ class DeliveryEngine:
             for waiter in waiters:
                 waiter.cancel()
 
-    async def _settle_until(self, stop: asyncio.Event) -> None:
-        """Record results every few milliseconds, and once more after the stop."""
-        while not stop.is_set() or self._in_flight:
-            await asyncio.sleep(SETTLE_EVERY)
-            await self._flush()
+    async def _settle_until(self, finished: asyncio.Event) -> None:
+        """Record results every few milliseconds until the engine finished, then once more."""
+        while not finished.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(finished.wait(), SETTLE_EVERY)
+            try:
+                await self._flush()
+            except Exception:
+                logger.exception("recording delivery results failed; trying again")
         await self._flush()
 
     async def _flush(self) -> None:
-        while self._results:
-            batch, self._results = self._results[:SETTLE_BATCH], self._results[SETTLE_BATCH:]
-            await self._outbox.settle(batch)
+        """Record the results gathered so far; a failed batch stays to be recorded later."""
+        async with self._flush_lock:
+            while self._results:
+                batch = self._results[:SETTLE_BATCH]
+                await self._outbox.settle(batch)
+                del self._results[: len(batch)]

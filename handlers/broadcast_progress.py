@@ -76,24 +76,21 @@ async def refresh_progress(context: CallbackContext) -> None:  # type: ignore[ty
     services = context.application.services  # type: ignore[attr-defined]
     samples: dict[int, tuple[float, int]] = context.job.data  # type: ignore[union-attr,assignment]
     for broadcast in await services.broadcasts.active():
-        if broadcast.author_id is None:
-            continue
         progress = await services.outbox.progress(broadcast.id)
         now = time.monotonic()
         then, settled_then = samples.get(broadcast.id, (now, progress.settled))
         samples[broadcast.id] = (now, progress.settled)
-        speed = pace(
-            settled_then, progress.settled, now - then, progress.pending + progress.in_flight
-        )
+        remaining = progress.pending + progress.in_flight
+        speed = pace(settled_then, progress.settled, now - then, remaining)
+        finished = progress.finished and await services.broadcasts.finish(broadcast.id)
+        if finished:
+            samples.pop(broadcast.id, None)
+        if broadcast.author_id is None:  # the author erased themselves: nobody to tell
+            continue
         with use_locale(await _author_locale(context, broadcast.author_id)):
-            if progress.finished and await services.broadcasts.finish(broadcast.id):
-                samples.pop(broadcast.id, None)
-                await _edit_progress(
-                    context,
-                    broadcast,
-                    _progress_text(broadcast.id, progress, speed.rate, None),
-                    None,
-                )
+            if finished:
+                text = _progress_text(broadcast.id, progress, speed.rate, None)
+                await _edit_progress(context, broadcast, text, None)
                 await _send_report(context, broadcast, progress)
             elif broadcast.status == "sending":
                 text = _progress_text(broadcast.id, progress, speed.rate, speed.seconds_left)
