@@ -11,7 +11,7 @@ import pytest
 
 from bot.application import serving
 from bot.config import Settings
-from bot.local_api import LocalBotApi, SimUser
+from bot.local_api import LocalBotApi, SimMessage, SimUser
 from bot.roles import Role
 from bot.services import QorgauApplication
 
@@ -38,6 +38,27 @@ class RunningBot:
         if role not in (Role.ADMIN, Role.SUBSCRIBER):
             await self.application.services.users.set_role(user.id, role)
         return user
+
+    async def readers(self, count: int, first_id: int = 20_000) -> list[SimUser]:
+        """``count`` people who started the bot, their languages in turn ru, kk, en."""
+        readers = []
+        for index in range(count):
+            reader = self.user(first_id + index, ("ru", "kk", "en")[index % 3])
+            await reader.ask("/start")
+            readers.append(reader)
+        return readers
+
+
+async def message_starting(api: LocalBotApi, user: SimUser, heading: str) -> SimMessage:
+    """Wait for the bot's message in ``user``'s chat that starts with ``heading``."""
+
+    def found() -> SimMessage | None:
+        return next((m for m in user.chat.bot_messages if m.text.startswith(heading)), None)
+
+    await api.wait_until(lambda: found() is not None, timeout=20)
+    message = found()
+    assert message is not None
+    return message
 
 
 @pytest.fixture

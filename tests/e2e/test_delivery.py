@@ -20,7 +20,7 @@ from bot.local_api import FloodLimits, LocalBotApi, SimMessage, SimUser
 from bot.roles import Role
 from storage.broadcasts import ALL_LOCALES
 from storage.outbox import Progress
-from tests.e2e.conftest import ADMIN_ID, RunningBot
+from tests.e2e.conftest import ADMIN_ID, RunningBot, message_starting
 from tests.e2e.processes import bot_process
 
 APPEAL = {"en": "Write to the prosecutor", "ru": "Напишите прокурору", "kk": "Прокурорға жазыңыз"}
@@ -30,15 +30,6 @@ APPEAL = {"en": "Write to the prosecutor", "ru": "Напишите прокур�
 def settings(settings: Settings) -> Settings:
     """Faster than the default 25 per second, still paced."""
     return dataclasses.replace(settings, broadcast_rate=200.0)
-
-
-async def _readers(bot: RunningBot, count: int, first_id: int = 20_000) -> list[SimUser]:
-    readers = []
-    for index in range(count):
-        reader = bot.user(first_id + index, ("ru", "kk", "en")[index % 3])
-        await reader.ask("/start")
-        readers.append(reader)
-    return readers
 
 
 async def _broadcast(bot: RunningBot, audience: str = ALL_LOCALES) -> tuple[int, int]:
@@ -67,7 +58,7 @@ def _appeals_received(reader: SimUser) -> list[SimMessage]:
 
 
 async def test_a_429_storm_delays_but_loses_nothing(bot: RunningBot) -> None:
-    readers = await _readers(bot, 60)
+    readers = await bot.readers(60)
     bot.api.flood = FloodLimits(storm_fraction=0.1, retry_after=1, seed=7)
     broadcast_id, total = await _broadcast(bot)
     for reader in readers:
@@ -81,7 +72,7 @@ async def test_a_429_storm_delays_but_loses_nothing(bot: RunningBot) -> None:
 
 
 async def test_blocked_recipients_are_marked_and_skipped(bot: RunningBot) -> None:
-    readers = await _readers(bot, 9)
+    readers = await bot.readers(9)
     for reader in readers[:3]:
         await reader.block()
     await readers[1].deactivate()
@@ -104,7 +95,7 @@ async def test_replies_keep_priority_during_a_broadcast(
     slow = dataclasses.replace(settings, broadcast_rate=10.0)
     async with serving(slow) as application:
         bot = RunningBot(api=api, application=application, settings=slow)
-        await _readers(bot, 40)
+        await bot.readers(40)
         broadcast_id, _ = await _broadcast(bot)
         asker = bot.user(999, "en")
         reply = await asker.ask("/help")
@@ -114,7 +105,7 @@ async def test_replies_keep_priority_during_a_broadcast(
 
 
 async def test_stop_cancels_the_rest_and_reports(bot: RunningBot) -> None:
-    await _readers(bot, 30)
+    await bot.readers(30)
     coordinator = await bot.user_with_role(700, Role.COORDINATOR)
     await coordinator.ask("/appeal")
     await coordinator.ask("/skip")
@@ -129,7 +120,7 @@ async def test_stop_cancels_the_rest_and_reports(bot: RunningBot) -> None:
     stop = await coordinator.press(progress_message, "Stop")
     answer = await stop.wait_answer()
     assert answer.text and answer.text.startswith("Stopped:")
-    report = await _wait_for(bot.api, coordinator, "Appeal #1: report")
+    report = await message_starting(bot.api, coordinator, "Appeal #1: report")
     cancelled = _count(report, "Stopped before sending:")
     delivered = _count(report, "Delivered:")
     assert cancelled > 0
@@ -139,16 +130,6 @@ async def test_stop_cancels_the_rest_and_reports(bot: RunningBot) -> None:
 def _count(report: SimMessage, label: str) -> int:
     """The number after ``label`` in a report."""
     return int(report.text.split(label, 1)[1].split()[0])
-
-
-async def _wait_for(api: LocalBotApi, user: SimUser, heading: str) -> SimMessage:
-    def found() -> SimMessage | None:
-        return next((m for m in user.chat.bot_messages if m.text.startswith(heading)), None)
-
-    await api.wait_until(lambda: found() is not None, timeout=20)
-    message = found()
-    assert message is not None
-    return message
 
 
 @pytest.mark.parametrize(
@@ -181,7 +162,7 @@ async def test_a_photo_instead_of_a_text(bot: RunningBot) -> None:
 
 
 async def test_no_second_appeal_while_one_is_sent(bot: RunningBot) -> None:
-    await _readers(bot, 3)
+    await bot.readers(3)
     coordinator = await bot.user_with_role(703, Role.COORDINATOR)
     services = bot.application.services
     async with services.db.transaction():  # queued and all on the wire: it cannot finish now
@@ -192,7 +173,7 @@ async def test_no_second_appeal_while_one_is_sent(bot: RunningBot) -> None:
 
 
 async def test_an_appeal_with_only_one_language_goes_to_all(bot: RunningBot) -> None:
-    readers = await _readers(bot, 3)
+    readers = await bot.readers(3)
     coordinator = await bot.user_with_role(704, Role.COORDINATOR)
     await coordinator.ask("/appeal")
     await coordinator.ask("Только по-русски")
@@ -236,7 +217,7 @@ async def test_a_broadcast_survives_kill_9(api: LocalBotApi, tmp_path: Path) -> 
         await process.wait()
     before_restart = sum(bool(_appeals_received(r)) for r in readers)
     async with bot_process(api, database, broadcast_rate=40):
-        report = await _wait_for(api, coordinator, "Appeal #1: report")
+        report = await message_starting(api, coordinator, "Appeal #1: report")
         counts = Counter(len(_appeals_received(r)) for r in readers)
         assert set(counts) <= {0, 1}, "nobody gets the appeal twice"
         unknown = _count(report, "Fate unknown (in flight when the bot stopped abruptly):")
@@ -262,7 +243,7 @@ async def test_a_broadcast_survives_kill_9(api: LocalBotApi, tmp_path: Path) -> 
 
 
 async def test_unknown_fates_can_be_resent(bot: RunningBot) -> None:
-    readers = await _readers(bot, 4)
+    readers = await bot.readers(4)
     coordinator = await bot.user_with_role(705, Role.COORDINATOR)
     services = bot.application.services
     async with services.db.transaction():  # one transaction: the engine cannot claim first
@@ -276,7 +257,7 @@ async def test_unknown_fates_can_be_resent(bot: RunningBot) -> None:
         # As if the bot had died with these two on the wire: claimed, then recovered at start.
         in_flight = await services.outbox.claim(2, now=1e12)
     assert await services.outbox.recover() == 2
-    report = await _wait_for(bot.api, coordinator, f"Appeal #{broadcast_id}: report")
+    report = await message_starting(bot.api, coordinator, f"Appeal #{broadcast_id}: report")
     assert _count(report, "Fate unknown (in flight when the bot stopped abruptly):") == 2
     await coordinator.press(report, "Resend 2")
     (reply, progress) = await coordinator.wait_for_replies(2)
