@@ -13,9 +13,9 @@ from pathlib import Path
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
-from telegram.request import HTTPXRequest
 
 from bot import health
+from bot.aiohttp_request import AiohttpRequest
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from bot.services import QorgauApplication, Services
@@ -43,7 +43,7 @@ def _delivery_bot(settings: Settings) -> Bot:
     return Bot(
         settings.require_token(),
         base_url=settings.api_base_url,
-        request=HTTPXRequest(connection_pool_size=DELIVERY_CONNECTIONS),
+        request=AiohttpRequest(connection_pool_size=DELIVERY_CONNECTIONS),
     )
 
 

@@ -1,0 +1,97 @@
+"""python-telegram-bot's networking over aiohttp, for the delivery engine's own client.
+
+httpx, PTB's default, spends most of a bulk send's CPU in its connection pool bookkeeping;
+over aiohttp the same sends cost a quarter of the CPU (see bench/README.md). Errors keep the
+distinction the engine relies on: a request that surely never left is a
+:class:`~telegram.error.NetworkError` (retried), one that may have reached Telegram is
+:class:`~telegram.error.TimedOut` (its fate is unknown).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import aiohttp
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+if TYPE_CHECKING:
+    from telegram._utils.types import ODVInput  # the type PTB's own requests declare
+
+DEFAULT_TIMEOUT = 5.0
+"""Seconds for each of: waiting for a free connection, connecting, and reading the answer."""
+
+
+def _seconds(value: ODVInput[float], default: float) -> float | None:
+    """A per-call timeout, where PTB's "not given" means the default."""
+    if value is BaseRequest.DEFAULT_NONE:
+        return default
+    return value  # type: ignore[return-value]
+
+
+class AiohttpRequest(BaseRequest):
+    """A :class:`~telegram.request.BaseRequest` over one aiohttp session."""
+
+    def __init__(self, connection_pool_size: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self._pool_size = connection_pool_size
+        self._timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                headers={"User-Agent": self.USER_AGENT},
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def do_request(  # noqa: PLR0917 (the signature is PTB's)
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Send one request; ``write_timeout`` has no aiohttp counterpart and is not applied."""
+        if self._session is None:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=_seconds(pool_timeout, self._timeout),
+            sock_connect=_seconds(connect_timeout, self._timeout),
+            sock_read=_seconds(read_timeout, self._timeout),
+        )
+        try:
+            async with self._session.request(
+                method, url, data=_body(request_data), timeout=timeout
+            ) as response:
+                return response.status, await response.read()
+        except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as error:
+            raise NetworkError(f"not sent: {type(error).__name__}") from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise TimedOut(f"no answer: {type(error).__name__}") from error
+
+
+def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+    """Form fields as PTB encodes them, with any files as multipart parts."""
+    if request_data is None:
+        return None
+    files = request_data.multipart_data
+    if not files:
+        return request_data.json_parameters
+    form = aiohttp.FormData()
+    for name, value in request_data.json_parameters.items():
+        form.add_field(name, value)
+    for name, (file_name, content, mime_type) in files.items():
+        form.add_field(name, content, filename=file_name, content_type=mime_type)
+    return form
