@@ -38,7 +38,7 @@ POLL_TIMEOUT = 30
 """Seconds a getUpdates call waits for news: long polling keeps an idle bot near zero CPU."""
 
 
-def _delivery_bot(settings: Settings) -> Bot:
+def delivery_bot(settings: Settings) -> Bot:
     """A second client for bulk sends, with its own connection pool."""
     return Bot(
         settings.require_token(),
@@ -50,7 +50,8 @@ def _delivery_bot(settings: Settings) -> Bot:
 def build_application(settings: Settings, db: Database) -> QorgauApplication:
     """Wire settings, storage and every handler into an application (not yet started)."""
     persistence = SqlitePersistence(db)
-    outbox = Outbox(db)
+    users = Users(db)
+    outbox = Outbox(db, users)
     application = (
         ApplicationBuilder()
         .application_class(QorgauApplication)
@@ -72,16 +73,16 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
         .build()
     )
     assert isinstance(application, QorgauApplication)
-    delivery_bot = _delivery_bot(settings)
+    bulk_bot = delivery_bot(settings)
     application.services = Services(
         settings=settings,
         db=db,
-        users=Users(db),
+        users=users,
         persistence=persistence,
         outbox=outbox,
         broadcasts=Broadcasts(db),
-        delivery=DeliveryEngine(outbox, TelegramSender(delivery_bot), rate=settings.broadcast_rate),
-        delivery_bot=delivery_bot,
+        delivery=DeliveryEngine(outbox, TelegramSender(bulk_bot), rate=settings.broadcast_rate),
+        delivery_bot=bulk_bot,
     )
     register(application)
     return application

@@ -32,8 +32,8 @@ CLAIM_AHEAD = 0.05
 ERROR_PAUSE = 1.0
 """Seconds the engine waits after an unexpected error before it works again."""
 
-IDLE_POLL = 1.0
-"""Seconds between two looks at the outbox when nothing wakes the engine."""
+IDLE_POLL = 10.0
+"""Seconds between two looks at the outbox when nothing wakes the engine (new broadcasts do)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +106,7 @@ class DeliveryEngine:
         self._backoff = backoff
         self._in_flight = 0
         self._results: list[Settlement] = []
+        self._results_waiting = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._changed = asyncio.Event()
         self._contents: dict[int, str] = {}
@@ -191,6 +192,7 @@ class DeliveryEngine:
         finally:
             self._in_flight -= 1
         self._results.append(self._settlement(delivery, outcome))
+        self._results_waiting.set()
         self._changed.set()
 
     def _settlement(self, delivery: Delivery, outcome: Outcome) -> Settlement:
@@ -207,6 +209,7 @@ class DeliveryEngine:
 
     def _defer(self, deliveries: list[Delivery], not_before: float) -> None:
         self._results.extend(Settlement(d, Fate.DEFERRED, not_before) for d in deliveries)
+        self._results_waiting.set()
 
     async def _idle(self, stop: asyncio.Event) -> None:
         """Wait for news: a result, new rows, the next due row, or the stop."""
@@ -224,14 +227,23 @@ class DeliveryEngine:
                 waiter.cancel()
 
     async def _settle_until(self, finished: asyncio.Event) -> None:
-        """Record results every few milliseconds until the engine finished, then once more."""
+        """Record results in batches while there are any, until the engine finished."""
         while not finished.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(finished.wait(), SETTLE_EVERY)
+            waiters = {
+                asyncio.ensure_future(self._results_waiting.wait()),
+                asyncio.ensure_future(finished.wait()),
+            }
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
+            await asyncio.sleep(SETTLE_EVERY)  # let a batch gather
+            self._results_waiting.clear()
             try:
                 await self._flush()
             except Exception:
                 logger.exception("recording delivery results failed; trying again")
+                self._results_waiting.set()
+                await asyncio.sleep(ERROR_PAUSE)
         await self._flush()
 
     async def _flush(self) -> None:

@@ -69,6 +69,7 @@ async def forget_confirmed(update: Update, context: BotContext) -> None:
     context.application.drop_user_data(user_id)
     context.services.persistence.forget_user(user_id)
     await erase_user(context.services.db, user_id)
+    context.services.users.forget([user_id])
     await remove_chat_menu(context.bot, user_id)
     logger.info("a user erased their data")
     await query.edit_message_text(

@@ -14,6 +14,7 @@ from enum import StrEnum
 import aiosqlite
 
 from storage.database import Database
+from storage.users import Users
 
 
 class Fate(StrEnum):
@@ -76,8 +77,9 @@ class Progress:
 class Outbox:
     """Queries and commands on the outbox and the broadcasts' counters."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, users: Users) -> None:
         self._db = db
+        self._users = users
 
     async def recover(self) -> int:
         """Mark rows left ``sending`` by a crash as ``unknown``; return how many."""
@@ -123,6 +125,7 @@ class Outbox:
         """Record the fates of a batch of attempts in one transaction."""
         counts: Counter[tuple[int, str]] = Counter()
         failures: Counter[tuple[int, str]] = Counter()
+        gone: list[int] = []
         async with self._db.transaction() as conn:
             for settlement in settlements:
                 delivery = settlement.delivery
@@ -144,6 +147,7 @@ class Outbox:
                     failures[delivery.broadcast_id, settlement.reason or "unknown error"] += 1
                 elif settlement.fate is Fate.BLOCKED:
                     await self._stop_sending_to(conn, delivery.chat_id, counts)
+                    gone.append(delivery.chat_id)
             for (broadcast_id, column), count in counts.items():
                 await conn.execute(
                     f"UPDATE broadcasts SET {column} = {column} + ? WHERE id = ?",
@@ -157,6 +161,7 @@ class Outbox:
                     for (broadcast_id, reason), count in failures.items()
                 ],
             )
+        self._users.forget(gone)
 
     @staticmethod
     async def _stop_sending_to(

@@ -6,6 +6,8 @@ Nothing else about a person is stored: no names, usernames, phone numbers or mes
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,54 +44,84 @@ class UserRecord:
 
 
 class Users:
-    """Queries and commands on the ``users`` table."""
+    """Queries and commands on the ``users`` table.
 
-    def __init__(self, db: Database) -> None:
+    Records are kept in memory once read (the bot reads one per update): this process is the
+    only writer, every write here refreshes its record, and :meth:`forget` drops records that
+    another part of storage changed (a recipient found blocked, an erasure).
+    """
+
+    def __init__(self, db: Database, cache_size: int = 20_000) -> None:
         self._db = db
+        self._cache: OrderedDict[int, UserRecord] = OrderedDict()
+        self._cache_size = cache_size
 
     async def get(self, user_id: int) -> UserRecord | None:
         """The stored user, or ``None`` for someone the bot has not met."""
+        record = self._cache.get(user_id)
+        if record is not None:
+            self._cache.move_to_end(user_id)
+            return record
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM users WHERE user_id = ?", (user_id,))
-        return UserRecord.from_row(row) if row else None
+        return self._remember(row)
+
+    def forget(self, user_ids: Iterable[int]) -> None:
+        """Drop cached records whose rows were changed elsewhere."""
+        for user_id in user_ids:
+            self._cache.pop(user_id, None)
+
+    def _remember(self, row: sqlite3.Row | None) -> UserRecord | None:
+        if row is None:
+            return None
+        record = UserRecord.from_row(row)
+        self._cache[record.user_id] = record
+        self._cache.move_to_end(record.user_id)
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return record
+
+    async def _write(self, sql: str, params: tuple[object, ...]) -> UserRecord | None:
+        """Run one statement that ends in ``RETURNING`` the columns; cache its row."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(sql, params)
+            row = await cursor.fetchone()
+            await cursor.close()
+        return self._remember(row)
 
     async def touch(self, user_id: int, locale: str, today: date) -> UserRecord:
         """Record that the user was seen today (and so can be written to again); follow
         Telegram's language unless they chose one."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                f"""
-                INSERT INTO users (user_id, locale, first_seen, last_seen) VALUES (?, ?, ?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET
-                    last_seen = excluded.last_seen,
-                    blocked = 0,
-                    locale = iif(users.locale_chosen, users.locale, excluded.locale)
-                RETURNING {_COLUMNS}
-                """,
-                (user_id, locale, today.isoformat(), today.isoformat()),
-            )
-            row = await cursor.fetchone()
-            await cursor.close()
-        return UserRecord.from_row(row)
+        record = await self._write(
+            f"""
+            INSERT INTO users (user_id, locale, first_seen, last_seen) VALUES (?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET
+                last_seen = excluded.last_seen,
+                blocked = 0,
+                locale = iif(users.locale_chosen, users.locale, excluded.locale)
+            RETURNING {_COLUMNS}
+            """,
+            (user_id, locale, today.isoformat(), today.isoformat()),
+        )
+        assert record is not None
+        return record
 
     async def choose_locale(self, user_id: int, locale: str) -> None:
         """Store the user's explicit choice of language."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE users SET locale = ?, locale_chosen = 1 WHERE user_id = ?",
-                (locale, user_id),
-            )
+        await self._write(
+            "UPDATE users SET locale = ?, locale_chosen = 1 WHERE user_id = ? "
+            f"RETURNING {_COLUMNS}",
+            (locale, user_id),
+        )
 
     async def set_role(self, user_id: int, role: Role) -> bool:
         """Give a known user a stored role; ``False`` when the bot has never met them."""
         if role is Role.ADMIN:
             raise ValueError("the admin role comes from BOT_ADMINS and is never stored")
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE users SET role = ? WHERE user_id = ?", (role.value, user_id)
-            )
-            changed = cursor.rowcount == 1
-            await cursor.close()
-        return changed
+        record = await self._write(
+            f"UPDATE users SET role = ? WHERE user_id = ? RETURNING {_COLUMNS}",
+            (role.value, user_id),
+        )
+        return record is not None
 
     async def ids_with_role(self, role: Role) -> list[int]:
         """The ids of every user holding a stored role, in ascending order."""

@@ -50,7 +50,7 @@ async def _queue(db: Database, recipients: dict[int, str]) -> int:
 async def _run_until_settled(db: Database, engine: DeliveryEngine, broadcast_id: int) -> Progress:
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run(stop))
-    outbox = Outbox(db)
+    outbox = Outbox(db, Users(db))
     try:
         for _ in range(500):
             progress = await outbox.progress(broadcast_id)
@@ -68,7 +68,7 @@ async def test_everyone_gets_their_language_once(db: Database) -> None:
     broadcast_id = await _queue(db, recipients)
     sender = ScriptedSender(lambda chat, attempt: Outcome.delivered())
     progress = await _run_until_settled(
-        db, DeliveryEngine(Outbox(db), sender, rate=None), broadcast_id
+        db, DeliveryEngine(Outbox(db, Users(db)), sender, rate=None), broadcast_id
     )
     assert (progress.sent, progress.pending, progress.unknown) == (30, 0, 0)
     assert sorted(sender.sends) == sorted((chat, TEXTS[loc]) for chat, loc in recipients.items())
@@ -84,18 +84,18 @@ async def test_transient_errors_are_retried_then_fail_with_the_reason(db: Databa
         return Outcome.transient("Bad Gateway") if chat == 11 else Outcome.delivered()
 
     sender = ScriptedSender(script)
-    engine = DeliveryEngine(Outbox(db), sender, rate=None, max_attempts=3, backoff=0.01)
+    engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, max_attempts=3, backoff=0.01)
     progress = await _run_until_settled(db, engine, broadcast_id)
     assert (progress.sent, progress.failed) == (1, 1)
     assert sender.attempts == {10: 2, 11: 3}
-    assert await Outbox(db).failure_reasons(broadcast_id) == {"Bad Gateway": 1}
+    assert await Outbox(db, Users(db)).failure_reasons(broadcast_id) == {"Bad Gateway": 1}
 
 
 async def test_a_rejected_message_is_not_retried(db: Database) -> None:
     broadcast_id = await _queue(db, {10: "en"})
     sender = ScriptedSender(lambda chat, attempt: Outcome.rejected("can't parse entities"))
     progress = await _run_until_settled(
-        db, DeliveryEngine(Outbox(db), sender, rate=None), broadcast_id
+        db, DeliveryEngine(Outbox(db, Users(db)), sender, rate=None), broadcast_id
     )
     assert (progress.failed, sender.attempts[10]) == (1, 1)
 
@@ -113,11 +113,11 @@ async def test_a_blocked_recipient_gets_nothing_more(db: Database) -> None:
         )
     )
     progress = await _run_until_settled(
-        db, DeliveryEngine(Outbox(db), sender, rate=None), broadcast_id
+        db, DeliveryEngine(Outbox(db, Users(db)), sender, rate=None), broadcast_id
     )
     assert (progress.sent, progress.blocked) == (1, 1)
     assert sender.attempts[10] == 1  # the second broadcast's message was dropped, not sent
-    assert (await Outbox(db).progress(second)).blocked == 1
+    assert (await Outbox(db, Users(db)).progress(second)).blocked == 1
     assert (await Users(db).get(10)) is not None
     assert (await db.fetchone("SELECT blocked FROM users WHERE user_id = 10"))[0] == 1
     assert await Broadcasts(db).audience_size(ALL_LOCALES) == 1
@@ -128,7 +128,7 @@ async def test_retry_after_is_obeyed_without_spending_attempts(db: Database) -> 
     sender = ScriptedSender(
         lambda chat, attempt: Outcome.rate_limited(1.5) if attempt == 1 else Outcome.delivered()
     )
-    engine = DeliveryEngine(Outbox(db), sender, rate=None, max_attempts=1)
+    engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, max_attempts=1)
     loop = asyncio.get_running_loop()
     started = loop.time()
     progress = await _run_until_settled(db, engine, broadcast_id)
@@ -142,19 +142,19 @@ async def test_a_timeout_leaves_the_fate_unknown(db: Database) -> None:
         lambda chat, attempt: Outcome.unknown("timed out") if chat == 10 else Outcome.delivered()
     )
     progress = await _run_until_settled(
-        db, DeliveryEngine(Outbox(db), sender, rate=None), broadcast_id
+        db, DeliveryEngine(Outbox(db, Users(db)), sender, rate=None), broadcast_id
     )
     assert (progress.sent, progress.unknown) == (1, 1)
     assert sender.attempts[10] == 1
     broadcasts = Broadcasts(db)
     assert await broadcasts.abandon_unknown(broadcast_id) == 1
-    after = await Outbox(db).progress(broadcast_id)
+    after = await Outbox(db, Users(db)).progress(broadcast_id)
     assert (after.unknown, after.abandoned) == (0, 1)
 
 
 async def test_rows_in_flight_at_a_crash_become_unknown(db: Database) -> None:
     broadcast_id = await _queue(db, {10: "en", 11: "en", 12: "en"})
-    outbox = Outbox(db)
+    outbox = Outbox(db, Users(db))
     claimed = await outbox.claim(2, now=1e12)
     assert len(claimed) == 2
     # The process dies here; the next start recovers.
@@ -168,7 +168,7 @@ async def test_rows_in_flight_at_a_crash_become_unknown(db: Database) -> None:
 async def test_stopping_cancels_what_is_not_sent(db: Database) -> None:
     broadcast_id = await _queue(db, {10 + i: "en" for i in range(20)})
     assert await Broadcasts(db).stop(broadcast_id) == 20
-    progress = await Outbox(db).progress(broadcast_id)
+    progress = await Outbox(db, Users(db)).progress(broadcast_id)
     assert (progress.cancelled, progress.pending, progress.finished) == (20, 0, True)
 
 
@@ -179,13 +179,13 @@ async def test_the_engine_stops_promptly_and_keeps_the_rest_queued(
     broadcast_id = await _queue(db, {10 + i: "en" for i in range(200)})
     sender = ScriptedSender(lambda chat, attempt: Outcome.delivered())
     stop = asyncio.Event()
-    task = asyncio.create_task(DeliveryEngine(Outbox(db), sender, rate=rate).run(stop))
+    task = asyncio.create_task(DeliveryEngine(Outbox(db, Users(db)), sender, rate=rate).run(stop))
     while len(sender.sends) < 10:
         sender.sent_one.clear()
         await sender.sent_one.wait()
     stop.set()
     await asyncio.wait_for(task, timeout=5)
-    progress = await Outbox(db).progress(broadcast_id)
+    progress = await Outbox(db, Users(db)).progress(broadcast_id)
     assert progress.in_flight == 0 and progress.unknown == 0
     assert progress.sent == len(sender.sends)
     assert progress.sent + progress.pending == 200

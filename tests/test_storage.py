@@ -162,3 +162,15 @@ async def test_users_table_holds_no_personal_fields(db: Database) -> None:
         "last_seen",
         "blocked",
     }
+
+
+async def test_records_are_cached_until_forgotten(db: Database) -> None:
+    users = Users(db)
+    await users.touch(8, "en", DAY)
+    async with db.transaction() as conn:  # a write elsewhere in storage
+        await conn.execute("UPDATE users SET blocked = 1 WHERE user_id = 8")
+    assert not (await users.get(8)).blocked  # still the cached record
+    users.forget([8])
+    assert (await users.get(8)).blocked
+    await users.choose_locale(8, "kk")  # writes through this class refresh the record
+    assert (await users.get(8)).locale == "kk"
