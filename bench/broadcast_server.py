@@ -1,0 +1,80 @@
+"""The local Bot API server for ``bench.broadcast``, in a process of its own.
+
+``python -m bench.broadcast_server --users N [--token T]`` starts :class:`LocalBotApi` on
+127.0.0.1 without a call log, creates the simulated users 1..N, prints one JSON line
+(``{"base_url": ..., "pid": ...}``) and then answers each line read from stdin:
+
+``stats``  one JSON line: accepted sends, 429 refusals, the monotonic times of the first and
+           last accepted send, and the accepted sends in each second from the first on.
+``quit``   (or end of stdin) stop the server and exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from bot.local_api import LocalBotApi
+from bot.local_api.flood import AcceptedSend
+
+LANGUAGES = ("ru", "kk", "en")
+"""Telegram language codes given to the simulated users, round robin."""
+
+
+def stats(api: LocalBotApi) -> dict[str, Any]:
+    """What the server saw: accepted sends with their first and last times, and refusals."""
+    accepted = api.flood_control.accepted
+    return {
+        "accepted": len(accepted),
+        "refused": len(api.flood_control.refused),
+        "first_at": accepted[0].at if accepted else None,
+        "last_at": accepted[-1].at if accepted else None,
+        "sent_count": api.sent_count,
+        "internal_errors": len(api.internal_errors),
+        "per_second": per_second(accepted),
+    }
+
+
+def per_second(accepted: Sequence[AcceptedSend]) -> list[int]:
+    """Accepted sends in each second from the first accepted send on."""
+    if not accepted:
+        return []
+    first = accepted[0].at
+    counts = [0] * (int(accepted[-1].at - first) + 1)
+    for send in accepted:
+        counts[int(send.at - first)] += 1
+    return counts
+
+
+async def serve(users: int, token: str) -> None:
+    """Serve with ``users`` simulated users until stdin says ``quit`` or closes."""
+    async with LocalBotApi(token, record_calls=False, log_size=0) as api:
+        for user_id in range(1, users + 1):
+            api.user(user_id, language_code=LANGUAGES[user_id % len(LANGUAGES)])
+        print(json.dumps({"base_url": api.base_url, "pid": os.getpid()}), flush=True)
+        while True:
+            line = await asyncio.to_thread(sys.stdin.readline)
+            command = line.strip()
+            if command == "stats":
+                print(json.dumps(stats(api)), flush=True)
+            elif command == "quit" or not line:
+                return
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and serve."""
+    parser = argparse.ArgumentParser(prog="python -m bench.broadcast_server", description=__doc__)
+    parser.add_argument("--users", type=int, required=True, help="simulated users 1..N")
+    parser.add_argument("--token", default="123456:BENCH")
+    arguments = parser.parse_args(argv)
+    asyncio.run(serve(arguments.users, arguments.token))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
