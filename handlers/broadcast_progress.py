@@ -11,7 +11,6 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackContext
 
 from bot.appeals import pace, progress_bar
 from bot.formatting import date_and_time, duration, number, percent
@@ -54,8 +53,8 @@ def _stop_button(broadcast_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def _author_locale(context: CallbackContext, author_id: int) -> str:  # type: ignore[type-arg]
-    services = context.application.services  # type: ignore[attr-defined]
+async def _author_locale(context: BotContext, author_id: int) -> str:
+    services = context.services
     record = await services.users.get(author_id)
     return record.locale if record else services.settings.default_locale
 
@@ -71,10 +70,11 @@ async def send_progress_message(context: BotContext, broadcast_id: int, chat_id:
     await context.services.broadcasts.set_progress_message(broadcast_id, message.message_id)
 
 
-async def refresh_progress(context: CallbackContext) -> None:  # type: ignore[type-arg]
+async def refresh_progress(context: BotContext) -> None:
     """The repeating job: edit each active broadcast's progress; report the finished ones."""
-    services = context.application.services  # type: ignore[attr-defined]
-    samples: dict[int, tuple[float, int]] = context.job.data  # type: ignore[union-attr,assignment]
+    services = context.services
+    assert context.job is not None
+    samples: dict[int, tuple[float, int]] = context.job.data  # type: ignore[assignment]
     for broadcast in await services.broadcasts.active():
         progress = await services.outbox.progress(broadcast.id)
         now = time.monotonic()
@@ -98,7 +98,7 @@ async def refresh_progress(context: CallbackContext) -> None:  # type: ignore[ty
 
 
 async def _edit_progress(
-    context: CallbackContext,  # type: ignore[type-arg]
+    context: BotContext,
     broadcast: Broadcast,
     text: str,
     keyboard: InlineKeyboardMarkup | None,
@@ -117,11 +117,11 @@ async def _edit_progress(
 
 
 async def _send_report(
-    context: CallbackContext,  # type: ignore[type-arg]
+    context: BotContext,
     broadcast: Broadcast,
     progress: Progress,
 ) -> None:
-    services = context.application.services  # type: ignore[attr-defined]
+    services = context.services
     text = render(
         "appeal_report.html",
         broadcast_id=broadcast.id,
@@ -193,7 +193,8 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
             ),
         )
         if count:
-            await send_progress_message(context, broadcast_id, query.message.chat.id)  # type: ignore[union-attr]
+            assert update.effective_chat is not None
+            await send_progress_message(context, broadcast_id, update.effective_chat.id)
     else:
         count = await broadcasts.abandon_unknown(broadcast_id)
         await query.answer()
