@@ -6,18 +6,9 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from bench.rounds import RoundResult
+from bench.rounds import DERIVED_FIELDS, RoundResult
 
-MEDIAN_FIELDS = (
-    "updates_per_s",
-    "bot_cpu_ms_per_update",
-    "bot_cpu_percent",
-    "server_cpu_ms_per_update",
-    "server_cpu_percent",
-    "other_cpu_percent",
-    "startup_s",
-    "idle_cpu_percent",
-)
+MEDIAN_FIELDS = (*DERIVED_FIELDS, "startup_s")
 
 TARGETS = {
     "cpu_per_update_ratio": ("<=", 1.5),

@@ -12,6 +12,17 @@ from bench.procstat import machine_busy_seconds, own_cpu_seconds
 from bench.traffic import feed, make_users, messages
 from bot.local_api import LocalBotApi
 
+DERIVED_FIELDS = (
+    "updates_per_s",
+    "bot_cpu_ms_per_update",
+    "bot_cpu_percent",
+    "server_cpu_ms_per_update",
+    "server_cpu_percent",
+    "other_cpu_percent",
+    "idle_cpu_percent",
+)
+"""Figures a round computes from its measurements."""
+
 SETTLE_SECONDS = 1.0
 """Pause after the first getUpdates before idle CPU is measured (start-up jobs finish)."""
 
@@ -83,19 +94,7 @@ class RoundResult:
 
     def figures(self) -> dict[str, Any]:
         """Raw and derived figures, for the JSON report."""
-        derived = {
-            name: getattr(self, name)
-            for name in (
-                "updates_per_s",
-                "bot_cpu_ms_per_update",
-                "bot_cpu_percent",
-                "server_cpu_ms_per_update",
-                "server_cpu_percent",
-                "other_cpu_percent",
-                "idle_cpu_percent",
-            )
-        }
-        return asdict(self) | derived
+        return asdict(self) | {name: getattr(self, name) for name in DERIVED_FIELDS}
 
 
 @dataclass(frozen=True, slots=True)

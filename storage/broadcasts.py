@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import aiosqlite
+
 from storage.database import Database
 
 ALL_LOCALES = "all"
@@ -133,16 +135,10 @@ class Broadcasts:
     async def stop(self, broadcast_id: int) -> int:
         """Cancel every message not yet sent; return how many. Messages in flight finish."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM outbox WHERE broadcast_id = ? AND state = 'pending'",
-                (broadcast_id,),
-            )
-            cancelled = cursor.rowcount
-            await cursor.close()
+            cancelled = await _drop_rows(conn, broadcast_id, "pending", "cancelled")
             await conn.execute(
-                "UPDATE broadcasts SET cancelled = cancelled + ?, status = 'stopped' "
-                "WHERE id = ? AND status = 'sending'",
-                (cancelled, broadcast_id),
+                "UPDATE broadcasts SET status = 'stopped' WHERE id = ? AND status = 'sending'",
+                (broadcast_id,),
             )
         return cancelled
 
@@ -178,13 +174,19 @@ class Broadcasts:
     async def abandon_unknown(self, broadcast_id: int) -> int:
         """Leave the messages whose fate is unknown unsent; return how many."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM outbox WHERE broadcast_id = ? AND state = 'unknown'",
-                (broadcast_id,),
-            )
-            count = cursor.rowcount
-            await cursor.close()
-            await conn.execute(
-                "UPDATE broadcasts SET unknown = unknown + ? WHERE id = ?", (count, broadcast_id)
-            )
-        return count
+            return await _drop_rows(conn, broadcast_id, "unknown", "unknown")
+
+
+async def _drop_rows(
+    conn: aiosqlite.Connection, broadcast_id: int, state: str, counter: str
+) -> int:
+    """Delete a broadcast's outbox rows in ``state``, counting them in the ``counter`` column."""
+    cursor = await conn.execute(
+        "DELETE FROM outbox WHERE broadcast_id = ? AND state = ?", (broadcast_id, state)
+    )
+    count = cursor.rowcount
+    await cursor.close()
+    await conn.execute(
+        f"UPDATE broadcasts SET {counter} = {counter} + ? WHERE id = ?", (count, broadcast_id)
+    )
+    return count
