@@ -25,11 +25,23 @@ environment:
 
 
 def _run(settings: Settings, _: argparse.Namespace) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.application import run
 
     settings.require_token()
     configure_logging(settings.token)
-    asyncio.run(run(settings))
+    try:
+        asyncio.run(run(settings))
+    except InvalidToken:
+        print("BOT_TOKEN was refused by the Bot API: check the token.", file=sys.stderr)
+        return 2
+    except NetworkError as error:
+        print(
+            f"cannot reach the Bot API at {settings.api_base_url}: {error.message}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,23 @@ async def test_configuration_errors_name_the_variable(variables: dict[str, str],
     assert code == 2
     assert says in stderr
     assert "Traceback" not in stderr
+
+
+async def test_an_unreachable_api_or_a_refused_token_is_explained(api: LocalBotApi) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/bot"
+    code, _, stderr = await run_cli(
+        "run", env={**env, "BOT_TOKEN": "123:abc", "BOT_API_BASE_URL": closed}
+    )
+    assert (code, "Traceback" in stderr) == (1, False)
+    assert f"cannot reach the Bot API at {closed}" in stderr
+    code, _, stderr = await run_cli(
+        "run", env={**env, "BOT_TOKEN": "999:wrong", "BOT_API_BASE_URL": api.base_url}
+    )
+    assert (code, "Traceback" in stderr) == (2, False)
+    assert "BOT_TOKEN was refused" in stderr and "999:wrong" not in stderr
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
