@@ -38,7 +38,7 @@ from handlers.access import allow
 from handlers.broadcast_progress import send_progress_message
 from handlers.cancel import cancel_conversation
 from handlers.context import BotContext
-from handlers.language import language_name
+from handlers.language import language_in_current_locale
 from handlers.replies import PRIVATE_MESSAGE, answer
 from storage.broadcasts import ALL_LOCALES
 
@@ -82,7 +82,7 @@ async def _ask_for_text(update: Update, locale: str) -> None:
             "Send the text of the appeal in {language}, or /skip if there is none in this "
             "language. Format it with Telegram's own tools, or write HTML such as "
             "&lt;b&gt;bold&lt;/b&gt;."
-        ).format(language=language_name(locale)),
+        ).format(language=language_in_current_locale(locale)),
     )
 
 
@@ -127,7 +127,12 @@ async def _next_text_or_fallback(update: Update, context: BotContext) -> int:
         draft["fallback"] = next(iter(texts))
         return await _ask_for_audience(update, context)
     keyboard = [
-        [InlineKeyboardButton(language_name(code), callback_data=f"appeal:fallback:{code}")]
+        [
+            InlineKeyboardButton(
+                language_in_current_locale(code, capitalized=True),
+                callback_data=f"appeal:fallback:{code}",
+            )
+        ]
         for code in WRITING_ORDER
         if code in texts
     ]
@@ -198,7 +203,7 @@ async def fallback_chosen(update: Update, context: BotContext) -> int | None:
 async def _ask_for_audience(update: Update, context: BotContext) -> int:
     broadcasts = context.services.broadcasts
     options = [(ALL_LOCALES, _("Everyone"))] + [
-        (code, language_name(code)) for code in WRITING_ORDER
+        (code, language_in_current_locale(code, capitalized=True)) for code in WRITING_ORDER
     ]
     keyboard = []
     for audience, label in options:
@@ -229,9 +234,9 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
     summary = render(
         "appeal_confirm.html",
         size=size,
-        written=[language_name(code) for code in WRITING_ORDER if code in texts],
-        missing=[language_name(code) for code in WRITING_ORDER if code not in texts],
-        fallback=language_name(draft["fallback"]),
+        written=[language_in_current_locale(code) for code in WRITING_ORDER if code in texts],
+        missing=[language_in_current_locale(code) for code in WRITING_ORDER if code not in texts],
+        fallback=language_in_current_locale(draft["fallback"]),
     )
     keyboard = InlineKeyboardMarkup(
         [

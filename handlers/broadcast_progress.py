@@ -20,7 +20,7 @@ from bot.render import render
 from bot.roles import STAFF
 from handlers.access import allow
 from handlers.context import BotContext
-from handlers.language import language_name
+from handlers.language import language_in_current_locale
 from handlers.replies import answer
 from storage.broadcasts import ALL_LOCALES, Broadcast
 from storage.outbox import Progress
@@ -221,7 +221,9 @@ async def list_appeals(update: Update, context: BotContext) -> None:
                 "when": date_and_time(
                     datetime.fromtimestamp(broadcast.created_at, UTC), services.settings.timezone
                 ),
-                "audience": _("everyone") if audience == ALL_LOCALES else language_name(audience),
+                "audience": _("everyone")
+                if audience == ALL_LOCALES
+                else language_in_current_locale(audience),
                 "status": broadcast.status,
                 "sent": number(progress.sent),
                 "total": number(progress.total),

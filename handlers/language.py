@@ -25,6 +25,12 @@ def language_name(locale: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_in_current_locale(locale: str, *, capitalized: bool = False) -> str:
+    """A language's name as the current locale says it: "Russian", "русский", "орыс тілі"."""
+    name = Locale.parse(locale).get_display_name(i18n.current_locale())
+    return name[:1].upper() + name[1:] if capitalized else name
+
+
 def language_keyboard() -> InlineKeyboardMarkup:
     """One button per supported language."""
     return InlineKeyboardMarkup(

@@ -37,3 +37,21 @@ async def test_an_appeal_reaches_everyone_in_their_language(bot: RunningBot) -> 
     assert "Blocked the bot or left Telegram: 0" in report.text
     listing = (await coordinator.ask("/appeals")).text
     assert "#1" in listing and "7 of 7 delivered" in listing
+
+
+async def test_the_flow_speaks_the_coordinators_language(bot: RunningBot) -> None:
+    coordinator = await bot.user_with_role(501, Role.COORDINATOR, language_code="kk")
+    prompt = await coordinator.ask("/appeal")
+    assert prompt.text.startswith("Үндеу мәтінін мына тілде жіберіңіз: орыс тілі.")
+    await coordinator.ask("Мәтін")
+    await coordinator.ask("/skip")
+    fallback = await coordinator.ask("Text")
+    assert fallback.button_texts == [["Орыс тілі"], ["Ағылшын тілі"]]
+    await coordinator.press(fallback, "Ағылшын тілі")
+    audience = (await coordinator.wait_for_replies(1))[-1]
+    assert [row[0].split(" (")[0] for row in audience.button_texts] == [
+        "Барлығына",
+        "Орыс тілі",
+        "Қазақ тілі",
+        "Ағылшын тілі",
+    ]
