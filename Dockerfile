@@ -16,6 +16,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY locales ./locales
+COPY content ./content
 RUN pip install -e .
 
 USER qorgau

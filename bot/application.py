@@ -17,6 +17,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 from bot import health
 from bot.aiohttp_request import AiohttpRequest
 from bot.config import Settings
+from bot.content import SHIPPED_CONTENT, load_content
 from bot.delivery import DeliveryEngine
 from bot.services import QorgauApplication, Services
 from handlers import register
@@ -25,6 +26,7 @@ from handlers.menus import publish_menus
 from handlers.sender import TelegramSender
 from storage import Database
 from storage.broadcasts import Broadcasts
+from storage.cases import Cases
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.users import Users
@@ -88,6 +90,14 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
     return application
 
 
+async def _serve_shipped_content(db: Database) -> None:
+    """A fresh install serves the cases that ship with the bot, with no extra step."""
+    cases = Cases(db)
+    if await cases.count() == 0:
+        added, _ = await cases.upsert(load_content(SHIPPED_CONTENT))
+        logger.info("imported %d shipped cases", added)
+
+
 def _start_heartbeat(application: QorgauApplication, path: Path) -> None:
     """Touch the heartbeat file while the updater polls (read by ``python -m bot health``)."""
 
@@ -112,6 +122,7 @@ async def serve(
         application = build_application(settings, db)
         services = application.services
         async with application, services.delivery_bot:
+            await _serve_shipped_content(db)
             unknown = await services.outbox.recover()
             if unknown:
                 logger.warning("%d queued messages were in flight at a crash", unknown)

@@ -6,9 +6,14 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
+
+if TYPE_CHECKING:
+    from bot.content import Content
 
 ENVIRONMENT_HELP = """\
 environment:
@@ -52,6 +57,40 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
     return asyncio.run(run_demo(settings))
 
 
+def _import(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.content import ContentError, load_content
+    from storage import Database
+    from storage.cases import Cases
+
+    try:
+        content = load_content(arguments.path)
+    except ContentError as error:
+        print(f"nothing imported: {error}", file=sys.stderr)
+        return 2
+
+    async def store() -> tuple[int, int]:
+        async with await Database.open(settings.database) as db:
+            return await Cases(db).upsert(content)
+
+    added, updated = asyncio.run(store())
+    print(f"imported {len(content.cases)} cases ({added} new, {updated} updated)")
+    return 0
+
+
+def _export(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.content import write_content
+    from storage import Database
+    from storage.cases import Cases
+
+    async def read() -> Content:
+        async with await Database.open(settings.database) as db:
+            return await Cases(db).content()
+
+    written = write_content(asyncio.run(read()), arguments.path)
+    print(f"exported {len(written) - 1} cases to {arguments.path}")
+    return 0
+
+
 def _health(settings: Settings, _: argparse.Namespace) -> int:
     from bot.health import heartbeat_path, is_alive
 
@@ -73,10 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
         "run": ("run the bot with long polling until SIGINT or SIGTERM", _run),
         "demo": ("chat with the bot in this terminal: no token, no network", _demo),
         "health": ("exit 0 if the running bot beat recently (for HEALTHCHECK)", _health),
+        "import": ("check and store the case files of a content folder", _import),
+        "export": ("write the stored cases back as files into a folder", _export),
     }
     for name, (summary, handler) in subcommands.items():
         subparser = commands.add_parser(name, help=summary, description=summary)
         subparser.set_defaults(handler=handler)
+        if name in ("import", "export"):
+            subparser.add_argument(
+                "path", type=Path, help="a folder with sources.yaml and cases/*.yaml"
+            )
     return parser
 
 

@@ -88,6 +88,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_by_broadcast ON outbox (broadcast_id, state);
     CREATE INDEX outbox_by_chat ON outbox (chat_id);
     """,
+    # 3: case content, as imported from the YAML files (bot/content.py).
+    """
+    CREATE TABLE sources (
+        id   TEXT PRIMARY KEY,
+        data TEXT NOT NULL CHECK (json_valid(data))
+    ) STRICT;
+
+    CREATE TABLE cases (
+        id      TEXT    PRIMARY KEY,
+        status  TEXT    NOT NULL,
+        urgency INTEGER NOT NULL CHECK (urgency BETWEEN 1 AND 5),
+        updated TEXT    NOT NULL,
+        data    TEXT    NOT NULL CHECK (json_valid(data))
+    ) STRICT;
+    CREATE INDEX cases_by_urgency ON cases (urgency, updated DESC);
+    """,
 )
 
 

@@ -1,0 +1,78 @@
+"""The cases aggregate: content imported from YAML, stored as JSON documents."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from bot.content import Case, Content, Event, Source
+from storage.database import Database
+
+
+def _case_from_json(data: dict[str, Any]) -> Case:
+    fields = dict(data)
+    fields["updated"] = date.fromisoformat(fields["updated"])
+    fields["timeline"] = tuple(Event(**event) for event in fields["timeline"])
+    for name in ("aliases", "tags", "related"):
+        fields[name] = tuple(fields[name])
+    return Case(**fields)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+class Cases:
+    """Importing, listing and reading cases and their sources."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def count(self) -> int:
+        """How many cases are stored."""
+        row = await self._db.fetchone("SELECT count(*) FROM cases")
+        return int(row[0]) if row else 0
+
+    async def upsert(self, content: Content) -> tuple[int, int]:
+        """Store every source and case of ``content`` in one transaction, replacing the stored
+        versions of the same ids; return how many cases were added and updated."""
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO sources (id, data) VALUES (?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                [(source.id, _json(asdict(source))) for source in content.sources.values()],
+            )
+            known = {row[0] for row in await conn.execute_fetchall("SELECT id FROM cases")}
+            await conn.executemany(
+                "INSERT INTO cases (id, status, urgency, updated, data) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
+                "urgency = excluded.urgency, updated = excluded.updated, data = excluded.data",
+                [
+                    (
+                        case.id,
+                        case.status,
+                        case.urgency,
+                        case.updated.isoformat(),
+                        _json(asdict(case)),
+                    )
+                    for case in content.cases.values()
+                ],
+            )
+        added = len(set(content.cases) - known)
+        return added, len(content.cases) - added
+
+    async def content(self) -> Content:
+        """Everything stored, as the files would say it."""
+        sources = {}
+        for row in await self._db.fetchall("SELECT data FROM sources ORDER BY id"):
+            data = json.loads(row["data"])
+            sources[data["id"]] = Source(
+                data["id"], date.fromisoformat(data["date"]), data["title"]
+            )
+        cases = {}
+        for row in await self._db.fetchall("SELECT data FROM cases ORDER BY id"):
+            case = _case_from_json(json.loads(row["data"]))
+            cases[case.id] = case
+        return Content(sources, cases)

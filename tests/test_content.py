@@ -1,0 +1,163 @@
+"""Case content files: the shipped cases, the checks with file, line and field, the round trip
+through storage, and the import and export commands."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content import SHIPPED_CONTENT, ContentError, load_content, write_content
+from bot.i18n import LOCALES
+from storage import Database
+from storage.cases import Cases
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_IDS = {
+    "iskander-yerimbetov",
+    "mukhtar-dzhakishev",
+    "botagoz-jardemalie",
+    "talgat-ayan",
+    "max-bokayev",
+    "aron-atabek",
+}
+
+SOURCES = """\
+letter:
+  date: 2018-02-23
+  title: {en: The letter, ru: Письмо, kk: Хат}
+"""
+
+CASE = """\
+id: jane-doe
+name: {en: Jane Doe, ru: Джейн Доу, kk: Джейн Доу}
+aliases: [J. Doe]
+status: detained
+urgency: 2
+brief: {en: Held., ru: Задержана., kk: Ұсталды.}
+account:
+  en: |
+    First paragraph.
+
+    Second paragraph.
+  ru: Текст.
+  kk: Мәтін.
+tags: [torture]
+related: []
+timeline:
+  - date: 2017-11
+    event: {en: Arrested., ru: Арестована., kk: Қамалды.}
+    source: letter
+updated: 2018-02-23
+"""
+
+
+def _folder(tmp_path: Path, case: str = CASE, sources: str = SOURCES) -> Path:
+    folder = tmp_path / "content"
+    (folder / "cases").mkdir(parents=True)
+    (folder / "sources.yaml").write_text(sources, encoding="utf-8")
+    (folder / "cases" / "jane-doe.yaml").write_text(case, encoding="utf-8")
+    return folder
+
+
+def test_the_shipped_cases_are_complete() -> None:
+    content = load_content(SHIPPED_CONTENT)
+    assert set(content.cases) == SHIPPED_IDS
+    assert set(content.sources) == {"osce-pa-letter-2018-02-23", "pace-doc-14493"}
+    for case in content.cases.values():
+        assert set(case.name) == set(LOCALES) and case.timeline, case.id
+        assert all(event.source in content.sources for event in case.timeline)
+
+
+def test_a_valid_folder_loads(tmp_path: Path) -> None:
+    case = load_content(_folder(tmp_path)).cases["jane-doe"]
+    assert case.name["ru"] == "Джейн Доу"
+    assert case.account["en"] == "First paragraph.\n\nSecond paragraph."
+    assert case.timeline[0].date == "2017-11"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field", "problem"),
+    [
+        ("kk: Ұсталды.}", "}", 6, "brief", "missing the kk translation"),
+        ("status: detained", "status: lost", 4, "status", "unknown 'lost'"),
+        ("urgency: 2", "urgency: 9", 5, "urgency", "must be from 1"),
+        ("urgency: 2", "urgency: two", 5, "urgency", "expected int"),
+        ("source: letter", "source: rumour", 19, "source", "unknown source 'rumour'"),
+        ("date: 2017-11", "date: November 2017", 17, "date", "expected YYYY"),
+        ("tags: [torture]", "tags: [gossip]", 14, "tags", "unknown gossip"),
+        ("related: []", "related: [john-doe]", None, "related", "unknown case 'john-doe'"),
+        ("id: jane-doe", "id: Jane", 1, "id", "equal the file name"),
+        ("updated: 2018-02-23", "updated: soon", 20, "updated", "expected a date"),
+        ("aliases: [J. Doe]", "aliases: [J. Doe", 3, "YAML", ""),
+    ],
+)
+def test_errors_name_the_file_line_and_field(
+    tmp_path: Path, old: str, new: str, line: int | None, field: str, problem: str
+) -> None:
+    folder = _folder(tmp_path, CASE.replace(old, new))
+    with pytest.raises(ContentError) as raised:
+        load_content(folder)
+    error = raised.value
+    assert error.path.name == "jane-doe.yaml"
+    assert (error.field_name, problem in error.problem) == (field, True)
+    if line is not None:
+        assert abs(error.line - line) <= 1, str(error)
+
+
+async def test_import_is_idempotent_and_export_round_trips(tmp_path: Path, db: Database) -> None:
+    content = load_content(SHIPPED_CONTENT)
+    cases = Cases(db)
+    assert await cases.upsert(content) == (6, 0)
+    assert await cases.upsert(content) == (0, 6)
+    stored = await cases.content()
+    assert stored == content
+    write_content(stored, tmp_path / "exported")
+    assert load_content(tmp_path / "exported") == content
+
+
+def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env={**env, "BOT_DATABASE": str(database)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_import_and_export_commands(tmp_path: Path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    shipped = tmp_path / "shipped"
+    shutil.copytree(SHIPPED_CONTENT, shipped)
+    first = _cli("import", str(shipped), database=database)
+    assert (first.returncode, first.stdout.strip()) == (0, "imported 6 cases (6 new, 0 updated)")
+    broken = shipped / "cases" / "max-bokayev.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("status:", "status: x\nx:"))
+    failed = _cli("import", str(shipped), database=database)
+    assert failed.returncode == 2 and "nothing imported" in failed.stderr
+    assert "max-bokayev.yaml:" in failed.stderr and "Traceback" not in failed.stderr
+    exported = _cli("export", str(tmp_path / "out"), database=database)
+    assert exported.returncode == 0
+    assert load_content(tmp_path / "out") == load_content(SHIPPED_CONTENT)
+
+
+def test_a_malformed_file_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    folder = _folder(tmp_path, CASE.replace("urgency: 2", "urgency: 0"))
+    result = _cli("import", str(folder), database=database)
+    assert result.returncode == 2
+
+    async def count() -> int:
+        async with await Database.open(database) as db:
+            return await Cases(db).count()
+
+    assert asyncio.run(count()) == 0
