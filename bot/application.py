@@ -83,6 +83,7 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
         persistence=persistence,
         outbox=outbox,
         broadcasts=Broadcasts(db),
+        cases=Cases(db),
         delivery=DeliveryEngine(outbox, TelegramSender(bulk_bot), rate=settings.broadcast_rate),
         delivery_bot=bulk_bot,
     )
@@ -90,9 +91,8 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
     return application
 
 
-async def _serve_shipped_content(db: Database) -> None:
+async def _serve_shipped_content(cases: Cases) -> None:
     """A fresh install serves the cases that ship with the bot, with no extra step."""
-    cases = Cases(db)
     if await cases.count() == 0:
         added, _ = await cases.upsert(load_content(SHIPPED_CONTENT))
         logger.info("imported %d shipped cases", added)
@@ -122,7 +122,7 @@ async def serve(
         application = build_application(settings, db)
         services = application.services
         async with application, services.delivery_bot:
-            await _serve_shipped_content(db)
+            await _serve_shipped_content(services.cases)
             unknown = await services.outbox.recover()
             if unknown:
                 logger.warning("%d queued messages were in flight at a crash", unknown)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
 from bot.i18n import current_locale
@@ -13,6 +13,16 @@ from bot.i18n import current_locale
 def long_date(day: date) -> str:
     """A date as readers of the current locale write it, e.g. "22 ноября 2026 г."."""
     return format_date(day, format="long", locale=current_locale())
+
+
+def partial_date(text: str) -> str:
+    """A date as precise as its source: "2017", "ноябрь 2017 г.", "23 February 2018"."""
+    parts = [int(part) for part in text.split("-")]
+    year, month, day = (*parts, 1, 1)[:3]
+    if len(parts) == 3:
+        return long_date(date(year, month, day))
+    skeleton = "yMMMM" if len(parts) == 2 else "y"
+    return format_skeleton(skeleton, date(year, month, 1), locale=current_locale())
 
 
 def date_and_time(moment: datetime, zone: tzinfo) -> str:

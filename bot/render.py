@@ -30,6 +30,6 @@ def environment() -> Environment:
     return env
 
 
-def render(name: str, **context: Any) -> str:
-    """Render ``name`` (e.g. ``"start.html"``) to Telegram HTML, trimmed."""
-    return environment().get_template(name).render(**context).strip()
+def render(template: str, /, **context: Any) -> str:
+    """Render ``template`` (e.g. ``"start.html"``) to Telegram HTML, trimmed."""
+    return environment().get_template(template).render(**context).strip()

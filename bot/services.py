@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from storage import Database
 from storage.broadcasts import Broadcasts
+from storage.cases import Cases
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.users import Users
@@ -26,6 +27,7 @@ class Services:
     persistence: SqlitePersistence
     outbox: Outbox
     broadcasts: Broadcasts
+    cases: Cases
     delivery: DeliveryEngine
     delivery_bot: Bot
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""

@@ -268,3 +268,26 @@ class _Parser:
         elif opened.tag == "blockquote" and opened.expandable:
             entity["type"] = "expandable_blockquote"
         self.entities.append(entity)
+
+
+def split_paragraphs(paragraphs: list[str], limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
+    """Join plain-text paragraphs into as few messages as fit ``limit`` (UTF-16 units), breaking
+    only between paragraphs, or at a space inside a paragraph too long for one message."""
+    pieces: list[str] = []
+    for paragraph in paragraphs:
+        rest = paragraph
+        while utf16_len(rest) > limit:
+            cut = rest.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            while utf16_len(rest[:cut]) > limit:
+                cut -= 1
+            pieces.append(rest[:cut].rstrip())
+            rest = rest[cut:].lstrip()
+        pieces.append(rest)
+    messages: list[str] = []
+    for piece in pieces:
+        if messages and utf16_len(messages[-1]) + 2 + utf16_len(piece) <= limit:
+            messages[-1] += "\n\n" + piece
+        else:
+            messages.append(piece)
+    return messages

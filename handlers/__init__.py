@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.services import QorgauApplication
-from handlers import appeals, broadcast_progress, fallbacks, language, privacy, roles
+from handlers import appeals, broadcast_progress, cases, fallbacks, language, privacy, roles
 from handlers.access import internal, undeclared_callbacks
 from handlers.commands import COMMANDS
 from handlers.context import load_user
@@ -67,6 +67,8 @@ def register(application: QorgauApplication) -> None:
             # handler, whose pattern refuses all data, may take such a press.
             CallbackQueryHandler(fallbacks.stale_button, pattern=lambda _: False),
             CallbackQueryHandler(language.language_chosen, pattern=language.CALLBACK_PATTERN),
+            CallbackQueryHandler(cases.show_case, pattern=cases.CASE_PATTERN),
+            CallbackQueryHandler(cases.turn_page, pattern=cases.PAGE_PATTERN),
             CallbackQueryHandler(privacy.forget_confirmed, pattern=privacy.FORGET_PATTERN),
             CallbackQueryHandler(
                 broadcast_progress.broadcast_action, pattern=broadcast_progress.ACTION_PATTERN

@@ -12,7 +12,7 @@ from telegram import Update
 from bot.i18n import lazy_gettext
 from bot.render import render
 from bot.roles import EVERYONE, Role
-from handlers import appeals, broadcast_progress, cancel, language, privacy, roles, start
+from handlers import appeals, broadcast_progress, cancel, cases, language, privacy, roles, start
 from handlers.access import allow, policy_of
 from handlers.context import BotContext
 from handlers.replies import answer
@@ -46,6 +46,9 @@ async def help_command(update: Update, context: BotContext) -> None:
 COMMANDS: tuple[Command, ...] = (
     Command("start", start.start, lazy_gettext("What this bot can do for you"), private_only=False),
     Command("help", help_command, lazy_gettext("The commands you can use"), private_only=False),
+    Command(
+        "cases", cases.list_cases, lazy_gettext("Cases of political prisoners"), private_only=False
+    ),
     Command("language", language.choose_language, lazy_gettext("Change the language")),
     Command("privacy", privacy.show_privacy, lazy_gettext("What the bot stores about you")),
     Command("forget", privacy.ask_to_forget, lazy_gettext("Erase everything stored about you")),

@@ -63,14 +63,32 @@ class Cases:
         added = len(set(content.cases) - known)
         return added, len(content.cases) - added
 
-    async def content(self) -> Content:
-        """Everything stored, as the files would say it."""
+    async def get(self, case_id: str) -> Case | None:
+        """One case, or ``None``."""
+        row = await self._db.fetchone("SELECT data FROM cases WHERE id = ?", (case_id,))
+        return _case_from_json(json.loads(row["data"])) if row else None
+
+    async def most_urgent(self, offset: int, limit: int) -> list[Case]:
+        """A page of cases, most urgent first, then the most recently updated."""
+        rows = await self._db.fetchall(
+            "SELECT data FROM cases ORDER BY urgency, updated DESC, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [_case_from_json(json.loads(row["data"])) for row in rows]
+
+    async def sources(self) -> dict[str, Source]:
+        """Every source, by id."""
         sources = {}
         for row in await self._db.fetchall("SELECT data FROM sources ORDER BY id"):
             data = json.loads(row["data"])
             sources[data["id"]] = Source(
                 data["id"], date.fromisoformat(data["date"]), data["title"]
             )
+        return sources
+
+    async def content(self) -> Content:
+        """Everything stored, as the files would say it."""
+        sources = await self.sources()
         cases = {}
         for row in await self._db.fetchall("SELECT data FROM cases ORDER BY id"):
             case = _case_from_json(json.loads(row["data"]))

@@ -1,0 +1,135 @@
+"""``/cases``: the cases, most urgent first, a page at a time; a case's card, its full account,
+its timeline and its sources, in the reader's language."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.content import Case
+from bot.formatting import long_date, partial_date
+from bot.i18n import current_locale, lazy_gettext
+from bot.i18n import gettext as _
+from bot.render import render
+from bot.roles import EVERYONE
+from bot.telegram_html import split_paragraphs
+from handlers.access import allow
+from handlers.context import BotContext
+from handlers.replies import answer
+
+PAGE_SIZE = 5
+CASE_PATTERN = r"^case:([a-z0-9-]{1,50})(?::(account|timeline|sources))?$"
+PAGE_PATTERN = r"^cases:page:(\d{1,4})$"
+
+STATUS_NAMES = {
+    "detained": lazy_gettext("detained"),
+    "on_trial": lazy_gettext("on trial"),
+    "convicted": lazy_gettext("convicted"),
+    "released": lazy_gettext("released"),
+    "in_exile": lazy_gettext("in exile"),
+    "died_in_custody": lazy_gettext("died in custody"),
+}
+
+
+async def _page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    cases = context.services.cases
+    total = await cases.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    locale = current_locale()
+    rows = [
+        [InlineKeyboardButton(case.name[locale], callback_data=f"case:{case.id}")]
+        for case in await cases.most_urgent((page - 1) * PAGE_SIZE, PAGE_SIZE)
+    ]
+    navigation = []
+    if page > 1:
+        navigation.append(InlineKeyboardButton("‹", callback_data=f"cases:page:{page - 1}"))
+    if page < pages:
+        navigation.append(InlineKeyboardButton("›", callback_data=f"cases:page:{page + 1}"))
+    if navigation:
+        rows.append(navigation)
+    text = _("<b>Cases</b>, most urgent first: page {page} of {pages}.").format(
+        page=page, pages=pages
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+@allow(*EVERYONE)
+async def list_cases(update: Update, context: BotContext) -> None:
+    """The first page of cases."""
+    text, keyboard = await _page(context, 1)
+    await answer(update, text, reply_markup=keyboard)
+
+
+@allow(*EVERYONE)
+async def turn_page(update: Update, context: BotContext) -> None:
+    """Another page of the list, in place."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    text, keyboard = await _page(context, int(query.data.rsplit(":", 1)[-1]))
+    await query.answer()
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+def _card(case: Case) -> tuple[str, InlineKeyboardMarkup]:
+    locale = current_locale()
+    text = render(
+        "case_card.html",
+        name=case.name[locale],
+        status=str(STATUS_NAMES[case.status]),
+        detention=case.detention[locale] if case.detention else None,
+        charges=case.charges[locale] if case.charges else None,
+        sentence=case.sentence[locale] if case.sentence else None,
+        brief=case.brief[locale],
+        updated=long_date(case.updated),
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_("Full account"), callback_data=f"case:{case.id}:account")],
+            [
+                InlineKeyboardButton(_("Timeline"), callback_data=f"case:{case.id}:timeline"),
+                InlineKeyboardButton(_("Sources"), callback_data=f"case:{case.id}:sources"),
+            ],
+        ]
+    )
+    return text, keyboard
+
+
+@allow(*EVERYONE)
+async def show_case(update: Update, context: BotContext) -> None:
+    """A case's card, or one of its parts."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _prefix, case_id, *part = query.data.split(":")
+    services = context.services
+    case = await services.cases.get(case_id)
+    if case is None:
+        await query.answer(
+            _("This button is no longer valid. Please start again."), show_alert=True
+        )
+        return
+    await query.answer()
+    locale = current_locale()
+    if not part:
+        text, keyboard = _card(case)
+        await answer(update, text, reply_markup=keyboard)
+    elif part[0] == "account":
+        paragraphs = [html.escape(p.strip()) for p in case.account[locale].split("\n\n")]
+        for message in split_paragraphs([p for p in paragraphs if p]):
+            await answer(update, message)
+    else:
+        sources = await services.cases.sources()
+        used = {event.source for event in case.timeline}
+        await answer(
+            update,
+            render(
+                f"case_{part[0]}.html",
+                name=case.name[locale],
+                events=[(partial_date(e.date), e.event[locale]) for e in case.timeline],
+                sources=[
+                    (long_date(sources[s].date), sources[s].title[locale])
+                    for s in sorted(used, key=lambda s: sources[s].date)
+                ],
+            ),
+        )
