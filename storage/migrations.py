@@ -104,6 +104,18 @@ MIGRATIONS: tuple[str, ...] = (
     ) STRICT;
     CREATE INDEX cases_by_urgency ON cases (urgency, updated DESC);
     """,
+    # 4: search over the cases (storage/search_index.py): normalized keys (bot/search.py),
+    # rebuilt from the cases, so never the only copy of anything.
+    """
+    CREATE VIRTUAL TABLE case_search USING fts5 (case_id UNINDEXED, names, texts);
+
+    -- The words of every case's names and aliases, for typo-tolerant matching.
+    CREATE TABLE case_name_tokens (
+        case_id TEXT NOT NULL,
+        token   TEXT NOT NULL,
+        PRIMARY KEY (case_id, token)
+    ) STRICT, WITHOUT ROWID;
+    """,
 )
 
 
