@@ -91,11 +91,14 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
     return application
 
 
-async def _serve_shipped_content(cases: Cases) -> None:
-    """A fresh install serves the cases that ship with the bot, with no extra step."""
+async def _prepare_content(cases: Cases) -> None:
+    """A fresh install serves the cases that ship with the bot, with no extra step; a database
+    from before the search index gets its index."""
     if await cases.count() == 0:
         added, _ = await cases.upsert(load_content(SHIPPED_CONTENT))
         logger.info("imported %d shipped cases", added)
+    elif await cases.index.size() == 0:
+        await cases.index.rebuild((await cases.content()).cases.values())
 
 
 def _start_heartbeat(application: QorgauApplication, path: Path) -> None:
@@ -122,7 +125,7 @@ async def serve(
         application = build_application(settings, db)
         services = application.services
         async with application, services.delivery_bot:
-            await _serve_shipped_content(services.cases)
+            await _prepare_content(services.cases)
             unknown = await services.outbox.recover()
             if unknown:
                 logger.warning("%d queued messages were in flight at a crash", unknown)

@@ -75,7 +75,7 @@ def register(application: QorgauApplication) -> None:
             ),
             # Last resorts: unknown commands, other text and messages, edits, stale buttons.
             MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, fallbacks.unknown_command),
-            MessageHandler(PRIVATE_MESSAGE & filters.TEXT, fallbacks.plain_text),
+            MessageHandler(PRIVATE_MESSAGE & filters.TEXT, cases.find_case_from_text),
             MessageHandler(PRIVATE_MESSAGE, fallbacks.unsupported_message),
             MessageHandler(
                 filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE,

@@ -9,10 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.content import Case
 from bot.formatting import long_date, partial_date
-from bot.i18n import current_locale, lazy_gettext
+from bot.i18n import current_locale, lazy_gettext, ngettext
 from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import EVERYONE
+from bot.search import clear_winner, query_tokens
 from bot.telegram_html import split_paragraphs
 from handlers.access import allow
 from handlers.context import BotContext
@@ -32,16 +33,20 @@ STATUS_NAMES = {
 }
 
 
+def _case_rows(cases: list[Case]) -> list[list[InlineKeyboardButton]]:
+    """A button per case, named in the current locale, opening its card."""
+    locale = current_locale()
+    return [
+        [InlineKeyboardButton(case.name[locale], callback_data=f"case:{case.id}")] for case in cases
+    ]
+
+
 async def _page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup]:
     cases = context.services.cases
     total = await cases.count()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    locale = current_locale()
-    rows = [
-        [InlineKeyboardButton(case.name[locale], callback_data=f"case:{case.id}")]
-        for case in await cases.most_urgent((page - 1) * PAGE_SIZE, PAGE_SIZE)
-    ]
+    rows = _case_rows(await cases.most_urgent((page - 1) * PAGE_SIZE, PAGE_SIZE))
     navigation = []
     if page > 1:
         navigation.append(InlineKeyboardButton("‹", callback_data=f"cases:page:{page - 1}"))
@@ -94,6 +99,56 @@ def _card(case: Case) -> tuple[str, InlineKeyboardMarkup]:
         ]
     )
     return text, keyboard
+
+
+RESULTS_SHOWN = 10
+QUOTED_QUERY_LENGTH = 60
+
+
+async def _search(update: Update, context: BotContext, query: str) -> None:
+    """Answer a query: one case's card, a list to choose from, or suggestions."""
+    cases = context.services.cases
+    if not query_tokens(query):
+        await answer(
+            update, _("Type at least two letters of a name, for example: /case Yerimbetov")
+        )
+        return
+    hits = await cases.index.search(query, limit=RESULTS_SHOWN)
+    winner = clear_winner(hits)
+    found = [case for hit in hits if (case := await cases.get(hit.case_id)) is not None]
+    if winner is not None and (case := await cases.get(winner.case_id)) is not None:
+        text, keyboard = _card(case)
+        await answer(update, text, reply_markup=keyboard)
+    elif found:
+        await answer(
+            update,
+            ngettext("{count} case found:", "{count} cases found:", len(found)).format(
+                count=len(found)
+            ),
+            reply_markup=InlineKeyboardMarkup(_case_rows(found)),
+        )
+    else:
+        ids = await cases.index.suggestions(query)
+        suggested = [case for case_id in ids if (case := await cases.get(case_id)) is not None]
+        quoted = html.escape(query.strip()[:QUOTED_QUERY_LENGTH])
+        await answer(
+            update,
+            _("No case matches “{query}”. Perhaps one of these?").format(query=quoted),
+            reply_markup=InlineKeyboardMarkup(_case_rows(suggested)),
+        )
+
+
+@allow(*EVERYONE)
+async def find_case(update: Update, context: BotContext) -> None:
+    """``/case QUERY``: find a case by any name, spelling or word, in any script."""
+    await _search(update, context, " ".join(context.args or []))
+
+
+@allow(*EVERYONE)
+async def find_case_from_text(update: Update, context: BotContext) -> None:
+    """Plain text in a private chat is a search."""
+    assert update.effective_message is not None
+    await _search(update, context, update.effective_message.text or "")
 
 
 @allow(*EVERYONE)

@@ -42,12 +42,6 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 @allow(*EVERYONE)
-async def plain_text(update: Update, context: BotContext) -> None:
-    """Text that is not a command, in a private chat."""
-    await answer(update, _("I understand commands. Send /help to see what I can do."))
-
-
-@allow(*EVERYONE)
 async def unsupported_message(update: Update, context: BotContext) -> None:
     """A photo, sticker, voice message, document, location or the like, in a private chat."""
     await answer(update, _("I can read only text messages and commands. Send /help for the list."))

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.content import Case, Content, Event, Source
 from storage.database import Database
+from storage.search_index import SearchIndex
 
 
 def _case_from_json(data: dict[str, Any]) -> Case:
@@ -25,10 +26,11 @@ def _json(value: Any) -> str:
 
 
 class Cases:
-    """Importing, listing and reading cases and their sources."""
+    """Importing, listing, finding and reading cases and their sources."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.index = SearchIndex(db)
 
     async def count(self) -> int:
         """How many cases are stored."""
@@ -60,6 +62,7 @@ class Cases:
                     for case in content.cases.values()
                 ],
             )
+        await self.index.rebuild((await self.content()).cases.values())
         added = len(set(content.cases) - known)
         return added, len(content.cases) - added
 

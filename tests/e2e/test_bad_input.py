@@ -22,12 +22,15 @@ async def test_unknown_command(bot: RunningBot) -> None:
     assert reply.text.startswith("Я не знаю такой команды")
 
 
-async def test_plain_and_very_long_text(bot: RunningBot) -> None:
+async def test_very_long_and_unsearchable_text(bot: RunningBot) -> None:
     user = bot.user(501, "kk")
-    short = await user.ask("Ерімбетов")
-    assert "/help" in short.text
-    long = await user.ask("ж" * 4096)
-    assert long.text == short.text
+    text = "сәлем әлем " * 400  # 4,400 characters
+    long = await user.ask(text)
+    assert long.text.startswith("«" + text[:60].strip() + "» бойынша іс табылмады.")
+    assert long.button_texts  # suggestions, never silence
+    for text in ("ж", "🙂", "?!", '"', "ж" * 4096):
+        reply = await user.ask(text)
+        assert reply.text.startswith("Есімнің кемінде екі әрпін жазыңыз")
 
 
 @pytest.mark.parametrize(

@@ -59,3 +59,39 @@ def test_long_accounts_split_between_paragraphs(size: int) -> None:
     )
     if size == 10:
         assert messages == ["\n\n".join(paragraphs)]
+
+
+@pytest.mark.parametrize(
+    ("language_code", "query", "card"),
+    [
+        ("en", "Erimbetov", "Iskander Yerimbetov · detained"),
+        ("ru", "Ерімбетов", "Искандер Еримбетов · под стражей"),
+        ("kk", "Djakishev", "Мұхтар Жәкішев · сотталған"),
+        ("en", "Jardemalei", "Botagoz Jardemalie"),  # one typo
+        ("ru", "амнистии", "Мухтар Джакишев"),  # a word of the account
+    ],
+)
+async def test_plain_text_finds_a_case_in_any_script(
+    bot: RunningBot, language_code: str, query: str, card: str
+) -> None:
+    reply = await bot.user(803, language_code).ask(query)
+    assert reply.text.startswith(card)
+
+
+async def test_the_case_command_and_several_results(bot: RunningBot) -> None:
+    reader = bot.user(804, "en")
+    several = await reader.ask("/case Mukhtar")
+    if several.text.endswith("found:"):
+        assert any("Dzhakishev" in row[0] for row in several.button_texts)
+    else:
+        assert several.text.startswith("Mukhtar Dzhakishev")
+    group = bot.api.group(-100804)
+    await reader.send("/case@qorgau_test_bot Bokayev", chat=group)
+    (card,) = await reader.wait_for_replies(1, chat=group)
+    assert card.text.startswith("Max Bokayev")
+
+
+async def test_no_match_offers_suggestions(bot: RunningBot) -> None:
+    reply = await bot.user(805, "en").ask("Zzyzx Qwerty")
+    assert reply.text == "No case matches “Zzyzx Qwerty”. Perhaps one of these?"
+    assert 1 <= len(reply.button_texts) <= 3

@@ -36,7 +36,8 @@ async def test_grant_asks_for_the_id_and_explains_bad_ones(bot: RunningBot) -> N
     assert "/grant" in (await admin.ask("/help")).text
     assert (await admin.ask("301")).text == "Пользователь 301 назначен координатором."
     assert await _role_of(bot, 301) is Role.COORDINATOR
-    assert (await admin.ask("302")).text.startswith("Я понимаю команды")
+    # The question is over: a plain number is now a search.
+    assert (await admin.ask("302")).text.startswith("По запросу «302» дел не найдено.")
 
 
 async def test_a_question_can_be_cancelled(bot: RunningBot) -> None:

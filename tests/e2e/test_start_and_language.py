@@ -82,13 +82,13 @@ async def test_menus_and_descriptions_are_published_per_language(bot: RunningBot
     english = api.commands(language_code="en")
     assert english == api.commands()  # the default locale also serves other languages
     names = [command["command"] for command in english]
-    assert names == ["start", "help", "cases", "language", "privacy", "forget", "cancel"]
+    assert names == ["start", "help", "cases", "case", "language", "privacy", "forget", "cancel"]
     russian = {c["command"]: c["description"] for c in api.commands(language_code="ru")}
     kazakh = {c["command"]: c["description"] for c in api.commands(language_code="kk")}
     assert russian["language"] == "Сменить язык"
     assert kazakh["language"] == "Тілді ауыстыру"
     groups = api.commands(language_code="ru", scope={"type": "all_group_chats"})
-    assert [command["command"] for command in groups] == ["start", "help", "cases"]
+    assert [command["command"] for command in groups] == ["start", "help", "cases", "case"]
     for code in ("en", "ru", "kk"):
         assert api.description(code) and api.short_description(code)
     assert api.description("ru") != api.description("en") != api.description("kk")
