@@ -29,6 +29,7 @@ from storage.broadcasts import Broadcasts
 from storage.cases import Cases
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
+from storage.subscriptions import Subscriptions
 from storage.users import Users
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
         outbox=outbox,
         broadcasts=Broadcasts(db),
         cases=Cases(db),
+        subscriptions=Subscriptions(db),
         delivery=DeliveryEngine(outbox, TelegramSender(bulk_bot), rate=settings.broadcast_rate),
         delivery_bot=bulk_bot,
     )

@@ -28,7 +28,8 @@ TAGS = (
     "asylum",
     "health-at-risk",
 )
-CASE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CASE_ID = re.compile(r"(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*")
+"""A case id: lowercase words joined by dashes, at most 40 characters (it travels in buttons)."""
 PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 OPTIONAL_TEXTS = ("detention", "charges", "sentence")
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -200,7 +201,10 @@ def _read_case(path: Path, sources: dict[str, Source]) -> Case:
     case_id = reader.value(data, "id", str)
     if not CASE_ID.fullmatch(case_id) or case_id != path.stem:
         raise reader.fail(
-            data, "id", f"must be lowercase-with-dashes and equal the file name {path.stem!r}"
+            data,
+            "id",
+            "must be lowercase-with-dashes, at most 40 characters, "
+            f"and equal the file name {path.stem!r}",
         )
     status = reader.value(data, "status", str)
     if status not in STATUSES:

@@ -14,6 +14,7 @@ from storage.broadcasts import Broadcasts
 from storage.cases import Cases
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
+from storage.subscriptions import Subscriptions
 from storage.users import Users
 
 
@@ -28,6 +29,7 @@ class Services:
     outbox: Outbox
     broadcasts: Broadcasts
     cases: Cases
+    subscriptions: Subscriptions
     delivery: DeliveryEngine
     delivery_bot: Bot
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""

@@ -29,7 +29,7 @@ from bot.appeals import (
     check_text,
     texts_for_every_locale,
 )
-from bot.i18n import LOCALES
+from bot.i18n import LOCALES, current_locale
 from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import STAFF
@@ -40,7 +40,7 @@ from handlers.cancel import cancel_conversation
 from handlers.context import BotContext
 from handlers.language import language_in_current_locale
 from handlers.replies import PRIVATE_MESSAGE, answer
-from storage.broadcasts import ALL_LOCALES
+from storage.broadcasts import ALL_LOCALES, CASE_AUDIENCE
 
 WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CONFIRMING = range(4)
 """States of the appeal conversation."""
@@ -201,13 +201,18 @@ async def fallback_chosen(update: Update, context: BotContext) -> int | None:
 
 
 async def _ask_for_audience(update: Update, context: BotContext) -> int:
-    broadcasts = context.services.broadcasts
+    services = context.services
     options = [(ALL_LOCALES, _("Everyone"))] + [
         (code, language_in_current_locale(code, capitalized=True)) for code in WRITING_ORDER
     ]
+    for case_id in await services.subscriptions.followed_cases():
+        case = await services.cases.get(case_id)
+        if case is not None:
+            name = case.name[current_locale()]
+            options.append((CASE_AUDIENCE + case_id, _("Followers of {case}").format(case=name)))
     keyboard = []
     for audience, label in options:
-        size = await broadcasts.audience_size(audience)
+        size = await services.broadcasts.audience_size(audience)
         keyboard.append(
             [InlineKeyboardButton(f"{label} ({size})", callback_data=f"appeal:to:{audience}")]
         )
@@ -223,7 +228,15 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None and query.data is not None
     draft = _draft(context)
-    draft["audience"] = query.data.rsplit(":", 1)[-1]
+    draft["audience"] = query.data.removeprefix("appeal:to:")
+    case_id = draft["audience"].removeprefix(CASE_AUDIENCE)
+    if draft["audience"].startswith(CASE_AUDIENCE):
+        if await context.services.cases.get(case_id) is None:
+            await query.answer(
+                _("This button is no longer valid. Please start again."), show_alert=True
+            )
+            return CHOOSING_AUDIENCE
+        draft["case"] = case_id  # the appeal is tied to the case whose followers it reaches
     await query.answer()
     await query.edit_message_reply_markup(None)
     texts: dict[str, str] = draft["texts"]
@@ -268,7 +281,9 @@ async def confirmed(update: Update, context: BotContext) -> int:
         author_id=update.effective_user.id,
         audience=draft["audience"],
         html_by_locale=texts_for_every_locale(draft["texts"], draft["fallback"]),
-        details={key: draft[key] for key in ("texts", "fallback", "audience")},
+        details={
+            key: draft[key] for key in ("texts", "fallback", "audience", "case") if key in draft
+        },
     )
     assert context.user_data is not None
     del context.user_data[DRAFT]
@@ -317,7 +332,9 @@ def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
                     CallbackQueryHandler(fallback_chosen, pattern=r"^appeal:fallback:(en|ru|kk)$")
                 ],
                 CHOOSING_AUDIENCE: [
-                    CallbackQueryHandler(audience_chosen, pattern=r"^appeal:to:(all|en|ru|kk)$")
+                    CallbackQueryHandler(
+                        audience_chosen, pattern=r"^appeal:to:(all|en|ru|kk|case:[a-z0-9-]{1,40})$"
+                    )
                 ],
                 CONFIRMING: [
                     CallbackQueryHandler(confirmed, pattern=r"^appeal:send$"),

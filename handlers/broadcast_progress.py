@@ -14,8 +14,8 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.appeals import pace, progress_bar
 from bot.formatting import date_and_time, duration, number, percent
+from bot.i18n import current_locale, ngettext, use_locale
 from bot.i18n import gettext as _
-from bot.i18n import ngettext, use_locale
 from bot.render import render
 from bot.roles import STAFF
 from handlers.access import allow
@@ -207,6 +207,15 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         )
 
 
+def _audience_name(audience: str, case_name: str | None) -> str:
+    """Who an appeal went to, in the current locale."""
+    if audience == ALL_LOCALES:
+        return _("everyone")
+    if case_name is not None:
+        return _("followers of {case}").format(case=case_name)
+    return language_in_current_locale(audience)
+
+
 @allow(*STAFF)
 async def list_appeals(update: Update, context: BotContext) -> None:
     """The ten most recent appeals, with their outcome."""
@@ -215,15 +224,14 @@ async def list_appeals(update: Update, context: BotContext) -> None:
     for broadcast in await services.broadcasts.recent(10):
         progress = await services.outbox.progress(broadcast.id)
         audience = broadcast.details.get("audience", ALL_LOCALES)
+        case = await services.cases.get(broadcast.details.get("case", ""))
         items.append(
             {
                 "id": broadcast.id,
                 "when": date_and_time(
                     datetime.fromtimestamp(broadcast.created_at, UTC), services.settings.timezone
                 ),
-                "audience": _("everyone")
-                if audience == ALL_LOCALES
-                else language_in_current_locale(audience),
+                "audience": _audience_name(audience, case.name[current_locale()] if case else None),
                 "status": broadcast.status,
                 "sent": number(progress.sent),
                 "total": number(progress.total),

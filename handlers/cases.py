@@ -20,7 +20,7 @@ from handlers.context import BotContext
 from handlers.replies import answer
 
 PAGE_SIZE = 5
-CASE_PATTERN = r"^case:([a-z0-9-]{1,50})(?::(account|timeline|sources))?$"
+CASE_PATTERN = r"^case:([a-z0-9-]{1,40})(?::(account|timeline|sources|follow|unfollow))?$"
 PAGE_PATTERN = r"^cases:page:(\d{1,4})$"
 
 STATUS_NAMES = {
@@ -77,7 +77,25 @@ async def turn_page(update: Update, context: BotContext) -> None:
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-def _card(case: Case) -> tuple[str, InlineKeyboardMarkup]:
+def _card_keyboard(case: Case, following: bool) -> InlineKeyboardMarkup:
+    follow = (
+        InlineKeyboardButton(_("Unfollow"), callback_data=f"case:{case.id}:unfollow")
+        if following
+        else InlineKeyboardButton(_("Follow"), callback_data=f"case:{case.id}:follow")
+    )
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_("Full account"), callback_data=f"case:{case.id}:account")],
+            [
+                InlineKeyboardButton(_("Timeline"), callback_data=f"case:{case.id}:timeline"),
+                InlineKeyboardButton(_("Sources"), callback_data=f"case:{case.id}:sources"),
+            ],
+            [follow],
+        ]
+    )
+
+
+async def _card(case: Case, context: BotContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
     locale = current_locale()
     text = render(
         "case_card.html",
@@ -89,16 +107,8 @@ def _card(case: Case) -> tuple[str, InlineKeyboardMarkup]:
         brief=case.brief[locale],
         updated=long_date(case.updated),
     )
-    keyboard = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(_("Full account"), callback_data=f"case:{case.id}:account")],
-            [
-                InlineKeyboardButton(_("Timeline"), callback_data=f"case:{case.id}:timeline"),
-                InlineKeyboardButton(_("Sources"), callback_data=f"case:{case.id}:sources"),
-            ],
-        ]
-    )
-    return text, keyboard
+    following = await context.services.subscriptions.follows(user_id, case.id)
+    return text, _card_keyboard(case, following)
 
 
 RESULTS_SHOWN = 10
@@ -117,7 +127,8 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
     winner = clear_winner(hits)
     found = [case for hit in hits if (case := await cases.get(hit.case_id)) is not None]
     if winner is not None and (case := await cases.get(winner.case_id)) is not None:
-        text, keyboard = _card(case)
+        assert update.effective_user is not None
+        text, keyboard = await _card(case, context, update.effective_user.id)
         await answer(update, text, reply_markup=keyboard)
     elif found:
         await answer(
@@ -151,6 +162,40 @@ async def find_case_from_text(update: Update, context: BotContext) -> None:
     await _search(update, context, update.effective_message.text or "")
 
 
+async def _toggle_follow(
+    update: Update, context: BotContext, case: Case, *, following: bool
+) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    subscriptions = context.services.subscriptions
+    if following:
+        await subscriptions.follow(update.effective_user.id, case.id)
+        await query.answer(_("You follow this case now: its news will reach you here."))
+    else:
+        await subscriptions.unfollow(update.effective_user.id, case.id)
+        await query.answer(_("You no longer follow this case."))
+    await query.edit_message_reply_markup(_card_keyboard(case, following))
+
+
+@allow(*EVERYONE)
+async def my_cases(update: Update, context: BotContext) -> None:
+    """``/mycases``: the cases this user follows."""
+    assert update.effective_user is not None
+    services = context.services
+    ids = await services.subscriptions.cases_of(update.effective_user.id)
+    followed = [case for case_id in ids if (case := await services.cases.get(case_id)) is not None]
+    if not followed:
+        await answer(update, _("You follow no case yet. Open one with /cases and press Follow."))
+        return
+    await answer(
+        update,
+        ngettext("You follow {count} case:", "You follow {count} cases:", len(followed)).format(
+            count=len(followed)
+        ),
+        reply_markup=InlineKeyboardMarkup(_case_rows(followed)),
+    )
+
+
 @allow(*EVERYONE)
 async def show_case(update: Update, context: BotContext) -> None:
     """A case's card, or one of its parts."""
@@ -164,10 +209,15 @@ async def show_case(update: Update, context: BotContext) -> None:
             _("This button is no longer valid. Please start again."), show_alert=True
         )
         return
-    await query.answer()
     locale = current_locale()
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    if part and part[0] in ("follow", "unfollow"):
+        await _toggle_follow(update, context, case, following=part[0] == "follow")
+        return
+    await query.answer()
     if not part:
-        text, keyboard = _card(case)
+        text, keyboard = await _card(case, context, user_id)
         await answer(update, text, reply_markup=keyboard)
     elif part[0] == "account":
         paragraphs = [html.escape(p.strip()) for p in case.account[locale].split("\n\n")]

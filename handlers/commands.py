@@ -50,6 +50,7 @@ COMMANDS: tuple[Command, ...] = (
         "cases", cases.list_cases, lazy_gettext("Cases of political prisoners"), private_only=False
     ),
     Command("case", cases.find_case, lazy_gettext("Find a case by name"), private_only=False),
+    Command("mycases", cases.my_cases, lazy_gettext("The cases you follow")),
     Command("language", language.choose_language, lazy_gettext("Change the language")),
     Command("privacy", privacy.show_privacy, lazy_gettext("What the bot stores about you")),
     Command("forget", privacy.ask_to_forget, lazy_gettext("Erase everything stored about you")),

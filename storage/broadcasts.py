@@ -28,10 +28,19 @@ class Broadcast:
     progress_message_id: int | None
 
 
+CASE_AUDIENCE = "case:"
+"""Prefix of the audience of one case's subscribers: ``case:<case id>``."""
+
+
 def _audience_filter(audience: str) -> tuple[str, tuple[str, ...]]:
-    """SQL over ``users`` for an audience: ``all`` or one locale."""
+    """SQL over ``users`` for an audience: ``all``, one locale, or ``case:<id>``'s subscribers."""
     if audience == ALL_LOCALES:
         return "blocked = 0", ()
+    if audience.startswith(CASE_AUDIENCE):
+        return (
+            "blocked = 0 AND user_id IN (SELECT user_id FROM subscriptions WHERE case_id = ?)",
+            (audience.removeprefix(CASE_AUDIENCE),),
+        )
     return "blocked = 0 AND locale = ?", (audience,)
 
 

@@ -116,6 +116,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (case_id, token)
     ) STRICT, WITHOUT ROWID;
     """,
+    # 5: who follows which case.
+    """
+    CREATE TABLE subscriptions (
+        user_id INTEGER NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        case_id TEXT    NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        PRIMARY KEY (user_id, case_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX subscriptions_by_case ON subscriptions (case_id);
+    """,
 )
 
 

@@ -55,3 +55,27 @@ async def test_the_flow_speaks_the_coordinators_language(bot: RunningBot) -> Non
         "Қазақ тілі",
         "Ағылшын тілі",
     ]
+
+
+async def test_an_appeal_to_the_followers_of_a_case(bot: RunningBot) -> None:
+    readers = await bot.readers(4)
+    subscriptions = bot.application.services.subscriptions
+    for reader in readers[:2]:
+        await subscriptions.follow(reader.id, "iskander-yerimbetov")
+    coordinator = await bot.user_with_role(502, Role.COORDINATOR)
+    await coordinator.ask("/appeal")
+    await coordinator.ask("/skip")
+    await coordinator.ask("/skip")
+    audience = await coordinator.ask("Write for Iskander")
+    label = "Followers of Iskander Yerimbetov (2)"
+    assert [label] in audience.button_texts
+    await coordinator.press(audience, label)
+    confirm = (await coordinator.wait_for_replies(2))[-1]
+    assert "It goes to 2 people." in confirm.text
+    await coordinator.press(confirm, "Send to 2")
+    report = await message_starting(bot.api, coordinator, "Appeal #1: report")
+    assert "Delivered: 2" in report.text
+    for reader in readers:
+        got = any(m.text == "Write for Iskander" for m in reader.chat.bot_messages)
+        assert got is (reader in readers[:2])
+    assert "followers of Iskander Yerimbetov" in (await coordinator.ask("/appeals")).text

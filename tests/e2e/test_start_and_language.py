@@ -82,7 +82,17 @@ async def test_menus_and_descriptions_are_published_per_language(bot: RunningBot
     english = api.commands(language_code="en")
     assert english == api.commands()  # the default locale also serves other languages
     names = [command["command"] for command in english]
-    assert names == ["start", "help", "cases", "case", "language", "privacy", "forget", "cancel"]
+    assert names == [
+        "start",
+        "help",
+        "cases",
+        "case",
+        "mycases",
+        "language",
+        "privacy",
+        "forget",
+        "cancel",
+    ]
     russian = {c["command"]: c["description"] for c in api.commands(language_code="ru")}
     kazakh = {c["command"]: c["description"] for c in api.commands(language_code="kk")}
     assert russian["language"] == "Сменить язык"

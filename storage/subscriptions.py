@@ -1,0 +1,53 @@
+"""Subscriptions: who follows which case."""
+
+from __future__ import annotations
+
+from storage.database import Database
+
+
+class Subscriptions:
+    """Following and unfollowing cases."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def follow(self, user_id: int, case_id: str) -> None:
+        """Subscribe a known user to a case (again is harmless)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO subscriptions (user_id, case_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (user_id, case_id),
+            )
+
+    async def unfollow(self, user_id: int, case_id: str) -> None:
+        """End a subscription (none is harmless)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM subscriptions WHERE user_id = ? AND case_id = ?", (user_id, case_id)
+            )
+
+    async def follows(self, user_id: int, case_id: str) -> bool:
+        """Whether the user follows the case."""
+        row = await self._db.fetchone(
+            "SELECT 1 FROM subscriptions WHERE user_id = ? AND case_id = ?", (user_id, case_id)
+        )
+        return row is not None
+
+    async def cases_of(self, user_id: int) -> list[str]:
+        """The ids of the cases a user follows, most urgent first."""
+        rows = await self._db.fetchall(
+            "SELECT case_id FROM subscriptions JOIN cases ON cases.id = case_id "
+            "WHERE user_id = ? ORDER BY urgency, updated DESC, case_id",
+            (user_id,),
+        )
+        return [row["case_id"] for row in rows]
+
+    async def followed_cases(self, limit: int = 10) -> list[str]:
+        """The ids of the cases someone reachable follows, most urgent first."""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT case_id FROM subscriptions "
+            "JOIN cases ON cases.id = case_id JOIN users USING (user_id) "
+            "WHERE users.blocked = 0 ORDER BY urgency, updated DESC, case_id LIMIT ?",
+            (limit,),
+        )
+        return [row["case_id"] for row in rows]
