@@ -100,7 +100,7 @@ async def _prepare_content(cases: Cases) -> None:
         added, _ = await cases.upsert(load_content(SHIPPED_CONTENT))
         logger.info("imported %d shipped cases", added)
     elif await cases.index.size() == 0:
-        await cases.index.rebuild((await cases.content()).cases.values())
+        await cases.reindex()
 
 
 def _start_heartbeat(application: QorgauApplication, path: Path) -> None:

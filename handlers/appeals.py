@@ -39,7 +39,7 @@ from handlers.broadcast_progress import send_progress_message
 from handlers.cancel import cancel_conversation
 from handlers.context import BotContext
 from handlers.language import language_in_current_locale
-from handlers.replies import PRIVATE_MESSAGE, answer
+from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 from storage.broadcasts import ALL_LOCALES, CASE_AUDIENCE
 
 WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CONFIRMING = range(4)
@@ -205,11 +205,9 @@ async def _ask_for_audience(update: Update, context: BotContext) -> int:
     options = [(ALL_LOCALES, _("Everyone"))] + [
         (code, language_in_current_locale(code, capitalized=True)) for code in WRITING_ORDER
     ]
-    for case_id in await services.subscriptions.followed_cases():
-        case = await services.cases.get(case_id)
-        if case is not None:
-            name = case.name[current_locale()]
-            options.append((CASE_AUDIENCE + case_id, _("Followers of {case}").format(case=name)))
+    for case in await services.cases.get_many(await services.subscriptions.followed_cases()):
+        name = case.name[current_locale()]
+        options.append((CASE_AUDIENCE + case.id, _("Followers of {case}").format(case=name)))
     keyboard = []
     for audience, label in options:
         size = await services.broadcasts.audience_size(audience)
@@ -232,9 +230,7 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
     case_id = draft["audience"].removeprefix(CASE_AUDIENCE)
     if draft["audience"].startswith(CASE_AUDIENCE):
         if await context.services.cases.get(case_id) is None:
-            await query.answer(
-                _("This button is no longer valid. Please start again."), show_alert=True
-            )
+            await refuse_stale_button(query)
             return CHOOSING_AUDIENCE
         draft["case"] = case_id  # the appeal is tied to the case whose followers it reaches
     await query.answer()

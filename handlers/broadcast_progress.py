@@ -21,7 +21,7 @@ from bot.roles import STAFF
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.language import language_in_current_locale
-from handlers.replies import answer
+from handlers.replies import answer, refuse_stale_button
 from storage.broadcasts import ALL_LOCALES, Broadcast
 from storage.outbox import Progress
 
@@ -167,9 +167,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
     broadcasts = context.services.broadcasts
     broadcast = await broadcasts.get(broadcast_id)
     if broadcast is None:
-        await query.answer(
-            _("This button is no longer valid. Please start again."), show_alert=True
-        )
+        await refuse_stale_button(query)
         return
     if action == "stop":
         cancelled = await broadcasts.stop(broadcast_id)

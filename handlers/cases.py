@@ -17,7 +17,7 @@ from bot.search import clear_winner, query_tokens
 from bot.telegram_html import split_paragraphs
 from handlers.access import allow
 from handlers.context import BotContext
-from handlers.replies import answer
+from handlers.replies import answer, refuse_stale_button
 
 PAGE_SIZE = 5
 CASE_PATTERN = r"^case:([a-z0-9-]{1,40})(?::(account|timeline|sources|follow|unfollow))?$"
@@ -125,10 +125,10 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
         return
     hits = await cases.index.search(query, limit=RESULTS_SHOWN)
     winner = clear_winner(hits)
-    found = [case for hit in hits if (case := await cases.get(hit.case_id)) is not None]
-    if winner is not None and (case := await cases.get(winner.case_id)) is not None:
+    found = await cases.get_many([hit.case_id for hit in hits])
+    if winner is not None and found and found[0].id == winner.case_id:
         assert update.effective_user is not None
-        text, keyboard = await _card(case, context, update.effective_user.id)
+        text, keyboard = await _card(found[0], context, update.effective_user.id)
         await answer(update, text, reply_markup=keyboard)
     elif found:
         await answer(
@@ -139,8 +139,7 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
             reply_markup=InlineKeyboardMarkup(_case_rows(found)),
         )
     else:
-        ids = await cases.index.suggestions(query)
-        suggested = [case for case_id in ids if (case := await cases.get(case_id)) is not None]
+        suggested = await cases.get_many(await cases.index.suggestions(query))
         quoted = html.escape(query.strip()[:QUOTED_QUERY_LENGTH])
         await answer(
             update,
@@ -182,8 +181,9 @@ async def my_cases(update: Update, context: BotContext) -> None:
     """``/mycases``: the cases this user follows."""
     assert update.effective_user is not None
     services = context.services
-    ids = await services.subscriptions.cases_of(update.effective_user.id)
-    followed = [case for case_id in ids if (case := await services.cases.get(case_id)) is not None]
+    followed = await services.cases.get_many(
+        await services.subscriptions.cases_of(update.effective_user.id)
+    )
     if not followed:
         await answer(update, _("You follow no case yet. Open one with /cases and press Follow."))
         return
@@ -205,9 +205,7 @@ async def show_case(update: Update, context: BotContext) -> None:
     services = context.services
     case = await services.cases.get(case_id)
     if case is None:
-        await query.answer(
-            _("This button is no longer valid. Please start again."), show_alert=True
-        )
+        await refuse_stale_button(query)
         return
     locale = current_locale()
     assert update.effective_user is not None

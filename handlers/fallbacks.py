@@ -10,7 +10,7 @@ from bot.i18n import gettext as _
 from bot.roles import EVERYONE
 from handlers.access import allow
 from handlers.context import BotContext
-from handlers.replies import answer
+from handlers.replies import answer, refuse_stale_button
 
 
 def _addressed_to_bot(update: Update, context: BotContext) -> bool:
@@ -57,6 +57,4 @@ async def edited_message(update: Update, context: BotContext) -> None:
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button whose data no feature recognises: old, or forged."""
     assert update.callback_query is not None
-    await update.callback_query.answer(
-        _("This button is no longer valid. Please start again."), show_alert=True
-    )
+    await refuse_stale_button(update.callback_query)

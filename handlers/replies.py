@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
+
+from bot.i18n import gettext as _
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 """A new message (not an edit) in a private chat."""
@@ -17,3 +19,8 @@ async def answer(
     if chat is None:
         return None
     return await chat.send_message(text, reply_markup=reply_markup)
+
+
+async def refuse_stale_button(query: CallbackQuery) -> None:
+    """Answer a press on a button that leads nowhere any more (old, or forged)."""
+    await query.answer(_("This button is no longer valid. Please start again."), show_alert=True)

@@ -12,8 +12,8 @@ from storage.database import Database
 from storage.search_index import SearchIndex
 
 
-def _case_from_json(data: dict[str, Any]) -> Case:
-    fields = dict(data)
+def _case_from_json(text: str) -> Case:
+    fields = json.loads(text)
     fields["updated"] = date.fromisoformat(fields["updated"])
     fields["timeline"] = tuple(Event(**event) for event in fields["timeline"])
     for name in ("aliases", "tags", "related"):
@@ -62,14 +62,27 @@ class Cases:
                     for case in content.cases.values()
                 ],
             )
-        await self.index.rebuild((await self.content()).cases.values())
+        await self.reindex()
         added = len(set(content.cases) - known)
         return added, len(content.cases) - added
+
+    async def reindex(self) -> None:
+        """Rebuild the search index from the stored cases."""
+        await self.index.rebuild((await self.content()).cases.values())
 
     async def get(self, case_id: str) -> Case | None:
         """One case, or ``None``."""
         row = await self._db.fetchone("SELECT data FROM cases WHERE id = ?", (case_id,))
-        return _case_from_json(json.loads(row["data"])) if row else None
+        return _case_from_json(row["data"]) if row else None
+
+    async def get_many(self, case_ids: list[str]) -> list[Case]:
+        """The cases of ``case_ids`` that exist, in the order given."""
+        rows = await self._db.fetchall(
+            "SELECT data FROM cases WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(case_ids),),
+        )
+        by_id = {case.id: case for case in (_case_from_json(row["data"]) for row in rows)}
+        return [by_id[case_id] for case_id in case_ids if case_id in by_id]
 
     async def most_urgent(self, offset: int, limit: int) -> list[Case]:
         """A page of cases, most urgent first, then the most recently updated."""
@@ -77,7 +90,7 @@ class Cases:
             "SELECT data FROM cases ORDER BY urgency, updated DESC, id LIMIT ? OFFSET ?",
             (limit, offset),
         )
-        return [_case_from_json(json.loads(row["data"])) for row in rows]
+        return [_case_from_json(row["data"]) for row in rows]
 
     async def sources(self) -> dict[str, Source]:
         """Every source, by id."""
@@ -94,6 +107,6 @@ class Cases:
         sources = await self.sources()
         cases = {}
         for row in await self._db.fetchall("SELECT data FROM cases ORDER BY id"):
-            case = _case_from_json(json.loads(row["data"]))
+            case = _case_from_json(row["data"])
             cases[case.id] = case
         return Content(sources, cases)
