@@ -1,7 +1,9 @@
 """Numbered schema migrations, applied in order and recorded in ``PRAGMA user_version``.
 
 Each step runs in one transaction together with the bump of ``user_version``: a step that fails
-leaves the schema exactly as it was. Append new steps; never edit one that has shipped.
+leaves the schema exactly as it was. Foreign keys are off during a step, so that a table can be
+rebuilt (SQLite's own procedure for changing a constraint), and checked before it commits.
+Append new steps; never edit one that has shipped.
 """
 
 from __future__ import annotations
@@ -125,6 +127,30 @@ MIGRATIONS: tuple[str, ...] = (
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX subscriptions_by_case ON subscriptions (case_id);
     """,
+    # 6: broadcasts of other kinds than appeals: case updates, reminders, nudges.
+    """
+    CREATE TABLE broadcasts_new (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT    NOT NULL
+                            CHECK (kind IN ('appeal', 'case_update', 'reminder', 'nudge')),
+        author_id   INTEGER,           -- NULL once the author erased themselves
+        created_at  REAL    NOT NULL,  -- unix time
+        details     TEXT    NOT NULL CHECK (json_valid(details)),
+        status      TEXT    NOT NULL DEFAULT 'sending'
+                            CHECK (status IN ('sending', 'stopped', 'done')),
+        total       INTEGER NOT NULL DEFAULT 0,
+        sent        INTEGER NOT NULL DEFAULT 0,
+        blocked     INTEGER NOT NULL DEFAULT 0,
+        failed      INTEGER NOT NULL DEFAULT 0,
+        cancelled   INTEGER NOT NULL DEFAULT 0,
+        unknown     INTEGER NOT NULL DEFAULT 0,  -- in flight at a crash, left unsent on purpose
+        progress_message_id INTEGER,
+        finished_at REAL
+    ) STRICT;
+    INSERT INTO broadcasts_new SELECT * FROM broadcasts;
+    DROP TABLE broadcasts;
+    ALTER TABLE broadcasts_new RENAME TO broadcasts;
+    """,
 )
 
 
@@ -144,13 +170,28 @@ async def migrate(
         raise RuntimeError(
             f"database schema version {version} is newer than this bot ({len(migrations)})"
         )
-    for number, script in enumerate(migrations[version:], start=version + 1):
-        try:
-            await connection.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
-        except BaseException:
-            await connection.rollback()
-            raise
-        logger.info("database migrated to schema version %d", number)
+    async with connection.execute("PRAGMA foreign_keys") as cursor:
+        (foreign_keys,) = await cursor.fetchone()
+    await connection.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number, script in enumerate(migrations[version:], start=version + 1):
+            await _apply(connection, number, script)
+            logger.info("database migrated to schema version %d", number)
+    finally:
+        await connection.execute(f"PRAGMA foreign_keys = {int(foreign_keys)}")
     return len(migrations)
+
+
+async def _apply(connection: aiosqlite.Connection, number: int, script: str) -> None:
+    """Run one step and bump the version in one transaction, or change nothing."""
+    try:
+        await connection.executescript(
+            f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};"
+        )
+        async with connection.execute("PRAGMA foreign_key_check") as cursor:
+            if await cursor.fetchone() is not None:
+                raise RuntimeError(f"migration {number} breaks a foreign key")
+        await connection.commit()
+    except BaseException:
+        await connection.rollback()
+        raise

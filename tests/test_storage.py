@@ -44,6 +44,47 @@ async def test_a_failing_migration_leaves_the_schema_as_it_was(tmp_path: Path) -
         await connection.close()
 
 
+async def test_a_migration_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
+    connection = await aiosqlite.connect(tmp_path / "fk.sqlite3", isolation_level=None)
+    try:
+        await connection.execute("PRAGMA foreign_keys = ON")
+        steps = (
+            "CREATE TABLE a (x INTEGER PRIMARY KEY);"
+            "CREATE TABLE b (y INTEGER REFERENCES a (x)); INSERT INTO a VALUES (1);"
+            "INSERT INTO b VALUES (1);",
+            "DELETE FROM a;",
+        )
+        with pytest.raises(RuntimeError, match="migration 2 breaks a foreign key"):
+            await migrate(connection, steps)
+        assert await schema_version(connection) == 1
+        async with connection.execute("SELECT count(*) FROM a") as cursor:
+            assert (await cursor.fetchone())[0] == 1
+        async with connection.execute("PRAGMA foreign_keys") as cursor:
+            assert (await cursor.fetchone())[0] == 1
+    finally:
+        await connection.close()
+
+
+async def test_rebuilding_the_broadcasts_table_keeps_their_outbox_rows(tmp_path: Path) -> None:
+    connection = await aiosqlite.connect(tmp_path / "b.sqlite3", isolation_level=None)
+    try:
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await migrate(connection, MIGRATIONS[:5])
+        await connection.executescript(
+            "INSERT INTO broadcasts (id, kind, created_at, details) VALUES (1, 'appeal', 0, '{}');"
+            "INSERT INTO contents (id, html) VALUES (1, 'x');"
+            "INSERT INTO outbox (broadcast_id, chat_id, content_id) VALUES (1, 5, 1);"
+        )
+        await migrate(connection)
+        async with connection.execute("SELECT count(*) FROM outbox") as cursor:
+            assert (await cursor.fetchone())[0] == 1
+        await connection.execute(
+            "INSERT INTO broadcasts (kind, created_at, details) VALUES ('reminder', 0, '{}')"
+        )
+    finally:
+        await connection.close()
+
+
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     connection = await aiosqlite.connect(tmp_path / "new.sqlite3", isolation_level=None)
     try:
