@@ -10,13 +10,23 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
 from bot.services import QorgauApplication
-from handlers import appeals, broadcast_progress, cases, fallbacks, language, privacy, roles
+from handlers import (
+    appeals,
+    broadcast_progress,
+    cases,
+    fallbacks,
+    inline,
+    language,
+    privacy,
+    roles,
+)
 from handlers.access import internal, undeclared_callbacks
 from handlers.commands import COMMANDS
 from handlers.context import load_user
@@ -62,7 +72,12 @@ def register(application: QorgauApplication) -> None:
     application.add_handlers(
         [
             *conversations,
+            # Deep links before the plain commands they start with.
+            CommandHandler(
+                "start", cases.open_from_link, PRIVATE_MESSAGE & filters.Regex(cases.LINK_PATTERN)
+            ),
             *_command_handlers(conversations),
+            InlineQueryHandler(inline.inline_search),
             # python-telegram-bot passes a press without data through any pattern: only this
             # handler, whose pattern refuses all data, may take such a press.
             CallbackQueryHandler(fallbacks.stale_button, pattern=lambda _: False),

@@ -22,6 +22,9 @@ from handlers.replies import answer, refuse_stale_button
 PAGE_SIZE = 5
 CASE_PATTERN = r"^case:([a-z0-9-]{1,40})(?::(account|timeline|sources|follow|unfollow))?$"
 PAGE_PATTERN = r"^cases:page:(\d{1,4})$"
+LINK_PREFIX = "case-"
+LINK_PATTERN = r"^/start case-[a-z0-9-]{1,40}$"
+"""``/start case-<id>`` opens a case's card: the link under a card posted inline."""
 
 STATUS_NAMES = {
     "detained": lazy_gettext("detained"),
@@ -90,14 +93,18 @@ def _card_keyboard(case: Case, following: bool) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(_("Timeline"), callback_data=f"case:{case.id}:timeline"),
                 InlineKeyboardButton(_("Sources"), callback_data=f"case:{case.id}:sources"),
             ],
-            [follow],
+            [
+                follow,
+                InlineKeyboardButton(_("Share"), switch_inline_query=case.name[current_locale()]),
+            ],
         ]
     )
 
 
-async def _card(case: Case, context: BotContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
+def card_text(case: Case) -> str:
+    """A case's card in the current locale: who, status, where held, charges, the brief."""
     locale = current_locale()
-    text = render(
+    return render(
         "case_card.html",
         name=case.name[locale],
         status=str(STATUS_NAMES[case.status]),
@@ -107,8 +114,11 @@ async def _card(case: Case, context: BotContext, user_id: int) -> tuple[str, Inl
         brief=case.brief[locale],
         updated=long_date(case.updated),
     )
+
+
+async def _card(case: Case, context: BotContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
     following = await context.services.subscriptions.follows(user_id, case.id)
-    return text, _card_keyboard(case, following)
+    return card_text(case), _card_keyboard(case, following)
 
 
 RESULTS_SHOWN = 10
@@ -174,6 +184,18 @@ async def _toggle_follow(
         await subscriptions.unfollow(update.effective_user.id, case.id)
         await query.answer(_("You no longer follow this case."))
     await query.edit_message_reply_markup(_card_keyboard(case, following))
+
+
+@allow(*EVERYONE)
+async def open_from_link(update: Update, context: BotContext) -> None:
+    """``/start case-<id>``, the link under a card posted inline: that case's card."""
+    assert context.args and update.effective_user is not None
+    case = await context.services.cases.get(context.args[0].removeprefix(LINK_PREFIX))
+    if case is None:
+        await answer(update, _("This link is not valid or has expired."))
+        return
+    text, keyboard = await _card(case, context, update.effective_user.id)
+    await answer(update, text, reply_markup=keyboard)
 
 
 @allow(*EVERYONE)

@@ -37,8 +37,9 @@ CONTEXT_TYPES = ContextTypes(context=BotContext)
 
 
 def _is_interaction(update: Update) -> bool:
-    """Whether the user addressed the bot, as opposed to chatting in a group it is in."""
-    if update.callback_query or update.inline_query:
+    """Whether the user addressed the bot, as opposed to chatting in a group it is in or
+    typing an inline query (which leaves no trace: the user may never have started the bot)."""
+    if update.callback_query:
         return True
     message = update.effective_message
     if message is None:

@@ -29,7 +29,11 @@ async def test_a_card_and_its_parts_in_kazakh(bot: RunningBot) -> None:
     (card,) = await reader.wait_for_replies(1)
     assert card.text.startswith("Мұхтар Жәкішев · сотталған")
     assert "Үкім:" in card.text and "Жаңартылды: 2018\u202fж. 23 ақпан" in card.text
-    assert card.button_texts == [["Толығырақ"], ["Хронология", "Дереккөздер"], ["Бақылау"]]
+    assert card.button_texts == [
+        ["Толығырақ"],
+        ["Хронология", "Дереккөздер"],
+        ["Бақылау", "Бөлісу"],
+    ]
     await reader.press(card, "Хронология")
     (timeline,) = await reader.wait_for_replies(1)
     assert "2017\u202fж. желтоқсан" in timeline.text  # a month, as precise as the source
@@ -103,7 +107,7 @@ async def test_following_a_case(bot: RunningBot) -> None:
     card = await reader.ask("Еримбетов")
     answer = await (await reader.press(card, "Следить")).wait_answer()
     assert answer.text == "Теперь вы следите за этим делом: его новости будут приходить сюда."
-    assert (await reader.wait_for_edit(card)).button_texts[-1] == ["Не следить"]
+    assert (await reader.wait_for_edit(card)).button_texts[-1] == ["Не следить", "Поделиться"]
     listing = await reader.ask("/mycases")
     assert listing.text == "Вы следите за 1 делом:"
     assert listing.button_texts == [["Искандер Еримбетов"]]
