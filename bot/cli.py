@@ -58,6 +58,7 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.case_news import import_with_news
     from bot.content import ContentError, load_content
     from storage import Database
     from storage.cases import Cases
@@ -68,12 +69,16 @@ def _import(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"nothing imported: {error}", file=sys.stderr)
         return 2
 
-    async def store() -> tuple[int, int]:
+    async def store() -> tuple[int, int, int]:
         async with await Database.open(settings.database) as db:
-            return await Cases(db).upsert(content)
+            if arguments.notify:
+                return await import_with_news(db, content)
+            return (*await Cases(db).upsert(content), 0)
 
-    added, updated = asyncio.run(store())
+    added, updated, queued = asyncio.run(store())
     print(f"imported {len(content.cases)} cases ({added} new, {updated} updated)")
+    if arguments.notify:
+        print(f"queued {queued} messages of news for the followers of the cases")
     return 0
 
 
@@ -121,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         if name in ("import", "export"):
             subparser.add_argument(
                 "path", type=Path, help="a folder with sources.yaml and cases/*.yaml"
+            )
+        if name == "import":
+            subparser.add_argument(
+                "--notify",
+                action="store_true",
+                help="send each new timeline entry to the followers of its case",
             )
     return parser
 

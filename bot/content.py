@@ -59,11 +59,12 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A dated fact of a case, with its source."""
+    """A dated fact of a case, with its source; news posted by coordinators has none, and may
+    be written in fewer than all languages."""
 
     date: str  # YYYY, YYYY-MM or YYYY-MM-DD: as precise as the source
     event: Texts
-    source: str
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,17 +150,21 @@ class _Reader:
             raise self.fail(mapping, name, f"expected {kind.__name__}")
         return value
 
-    def texts(self, mapping: _Mapping, name: str, *, required: bool = True) -> Texts | None:
+    def texts(
+        self, mapping: _Mapping, name: str, *, required: bool = True, partial: bool = False
+    ) -> Texts | None:
+        """A text per locale: all of them, or with ``partial`` at least one."""
         value = self.value(mapping, name, dict, required=required)
         if value is None:
             return None
-        missing = [locale for locale in LOCALES if not str(value.get(locale) or "").strip()]
-        if missing:
-            raise self.fail(mapping, name, f"missing the {', '.join(missing)} translation")
         unknown = sorted(set(value) - set(LOCALES))
         if unknown:
             raise self.fail(mapping, name, f"unknown language {', '.join(unknown)}")
-        return {locale: str(value[locale]).strip() for locale in LOCALES}
+        given = [locale for locale in LOCALES if str(value.get(locale) or "").strip()]
+        missing = [locale for locale in LOCALES if locale not in given]
+        if missing and not (partial and given):
+            raise self.fail(mapping, name, f"missing the {', '.join(missing)} translation")
+        return {locale: str(value[locale]).strip() for locale in given}
 
     def words(
         self, mapping: _Mapping, name: str, allowed: tuple[str, ...] | None = None
@@ -215,14 +220,14 @@ def _read_case(path: Path, sources: dict[str, Source]) -> Case:
     timeline = []
     for entry in reader.value(data, "timeline", list, required=False) or []:
         if not isinstance(entry, _Mapping):
-            raise reader.fail(data, "timeline", "each entry needs date, event and source")
+            raise reader.fail(data, "timeline", "each entry needs a date and an event")
         when = reader.value(entry, "date", str)
         if not PARTIAL_DATE.fullmatch(when):
             raise reader.fail(entry, "date", "expected YYYY, YYYY-MM or YYYY-MM-DD")
-        source = reader.value(entry, "source", str)
-        if source not in sources:
+        source = reader.value(entry, "source", str, required=False)
+        if source is not None and source not in sources:
             raise reader.fail(entry, "source", f"unknown source {source!r}")
-        timeline.append(Event(when, reader.texts(entry, "event"), source))
+        timeline.append(Event(when, reader.texts(entry, "event", partial=True), source))
     return Case(
         id=case_id,
         name=reader.texts(data, "name"),
@@ -239,6 +244,18 @@ def _read_case(path: Path, sources: dict[str, Source]) -> Case:
         related=reader.words(data, "related"),
         timeline=tuple(sorted(timeline, key=lambda event: event.date)),
     )
+
+
+FALLBACK_ORDER = ("ru", "kk", "en")
+"""Where a text is missing, the language to show instead: the most widely read first."""
+
+
+def in_language(texts: Texts, locale: str) -> tuple[str, str | None]:
+    """The text for ``locale``, or another language's where it has none, with that language."""
+    if locale in texts:
+        return texts[locale], None
+    other = next(code for code in FALLBACK_ORDER if code in texts)
+    return texts[other], other
 
 
 def load_content(folder: Path) -> Content:
@@ -285,7 +302,8 @@ def _case_document(case: Case) -> dict[str, Any]:
         "tags": list(case.tags),
         "related": list(case.related),
         "timeline": [
-            {"date": event.date, "event": event.event, "source": event.source}
+            {"date": event.date, "event": event.event}
+            | ({"source": event.source} if event.source else {})
             for event in case.timeline
         ],
         "updated": case.updated,

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
@@ -79,6 +80,19 @@ def use_locale(locale: str) -> Iterator[None]:
         yield
     finally:
         _current_locale.reset(token)
+
+
+@functools.cache
+def language_name(locale: str) -> str:
+    """A language's own name for itself, from CLDR: "English", "Русский", "Қазақ тілі"."""
+    name = Locale.parse(locale).get_display_name(locale)
+    return name[:1].upper() + name[1:]
+
+
+def language_in_current_locale(locale: str, *, capitalized: bool = False) -> str:
+    """A language's name as the current locale says it: "Russian", "русский", "орыс тілі"."""
+    name = Locale.parse(locale).get_display_name(current_locale())
+    return name[:1].upper() + name[1:] if capitalized else name
 
 
 def gettext(message: str) -> str:

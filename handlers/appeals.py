@@ -1,5 +1,7 @@
 """``/appeal``: a coordinator writes an urgent appeal per language, picks the audience, sees
 a preview exactly as recipients will, and confirms; the delivery engine does the rest.
+``/update``: the same steps for news of one case, which joins the case's timeline and goes to
+the case's followers.
 
 The conversation is persisted: a restart in the middle of writing loses nothing.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import html
 import warnings
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
@@ -29,7 +32,9 @@ from bot.appeals import (
     check_text,
     texts_for_every_locale,
 )
-from bot.i18n import LOCALES, current_locale
+from bot.case_news import NEWS, news_message, post_news
+from bot.content import FALLBACK_ORDER, Event
+from bot.i18n import LOCALES, current_locale, language_in_current_locale
 from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import STAFF
@@ -38,15 +43,18 @@ from handlers.access import allow
 from handlers.broadcast_progress import send_progress_message
 from handlers.cancel import cancel_conversation
 from handlers.context import BotContext
-from handlers.language import language_in_current_locale
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 from storage.broadcasts import ALL_LOCALES, CASE_AUDIENCE
 
-WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CONFIRMING = range(4)
+WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CONFIRMING, CHOOSING_CASE = range(5)
 """States of the appeal conversation."""
 
 DRAFT = "appeal"
-"""Key of the draft in ``user_data``: texts per locale, the next locale, fallback, audience."""
+"""Key of the draft in ``user_data``: its kind, texts per locale, the next locale, fallback,
+audience, and the case of news."""
+
+APPEAL = "appeal"
+CASES_OFFERED = 8
 
 FORMATTING = frozenset(
     {
@@ -75,20 +83,31 @@ def _as_html(message: Message) -> str:
     return message.text or ""
 
 
-async def _ask_for_text(update: Update, locale: str) -> None:
-    await answer(
-        update,
-        _(
+def _is_news(context: BotContext) -> bool:
+    return _draft(context).get("kind") == NEWS
+
+
+async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
+    language = language_in_current_locale(locale)
+    if _is_news(context):
+        case = await context.services.cases.get(_draft(context)["case"])
+        name = case.name[current_locale()] if case else ""
+        text = _(
+            "Send the news of {case} in {language}, as plain text, or /skip if there is none "
+            "in this language."
+        ).format(case=html.escape(name), language=language)
+    else:
+        text = _(
             "Send the text of the appeal in {language}, or /skip if there is none in this "
             "language. Format it with Telegram's own tools, or write HTML such as "
             "&lt;b&gt;bold&lt;/b&gt;."
-        ).format(language=language_in_current_locale(locale)),
-    )
+        ).format(language=language)
+    await answer(update, text)
 
 
 async def _refuse_while_sending(update: Update, context: BotContext) -> bool:
     """Tell the coordinator an appeal is on its way; ``True`` if one is."""
-    if await context.services.broadcasts.active():
+    if await context.services.broadcasts.authored_active():
         await answer(
             update,
             _(
@@ -106,8 +125,70 @@ async def start_appeal(update: Update, context: BotContext) -> int:
     if await _refuse_while_sending(update, context):
         return ConversationHandler.END
     assert context.user_data is not None
-    context.user_data[DRAFT] = {"texts": {}, "next": 0}
-    await _ask_for_text(update, WRITING_ORDER[0])
+    context.user_data[DRAFT] = {"kind": APPEAL, "texts": {}, "next": 0}
+    await _ask_for_text(update, context, WRITING_ORDER[0])
+    return WRITING
+
+
+@allow(*STAFF)
+async def start_news(update: Update, context: BotContext) -> int:
+    """``/update [NAME]``: news of a case; first, which case."""
+    if await _refuse_while_sending(update, context):
+        return ConversationHandler.END
+    assert context.user_data is not None
+    context.user_data[DRAFT] = {"kind": NEWS, "texts": {}, "next": 0}
+    if context.args:
+        return await _offer_cases(update, context, " ".join(context.args))
+    await answer(update, _("Which case is the news about? Send a name."))
+    return CHOOSING_CASE
+
+
+async def _offer_cases(update: Update, context: BotContext, query: str) -> int:
+    cases = context.services.cases
+    found = await cases.get_many(
+        [hit.case_id for hit in await cases.index.search(query, limit=CASES_OFFERED)]
+    )
+    if not found:
+        await answer(
+            update,
+            _("No case matches “{query}”. Send another name.").format(
+                query=html.escape(query.strip()[:60])
+            ),
+        )
+        return CHOOSING_CASE
+    locale = current_locale()
+    keyboard = [
+        [InlineKeyboardButton(case.name[locale], callback_data=f"appeal:case:{case.id}")]
+        for case in found
+    ]
+    await answer(
+        update, _("Which case is the news about?"), reply_markup=InlineKeyboardMarkup(keyboard)
+    )
+    return CHOOSING_CASE
+
+
+@allow(*STAFF)
+async def case_named(update: Update, context: BotContext) -> int:
+    """A name typed while choosing the case of the news."""
+    assert update.effective_message is not None
+    return await _offer_cases(update, context, update.effective_message.text or "")
+
+
+@allow(*STAFF)
+async def case_chosen(update: Update, context: BotContext) -> int:
+    """The case of the news; now its texts."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    case_id = query.data.removeprefix("appeal:case:")
+    if await context.services.cases.get(case_id) is None:
+        await refuse_stale_button(query)
+        return CHOOSING_CASE
+    draft = _draft(context)
+    draft["case"] = case_id
+    draft["audience"] = CASE_AUDIENCE + case_id
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _ask_for_text(update, context, WRITING_ORDER[0])
     return WRITING
 
 
@@ -115,14 +196,17 @@ async def _next_text_or_fallback(update: Update, context: BotContext) -> int:
     draft = _draft(context)
     draft["next"] += 1
     if draft["next"] < len(WRITING_ORDER):
-        await _ask_for_text(update, WRITING_ORDER[draft["next"]])
+        await _ask_for_text(update, context, WRITING_ORDER[draft["next"]])
         return WRITING
     texts: dict[str, str] = draft["texts"]
     if not texts:
         draft["next"] = 0
-        await answer(update, _("An appeal needs at least one text. Let us start again."))
-        await _ask_for_text(update, WRITING_ORDER[0])
+        await answer(update, _("At least one text is needed. Let us start again."))
+        await _ask_for_text(update, context, WRITING_ORDER[0])
         return WRITING
+    if _is_news(context):  # readers of a missing language get a note with another's text
+        draft["fallback"] = next(code for code in FALLBACK_ORDER if code in texts)
+        return await _preview(update, context)
     if len(texts) == len(LOCALES) or len(texts) == 1:
         draft["fallback"] = next(iter(texts))
         return await _ask_for_audience(update, context)
@@ -148,14 +232,32 @@ async def _next_text_or_fallback(update: Update, context: BotContext) -> int:
 async def text_received(update: Update, context: BotContext) -> int | None:
     """Check one language's text; keep it, or explain what Telegram would refuse."""
     assert update.effective_message is not None
+    draft = _draft(context)
+    locale = WRITING_ORDER[draft["next"]]
     try:
-        html = check_text(_as_html(update.effective_message))
+        if _is_news(context):
+            text = (update.effective_message.text or "").strip()
+            await _check_news(context, text, locale)
+        else:
+            text = check_text(_as_html(update.effective_message))
     except TextProblem as problem:
         await answer(update, _explain(problem))
         return None
-    draft = _draft(context)
-    draft["texts"][WRITING_ORDER[draft["next"]]] = html
+    draft["texts"][locale] = text
     return await _next_text_or_fallback(update, context)
+
+
+def _news_event(texts: dict[str, str]) -> Event:
+    return Event(date=datetime.now(UTC).date().isoformat(), event=texts)
+
+
+async def _check_news(context: BotContext, text: str, locale: str) -> None:
+    """Raise a :class:`TextProblem` unless the message of this news would go through."""
+    if not text:
+        raise EmptyText("empty")
+    case = await context.services.cases.get(_draft(context)["case"])
+    if case is not None:
+        check_text(news_message(case, _news_event({locale: text}), locale))
 
 
 def _explain(problem: TextProblem) -> str:
@@ -165,7 +267,7 @@ def _explain(problem: TextProblem) -> str:
             "and send it again."
         ).format(length=problem.length, limit=MAX_MESSAGE_LENGTH)
     if isinstance(problem, EmptyText):
-        return _("This text is empty. Send the text of the appeal.")
+        return _("This text is empty. Send the text, or /skip.")
     assert isinstance(problem, BadHtml)
     return _("Telegram cannot show this text: {error}. Correct it and send it again.").format(
         error=html.escape(str(problem))
@@ -181,7 +283,7 @@ async def skip_text(update: Update, context: BotContext) -> int:
 @allow(*STAFF)
 async def text_expected(update: Update, context: BotContext) -> None:
     """A photo, sticker or the like where a text was asked for."""
-    await answer(update, _("Please send the appeal as a text message, or /skip."))
+    await answer(update, _("Please send a text message, or /skip."))
 
 
 @allow(*STAFF)
@@ -235,13 +337,26 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
         draft["case"] = case_id  # the appeal is tied to the case whose followers it reaches
     await query.answer()
     await query.edit_message_reply_markup(None)
+    return await _preview(update, context)
+
+
+async def _preview(update: Update, context: BotContext) -> int:
+    """Each language's message as its readers will see it, and the question to send."""
+    draft = _draft(context)
     texts: dict[str, str] = draft["texts"]
+    news = _is_news(context)
+    case = await context.services.cases.get(draft["case"]) if news else None
+    if news and case is None:
+        await answer(update, _("This case no longer exists. The news was not sent."))
+        return ConversationHandler.END
     for locale in WRITING_ORDER:
         if locale in texts:
-            await answer(update, texts[locale])
+            message = news_message(case, _news_event(texts), locale) if case else texts[locale]
+            await answer(update, message)
     size = await context.services.broadcasts.audience_size(draft["audience"])
     summary = render(
         "appeal_confirm.html",
+        news=news,
         size=size,
         written=[language_in_current_locale(code) for code in WRITING_ORDER if code in texts],
         missing=[language_in_current_locale(code) for code in WRITING_ORDER if code not in texts],
@@ -272,17 +387,32 @@ async def confirmed(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     draft = _draft(context)
     services = context.services
-    broadcast_id, _queued = await services.broadcasts.create(
-        kind="appeal",
-        author_id=update.effective_user.id,
-        audience=draft["audience"],
-        html_by_locale=texts_for_every_locale(draft["texts"], draft["fallback"]),
-        details={
-            key: draft[key] for key in ("texts", "fallback", "audience", "case") if key in draft
-        },
-    )
     assert context.user_data is not None
     del context.user_data[DRAFT]
+    if draft.get("kind") == NEWS:
+        posted = await post_news(
+            services.db,
+            services.cases,
+            services.broadcasts,
+            case_id=draft["case"],
+            texts=draft["texts"],
+            author_id=update.effective_user.id,
+            day=datetime.now(UTC).date(),
+        )
+        if posted is None:
+            await answer(update, _("This case no longer exists. The news was not sent."))
+            return ConversationHandler.END
+        broadcast_id, _queued = posted
+    else:
+        broadcast_id, _queued = await services.broadcasts.create(
+            kind=APPEAL,
+            author_id=update.effective_user.id,
+            audience=draft["audience"],
+            html_by_locale=texts_for_every_locale(draft["texts"], draft["fallback"]),
+            details={
+                key: draft[key] for key in ("texts", "fallback", "audience", "case") if key in draft
+            },
+        )
     services.delivery.wake()
     await send_progress_message(context, broadcast_id, update.effective_user.id)
     return ConversationHandler.END
@@ -296,8 +426,11 @@ async def cancelled(update: Update, context: BotContext) -> int:
     await query.answer()
     await query.edit_message_reply_markup(None)
     assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    await answer(update, _("The appeal was not sent."))
+    draft = context.user_data.pop(DRAFT, {})
+    if draft.get("kind") == NEWS:
+        await answer(update, _("The news was not sent."))
+    else:
+        await answer(update, _("The appeal was not sent."))
     return ConversationHandler.END
 
 
@@ -317,8 +450,15 @@ def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         # buttons lead anywhere, and stale ones are answered by the catch-all.
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CommandHandler("appeal", start_appeal, PRIVATE_MESSAGE)],
+            entry_points=[
+                CommandHandler("appeal", start_appeal, PRIVATE_MESSAGE),
+                CommandHandler("update", start_news, PRIVATE_MESSAGE),
+            ],
             states={
+                CHOOSING_CASE: [
+                    MessageHandler(text, case_named),
+                    CallbackQueryHandler(case_chosen, pattern=r"^appeal:case:[a-z0-9-]{1,40}$"),
+                ],
                 WRITING: [
                     MessageHandler(text, text_received),
                     CommandHandler("skip", skip_text, PRIVATE_MESSAGE),

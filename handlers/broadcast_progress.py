@@ -13,14 +13,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
 from bot.appeals import pace, progress_bar
+from bot.case_news import NEWS
 from bot.formatting import date_and_time, duration, number, percent
-from bot.i18n import current_locale, ngettext, use_locale
+from bot.i18n import current_locale, language_in_current_locale, ngettext, use_locale
 from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import STAFF
 from handlers.access import allow
 from handlers.context import BotContext
-from handlers.language import language_in_current_locale
 from handlers.replies import answer, refuse_stale_button
 from storage.broadcasts import ALL_LOCALES, Broadcast
 from storage.outbox import Progress
@@ -33,11 +33,14 @@ PROGRESS_INTERVAL = 3.0
 ACTION_PATTERN = r"^appeal:(stop|resend|leave):(\d{1,18})$"
 
 
-def _progress_text(broadcast_id: int, progress: Progress, rate: float, left: float | None) -> str:
+def _progress_text(
+    broadcast: Broadcast, progress: Progress, rate: float, left: float | None
+) -> str:
     done = progress.sent + progress.blocked + progress.failed
     return render(
         "appeal_progress.html",
-        broadcast_id=broadcast_id,
+        broadcast_id=broadcast.id,
+        news=broadcast.kind == NEWS,
         bar=progress_bar(progress.settled, progress.total),
         share=percent(progress.settled / progress.total if progress.total else 1),
         done=number(done),
@@ -61,10 +64,12 @@ async def _author_locale(context: BotContext, author_id: int) -> str:
 
 async def send_progress_message(context: BotContext, broadcast_id: int, chat_id: int) -> None:
     """Post the progress message of a new broadcast in its author's chat."""
+    broadcast = await context.services.broadcasts.get(broadcast_id)
+    assert broadcast is not None
     progress = await context.services.outbox.progress(broadcast_id)
     message = await context.bot.send_message(
         chat_id,
-        _progress_text(broadcast_id, progress, 0.0, None),
+        _progress_text(broadcast, progress, 0.0, None),
         reply_markup=_stop_button(broadcast_id) if not progress.finished else None,
     )
     await context.services.broadcasts.set_progress_message(broadcast_id, message.message_id)
@@ -89,11 +94,11 @@ async def refresh_progress(context: BotContext) -> None:
             continue
         with use_locale(await _author_locale(context, broadcast.author_id)):
             if finished:
-                text = _progress_text(broadcast.id, progress, speed.rate, None)
+                text = _progress_text(broadcast, progress, speed.rate, None)
                 await _edit_progress(context, broadcast, text, None)
                 await _send_report(context, broadcast, progress)
             elif broadcast.status == "sending":
-                text = _progress_text(broadcast.id, progress, speed.rate, speed.seconds_left)
+                text = _progress_text(broadcast, progress, speed.rate, speed.seconds_left)
                 await _edit_progress(context, broadcast, text, _stop_button(broadcast.id))
 
 
@@ -125,6 +130,7 @@ async def _send_report(
     text = render(
         "appeal_report.html",
         broadcast_id=broadcast.id,
+        news=broadcast.kind == NEWS,
         sent=number(progress.sent),
         blocked=number(progress.blocked),
         failed=number(progress.failed),
@@ -216,7 +222,7 @@ def _audience_name(audience: str, case_name: str | None) -> str:
 
 @allow(*STAFF)
 async def list_appeals(update: Update, context: BotContext) -> None:
-    """The ten most recent appeals, with their outcome."""
+    """The ten most recent appeals and news, with their outcome."""
     services = context.services
     items: list[dict[str, Any]] = []
     for broadcast in await services.broadcasts.recent(10):
@@ -226,6 +232,7 @@ async def list_appeals(update: Update, context: BotContext) -> None:
         items.append(
             {
                 "id": broadcast.id,
+                "news": broadcast.kind == NEWS,
                 "when": date_and_time(
                     datetime.fromtimestamp(broadcast.created_at, UTC), services.settings.timezone
                 ),

@@ -7,9 +7,9 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.content import Case
+from bot.content import Case, Texts, in_language
 from bot.formatting import long_date, partial_date
-from bot.i18n import current_locale, lazy_gettext, ngettext
+from bot.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
 from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import EVERYONE
@@ -119,6 +119,12 @@ def card_text(case: Case) -> str:
 async def _card(case: Case, context: BotContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
     following = await context.services.subscriptions.follows(user_id, case.id)
     return card_text(case), _card_keyboard(case, following)
+
+
+def _translated(texts: Texts) -> tuple[str, str | None]:
+    """A text in the current locale, or in another with that language's name for a note."""
+    text, language = in_language(texts, current_locale())
+    return text, language_in_current_locale(language) if language else None
 
 
 RESULTS_SHOWN = 10
@@ -245,13 +251,13 @@ async def show_case(update: Update, context: BotContext) -> None:
             await answer(update, message)
     else:
         sources = await services.cases.sources()
-        used = {event.source for event in case.timeline}
+        used = {event.source for event in case.timeline if event.source}
         await answer(
             update,
             render(
                 f"case_{part[0]}.html",
                 name=case.name[locale],
-                events=[(partial_date(e.date), e.event[locale]) for e in case.timeline],
+                events=[(partial_date(e.date), *_translated(e.event)) for e in case.timeline],
                 sources=[
                     (long_date(sources[s].date), sources[s].title[locale])
                     for s in sorted(used, key=lambda s: sources[s].date)

@@ -58,7 +58,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("revoke", roles.revoke, lazy_gettext("Take the coordinator role back")),
     Command("coordinators", roles.list_coordinators, lazy_gettext("List the coordinators")),
     Command("appeal", appeals.start_appeal, lazy_gettext("Send an urgent appeal")),
-    Command("appeals", broadcast_progress.list_appeals, lazy_gettext("Recent appeals and reports")),
+    Command("update", appeals.start_news, lazy_gettext("Post news of a case to its followers")),
+    Command(
+        "appeals", broadcast_progress.list_appeals, lazy_gettext("Recent appeals, news and reports")
+    ),
     Command("cancel", cancel.nothing_to_cancel, lazy_gettext("Cancel the current action")),
 )
 

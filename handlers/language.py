@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-
-from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import i18n
 from bot.i18n import gettext as _
+from bot.i18n import language_name
 from bot.roles import EVERYONE
 from handlers.access import allow
 from handlers.context import BotContext
@@ -16,19 +14,6 @@ from handlers.menus import publish_chat_menu
 from handlers.replies import answer
 
 CALLBACK_PATTERN = r"^lang:(en|ru|kk)$"
-
-
-@functools.cache
-def language_name(locale: str) -> str:
-    """A language's own name for itself, from CLDR: "English", "Русский", "Қазақ тілі"."""
-    name = Locale.parse(locale).get_display_name(locale)
-    return name[:1].upper() + name[1:]
-
-
-def language_in_current_locale(locale: str, *, capitalized: bool = False) -> str:
-    """A language's name as the current locale says it: "Russian", "русский", "орыс тілі"."""
-    name = Locale.parse(locale).get_display_name(i18n.current_locale())
-    return name[:1].upper() + name[1:] if capitalized else name
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

@@ -28,6 +28,9 @@ class Broadcast:
     progress_message_id: int | None
 
 
+AUTHORED = ("appeal", "case_update")
+"""Kinds of broadcast a coordinator writes, follows and gets a report of."""
+
 CASE_AUDIENCE = "case:"
 """Prefix of the audience of one case's subscribers: ``case:<case id>``."""
 
@@ -60,7 +63,7 @@ class Broadcasts:
         self,
         *,
         kind: str,
-        author_id: int,
+        author_id: int | None,
         audience: str,
         html_by_locale: dict[str, str],
         details: dict[str, Any],
@@ -110,9 +113,16 @@ class Broadcasts:
         """Broadcasts being sent, or stopped but not yet reported; oldest first."""
         return await self._select("WHERE status IN ('sending', 'stopped') ORDER BY id", ())
 
+    async def authored_active(self) -> list[Broadcast]:
+        """The appeals and case news being sent (a coordinator sends one at a time)."""
+        return [b for b in await self.active() if b.kind in AUTHORED]
+
     async def recent(self, limit: int = 10) -> list[Broadcast]:
-        """The latest broadcasts, newest first."""
-        return await self._select("ORDER BY id DESC LIMIT ?", (limit,))
+        """The latest appeals and case news, newest first."""
+        return await self._select(
+            "WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?",
+            (json.dumps(AUTHORED), limit),
+        )
 
     async def _select(self, clause: str, params: tuple[Any, ...]) -> list[Broadcast]:
         rows = await self._db.fetchall(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
@@ -38,8 +38,9 @@ class Cases:
         return int(row[0]) if row else 0
 
     async def upsert(self, content: Content) -> tuple[int, int]:
-        """Store every source and case of ``content`` in one transaction, replacing the stored
-        versions of the same ids; return how many cases were added and updated."""
+        """Store every source and case of ``content`` and rebuild the search index, in one
+        transaction, replacing the stored versions of the same ids; return how many cases were
+        added and updated."""
         async with self._db.transaction() as conn:
             await conn.executemany(
                 "INSERT INTO sources (id, data) VALUES (?, ?) "
@@ -62,9 +63,31 @@ class Cases:
                     for case in content.cases.values()
                 ],
             )
-        await self.reindex()
+            stored = await conn.execute_fetchall("SELECT data FROM cases")
+            await self.index.rebuild(_case_from_json(row[0]) for row in stored)
         added = len(set(content.cases) - known)
         return added, len(content.cases) - added
+
+    async def add_event(self, case_id: str, event: Event, day: date) -> Case | None:
+        """Add ``event`` to a case's timeline and mark the case updated on ``day``; return the
+        case as it now is, or ``None`` if there is no such case."""
+        async with self._db.transaction() as conn:
+            async with conn.execute("SELECT data FROM cases WHERE id = ?", (case_id,)) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            case = _case_from_json(row[0])
+            case = replace(
+                case,
+                timeline=tuple(sorted((*case.timeline, event), key=lambda e: e.date)),
+                updated=max(case.updated, day),
+            )
+            await conn.execute(
+                "UPDATE cases SET updated = ?, data = ? WHERE id = ?",
+                (case.updated.isoformat(), _json(asdict(case)), case.id),
+            )
+            await self.index.update(case)
+        return case
 
     async def reindex(self) -> None:
         """Rebuild the search index from the stored cases."""

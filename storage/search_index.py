@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import aiosqlite
+
 from bot.content import Case
 from bot.search import (
     MIN_FUZZY_CHARS,
@@ -51,6 +53,17 @@ def _key(texts: Iterable[str]) -> str:
     return " ".join(word for text in texts for word in tokens(text))
 
 
+async def _insert(conn: aiosqlite.Connection, cases: list[Case]) -> None:
+    await conn.executemany(
+        "INSERT INTO case_search (case_id, names, texts) VALUES (?, ?, ?)",
+        [(case.id, _key(_names(case)), _key(_texts(case))) for case in cases],
+    )
+    await conn.executemany(
+        "INSERT OR IGNORE INTO case_name_tokens (case_id, token) VALUES (?, ?)",
+        [(case.id, word) for case in cases for word in _key(_names(case)).split()],
+    )
+
+
 class SearchIndex:
     """Finding cases by name (any script, one typo tolerated) or by words of their texts."""
 
@@ -64,18 +77,17 @@ class SearchIndex:
 
     async def rebuild(self, cases: Iterable[Case]) -> None:
         """Replace the whole index with ``cases``, in one transaction."""
-        cases = list(cases)
         async with self._db.transaction() as conn:
             await conn.execute("DELETE FROM case_search")
             await conn.execute("DELETE FROM case_name_tokens")
-            await conn.executemany(
-                "INSERT INTO case_search (case_id, names, texts) VALUES (?, ?, ?)",
-                [(case.id, _key(_names(case)), _key(_texts(case))) for case in cases],
-            )
-            await conn.executemany(
-                "INSERT OR IGNORE INTO case_name_tokens (case_id, token) VALUES (?, ?)",
-                [(case.id, word) for case in cases for word in _key(_names(case)).split()],
-            )
+            await _insert(conn, list(cases))
+
+    async def update(self, case: Case) -> None:
+        """Replace one case's entries."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM case_search WHERE case_id = ?", (case.id,))
+            await conn.execute("DELETE FROM case_name_tokens WHERE case_id = ?", (case.id,))
+            await _insert(conn, [case])
 
     async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         """The cases matching every word of ``query``, best first: those with every word in their

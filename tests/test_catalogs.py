@@ -95,6 +95,13 @@ def test_catalog_matches_template_and_is_fully_translated(locale: str, extracted
         assert not list(catalog.check()), f"{locale}: {list(catalog.check())}"
 
 
+def test_english_says_what_the_source_says() -> None:
+    """English is the source language: a translation that differs is a stale fuzzy match."""
+    catalog = _read(i18n.catalog_path("en"), "en")
+    stale = [m.id for m in catalog if m.id and _translations(m) != _texts(m)]
+    assert not stale, f"en msgstr differs from msgid: {stale}"
+
+
 @pytest.mark.parametrize("locale", i18n.LOCALES)
 def test_every_locale_loads_with_translations(locale: str) -> None:
     translations = i18n.compile_catalog(locale)

@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import SHIPPED_CONTENT, ContentError, load_content, write_content
+from bot.content import (
+    SHIPPED_CONTENT,
+    ContentError,
+    in_language,
+    load_content,
+    write_content,
+)
 from bot.i18n import LOCALES
 from storage import Database
 from storage.cases import Cases
@@ -81,6 +87,19 @@ def test_a_valid_folder_loads(tmp_path: Path) -> None:
     assert case.timeline[0].date == "2017-11"
 
 
+def test_news_may_lack_a_source_and_some_languages(tmp_path: Path) -> None:
+    entry = "  - date: 2018-03-01\n    event: {ru: Новость.}\n"
+    news = CASE.replace("    source: letter\n", "    source: letter\n" + entry)
+    folder = _folder(tmp_path, news)
+    content = load_content(folder)
+    event = content.cases["jane-doe"].timeline[-1]
+    assert (event.event, event.source) == ({"ru": "Новость."}, None)
+    assert in_language(event.event, "kk") == ("Новость.", "ru")
+    assert in_language(event.event, "ru") == ("Новость.", None)
+    write_content(content, tmp_path / "again")
+    assert load_content(tmp_path / "again") == content
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "field", "problem"),
     [
@@ -95,6 +114,8 @@ def test_a_valid_folder_loads(tmp_path: Path) -> None:
         ("id: jane-doe", "id: Jane", 1, "id", "equal the file name"),
         ("updated: 2018-02-23", "updated: soon", 20, "updated", "expected a date"),
         ("aliases: [J. Doe]", "aliases: [J. Doe", 3, "YAML", ""),
+        ("{en: Arrested., ru: Арестована., kk: Қамалды.}", "{}", 18, "event", "missing the"),
+        ("kk: Қамалды.}", "de: Verhaftet.}", 18, "event", "unknown language de"),
     ],
 )
 def test_errors_name_the_file_line_and_field(

@@ -158,7 +158,7 @@ async def test_a_photo_instead_of_a_text(bot: RunningBot) -> None:
     await coordinator.ask("/appeal")
     await coordinator.send_photo()
     (reply,) = await coordinator.wait_for_replies(1)
-    assert reply.text == "Please send the appeal as a text message, or /skip."
+    assert reply.text == "Please send a text message, or /skip."
 
 
 async def test_no_second_appeal_while_one_is_sent(bot: RunningBot) -> None:
