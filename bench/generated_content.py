@@ -65,8 +65,35 @@ def _surname(rng: random.Random) -> tuple[str, str, str]:
     return latin.capitalize(), (russian[:-2] + "ов").capitalize(), (kazakh[:-2] + "ов").capitalize()
 
 
+VOCABULARY_SIZE = 2_000
+
+
+def _vocabulary(locale: str) -> list[str]:
+    """The real words first, then made-up words of two or three syllables in that script."""
+    rng = random.Random(locale)
+    script = LOCALES.index(locale)
+    words = list(WORDS[locale])
+    seen = set(words)
+    while len(words) < VOCABULARY_SIZE:
+        word = "".join(part[script] for part in rng.sample(SYLLABLES, rng.randint(2, 3)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+VOCABULARY = {locale: _vocabulary(locale) for locale in LOCALES}
+ZIPF_WEIGHTS = [1 / rank for rank in range(1, VOCABULARY_SIZE + 1)]
+"""Word frequencies as in natural language: the n-th most common word 1/n as often."""
+
+
+def common_words(rng: random.Random, locale: str, count: int) -> list[str]:
+    """``count`` words drawn as a text uses them."""
+    return rng.choices(VOCABULARY[locale], weights=ZIPF_WEIGHTS, k=count)
+
+
 def _sentence(rng: random.Random, locale: str, length: int) -> str:
-    return " ".join(rng.choice(WORDS[locale]) for _ in range(length)).capitalize() + "."
+    return " ".join(common_words(rng, locale, length)).capitalize() + "."
 
 
 def generated_case(number: int, rng: random.Random) -> Case:

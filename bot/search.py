@@ -10,6 +10,7 @@ user input into a safe MATCH expression over them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +28,11 @@ another word."""
 # Letters that Unicode does not decompose into a base letter and a mark; applied after
 # casefold, before the marks are stripped. Kazakh Latin letters are here too.
 _BEFORE_MARKS = str.maketrans({"ı": "i", "ə": "a", "ş": "sh", "ç": "ch", "ø": "o", "æ": "ae"})
+_HAS_BEFORE_MARKS = re.compile("[ıəşçøæ]")
+_MARKS = re.compile(
+    "[" + "".join(chr(code) for code in range(0x10000) if unicodedata.combining(chr(code))) + "]"
+)
+"""Combining marks (of the Basic Multilingual Plane): what NFD splits off a base letter."""
 
 # Cyrillic (Russian and Kazakh) to Latin, after casefold and after the marks are stripped
 # (so ё has become е and й has become и: both keep their Latin letter below).
@@ -82,8 +88,10 @@ def normalize(text: str) -> str:
 
     Other scripts keep their letters (without marks): they still match themselves.
     """
-    text = text.casefold().translate(_BEFORE_MARKS)
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = text.casefold()
+    if _HAS_BEFORE_MARKS.search(text):
+        text = text.translate(_BEFORE_MARKS)
+    text = _MARKS.sub("", unicodedata.normalize("NFD", text))
     text = _NOT_WORD.sub(" ", text.translate(_CYRILLIC))
     for pattern, replacement in _VARIANTS:
         text = pattern.sub(replacement, text)
@@ -92,7 +100,14 @@ def normalize(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The words of ``text``'s search key, in order, without words of one character."""
-    return [word for word in normalize(text).split() if len(word) > 1]
+    return [word for chunk in text.split() for word in _chunk_tokens(chunk)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    """The words of one whitespace-free piece of text: every rule of :func:`normalize` stays
+    within such a piece, so texts are folded a distinct piece at a time, each once."""
+    return tuple(word for word in normalize(chunk).split() if len(word) > 1)
 
 
 def query_tokens(user_text: str) -> list[str]:

@@ -151,6 +151,16 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE broadcasts;
     ALTER TABLE broadcasts_new RENAME TO broadcasts;
     """,
+    # 7: one-typo matching by index (storage/search_index.py): each name word with each of its
+    # letters left out in turn. Derived data, filled by the reindex at start-up.
+    """
+    CREATE TABLE case_name_variants (
+        variant TEXT NOT NULL,
+        token   TEXT NOT NULL,
+        PRIMARY KEY (variant, token)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX case_name_tokens_by_token ON case_name_tokens (token);
+    """,
 )
 
 
