@@ -88,7 +88,7 @@ async def _ask_for_text(update: Update, locale: str) -> None:
 
 async def _refuse_while_sending(update: Update, context: BotContext) -> bool:
     """Tell the coordinator an appeal is on its way; ``True`` if one is."""
-    if await context.services.broadcasts.active():
+    if await context.services.broadcasts.active("appeal"):
         await answer(
             update,
             _(

@@ -85,8 +85,8 @@ async def refresh_progress(context: BotContext) -> None:
         finished = progress.finished and await services.broadcasts.finish(broadcast.id)
         if finished:
             samples.pop(broadcast.id, None)
-        if broadcast.author_id is None:  # the author erased themselves: nobody to tell
-            continue
+        if broadcast.kind != "appeal" or broadcast.author_id is None:
+            continue  # reminders and the like have no author; an author may have erased themselves
         with use_locale(await _author_locale(context, broadcast.author_id)):
             if finished:
                 text = _progress_text(broadcast.id, progress, speed.rate, None)
@@ -219,7 +219,7 @@ async def list_appeals(update: Update, context: BotContext) -> None:
     """The ten most recent appeals, with their outcome."""
     services = context.services
     items: list[dict[str, Any]] = []
-    for broadcast in await services.broadcasts.recent(10):
+    for broadcast in await services.broadcasts.recent("appeal", 10):
         progress = await services.outbox.progress(broadcast.id)
         audience = broadcast.details.get("audience", ALL_LOCALES)
         case = await services.cases.get(broadcast.details.get("case", ""))
