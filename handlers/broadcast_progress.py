@@ -71,7 +71,8 @@ async def send_progress_message(context: BotContext, broadcast_id: int, chat_id:
 
 
 async def refresh_progress(context: BotContext) -> None:
-    """The repeating job: edit each active broadcast's progress; report the finished ones."""
+    """The repeating job: edit each active appeal's progress; report the finished ones; finish
+    broadcasts without an author to tell."""
     services = context.services
     assert context.job is not None
     samples: dict[int, tuple[float, int]] = context.job.data  # type: ignore[assignment]
@@ -86,7 +87,11 @@ async def refresh_progress(context: BotContext) -> None:
         if finished:
             samples.pop(broadcast.id, None)
         if broadcast.kind != "appeal" or broadcast.author_id is None:
-            continue  # reminders and the like have no author; an author may have erased themselves
+            # Reminders and the like have no author, and an author may have erased themselves:
+            # nobody can decide about messages of unknown fate, so they stay unsent.
+            if finished and progress.unknown:
+                await services.broadcasts.abandon_unknown(broadcast.id)
+            continue
         with use_locale(await _author_locale(context, broadcast.author_id)):
             if finished:
                 text = _progress_text(broadcast.id, progress, speed.rate, None)

@@ -222,6 +222,9 @@ async def save(update: Update, context: BotContext) -> int:
     if moment <= services.clock.now():
         await answer(update, _("This moment has passed meanwhile. Nothing was saved."))
         return _end(context)
+    if await services.cases.get(draft["case"]) is None:
+        await answer(update, _("This case no longer exists. Nothing was saved."))
+        return _end(context)
     local = moment.astimezone(moments.zone(draft["zone"]))
     deadlines = services.cases.deadlines
     deadline = Deadline(
@@ -232,9 +235,6 @@ async def save(update: Update, context: BotContext) -> int:
         action={locale: texts["action"] for locale, texts in draft["texts"].items()},
         link=draft.get("link"),
     )
-    if await services.cases.get(draft["case"]) is None:
-        await answer(update, _("This case no longer exists. Nothing was saved."))
-        return _end(context)
     await deadlines.add(draft["case"], deadline)
     await answer(update, _("Saved. The followers of the case will be reminded before it."))
     return _end(context)

@@ -6,9 +6,14 @@ its calendar file, in three languages."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import math
+import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -17,11 +22,17 @@ from bot.application import serving
 from bot.clock import SettableClock
 from bot.config import Settings
 from bot.content import SHIPPED_CONTENT, Content, Deadline, load_content
+from bot.delivery import CLAIM_AHEAD, SETTLE_EVERY
 from bot.local_api import LocalBotApi, SimMessage, SimUser
 from bot.roles import Role
 from bot.services import QorgauApplication
-from storage.reminders import ReminderSettings
+from storage import Database
+from storage.cases import Cases
+from storage.reminders import Reminders, ReminderSettings
+from storage.subscriptions import Subscriptions
+from storage.users import Users
 from tests.e2e.conftest import RunningBot
+from tests.e2e.processes import bot_process, eventually
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 CASE = "mukhtar-dzhakishev"
@@ -314,3 +325,43 @@ async def test_settings_deadlines_and_the_calendar_file(
     await kk.wait_for_edit(confirm)
     assert await reminders.pending_count(kk.id) == 0
     assert await reminders.settings(kk.id) == ReminderSettings()
+
+
+def _scalar(database: Path, query: str) -> int:
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        return int(connection.execute(query).fetchone()[0] or 0)
+
+
+async def test_reminders_survive_kill_9(api: LocalBotApi, tmp_path: Path) -> None:
+    """The bot, a real process on the system clock, is killed while sending reminders: after
+    the restart nobody has one twice, and whoever has none is counted as of unknown fate."""
+    database = tmp_path / "bot.sqlite3"
+    readers = [api.user(40_000 + i, language_code="en") for i in range(40)]
+    now = datetime.now(UTC)
+    shipped = load_content(SHIPPED_CONTENT)
+    soon = _deadline("soon", now + timedelta(hours=2, seconds=3))  # the 2-hour one is due in 3 s
+    content = Content(
+        shipped.sources,
+        shipped.cases | {CASE: dataclasses.replace(shipped.cases[CASE], deadlines=(soon,))},
+    )
+    async with await Database.open(database) as db:
+        await Cases(db).upsert(content)
+        users, subscriptions = Users(db), Subscriptions(db)
+        for reader in readers:
+            await users.touch(reader.id, "en", now.date())
+            await subscriptions.follow(reader.id, CASE)
+        assert await Reminders(db).pending_count() == len(readers)
+    async with bot_process(api, database, broadcast_rate=10) as process:
+        await api.wait_until(lambda: sum(bool(_reminders(r)) for r in readers) >= 10, timeout=20)
+        process.kill()
+        await process.wait()
+    async with bot_process(api, database, broadcast_rate=10):
+        await eventually(lambda: _scalar(database, "SELECT count(*) FROM outbox") == 0, 20)
+    counts = Counter(len(_reminders(reader)) for reader in readers)
+    assert set(counts) <= {0, 1}, "nobody gets a reminder twice"
+    sent = _scalar(database, "SELECT sum(sent) FROM broadcasts WHERE kind = 'reminder'")
+    unknown = _scalar(database, "SELECT sum(unknown) FROM broadcasts WHERE kind = 'reminder'")
+    assert sent + unknown == len(readers)
+    # At most what was claimed ahead, sent but not yet recorded, or on the wire.
+    assert counts[0] <= unknown <= math.ceil(10 * (CLAIM_AHEAD + SETTLE_EVERY)) + 2
+    assert _scalar(database, "SELECT count(*) FROM reminders") == 0
