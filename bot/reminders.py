@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from enum import Enum
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_timedelta
 
@@ -165,7 +166,7 @@ def triage(
     return list(chosen.values()), dropped
 
 
-def reminder_html(reminder: DueReminder, late: bool, now: datetime, default_zone: tzinfo) -> str:
+def reminder_html(reminder: DueReminder, late: bool, now: datetime, default_zone: ZoneInfo) -> str:
     """The reminder's message in its reader's language and time zone."""
     where = moments.zone(reminder.zone) if reminder.zone else default_zone
     deadline = reminder.deadline
@@ -176,7 +177,7 @@ def reminder_html(reminder: DueReminder, late: bool, now: datetime, default_zone
             title=deadline.title[reminder.locale],
             case=reminder.case_name[reminder.locale],
             when=weekday_date_and_time(deadline.moment, where),
-            zone=getattr(where, "key", str(where)),
+            zone=where.key,
             relative=relative(deadline.moment, now),
             action=deadline.action[reminder.locale],
             link=deadline.link,

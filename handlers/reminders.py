@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import html
-from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -75,12 +75,8 @@ async def send_due_reminders(context: BotContext) -> None:
             return
 
 
-def _zone(settings: ReminderSettings, default: tzinfo) -> tzinfo:
+def _zone(settings: ReminderSettings, default: ZoneInfo) -> ZoneInfo:
     return moments.zone(settings.zone) if settings.zone else default
-
-
-def _zone_name(where: tzinfo) -> str:
-    return getattr(where, "key", str(where))
 
 
 async def _upcoming(
@@ -127,7 +123,7 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
     )
     await answer(
         update,
-        render("deadlines.html", items=items, zone=_zone_name(where)),
+        render("deadlines.html", items=items, zone=where.key),
         reply_markup=keyboard,
     )
 
@@ -170,7 +166,7 @@ async def _settings_view(context: BotContext, user_id: int) -> tuple[str, Inline
     locale = current_locale()
     text = render(
         "reminder_settings.html",
-        zone=_zone_name(_zone(settings, services.settings.timezone)),
+        zone=_zone(settings, services.settings.timezone).key,
         zone_chosen=settings.zone is not None,
         leads=[lead_text(lead) for lead in settings.leads],
         muted=settings.muted,

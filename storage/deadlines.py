@@ -84,10 +84,11 @@ async def sync_case(conn: aiosqlite.Connection, case: Case, now: datetime) -> No
             deadline.cancelled,
         ):
             await reminders.replan(conn, now, deadline_key=key)
-    removed = [
-        row["key"] for id_, row in stored.items() if id_ not in {d.id for d in case.deadlines}
-    ]
-    await conn.executemany("DELETE FROM deadlines WHERE key = ?", [(key,) for key in removed])
+    in_file = {deadline.id for deadline in case.deadlines}
+    await conn.executemany(
+        "DELETE FROM deadlines WHERE key = ?",
+        [(row["key"],) for deadline_id, row in stored.items() if deadline_id not in in_file],
+    )
 
 
 class Deadlines:

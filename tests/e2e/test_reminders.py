@@ -153,8 +153,9 @@ async def test_a_deadline_moved_and_one_cancelled_by_import(
     assert _reminders(reader) == []
     clock.set(new_moment - timedelta(days=1))
     await _received(bot.api, [reader], 1)
-    assert _reminders(reader)[0].text.splitlines()[:4] == [
+    assert _reminders(reader)[0].text.splitlines()[:5] == [
         "Reminder: the deadline is in 1 day.",
+        "",
         "Appeal hearing",
         "Mukhtar Dzhakishev",
         "Friday, March 6, 2026, 2:00\u202fPM (Asia/Almaty)",
@@ -195,8 +196,9 @@ async def test_a_coordinator_adds_a_deadline_across_the_dst_change(
     # 7 days before is an exact week before the UTC instant: 09:00 in Berlin, still winter.
     clock.set(datetime(2026, 3, 23, 8, 0, tzinfo=UTC))
     await _received(bot.api, [berlin, almaty], 1)
-    assert _reminders(berlin)[0].text.splitlines()[:4] == [
+    assert _reminders(berlin)[0].text.splitlines()[:5] == [
         "Напоминание: срок наступает через 7 дней.",
+        "",
         "Апелляция",
         "Мухтар Джакишев",
         "понедельник, 30 марта 2026\u202fг., 10:00 (Europe/Berlin)",
@@ -303,8 +305,9 @@ async def test_settings_deadlines_and_the_calendar_file(
 
     en = await _follower(bot, 701, "en")
     listing = await en.ask("/deadlines")
-    assert listing.text.splitlines()[:4] == [
+    assert listing.text.splitlines()[:5] == [
         "Upcoming deadlines (times in Asia/Almaty)",
+        "",
         "Appeal hearing",
         "Mukhtar Dzhakishev",
         "Tuesday, March 10, 2026, 2:00\u202fPM, in 9 days",
