@@ -92,6 +92,16 @@ def test_a_deadline_just_after_the_spring_change_keeps_exact_leads() -> None:
     assert moment.astimezone(ALMATY).hour == 13  # Almaty has no DST: UTC+5
 
 
+def test_a_deadline_just_after_the_autumn_change() -> None:
+    # Germany moves its clocks back from 03:00 to 02:00 on 25 October 2026.
+    moment = moments.local_to_utc(datetime(2026, 10, 26, 10, 0), BERLIN)
+    assert moment == datetime(2026, 10, 26, 9, 0, tzinfo=UTC)  # winter time: UTC+1
+    day_before = (moment - timedelta(days=1)).astimezone(BERLIN)
+    assert (day_before.day, day_before.hour) == (25, 10)  # the change lies after 02:00
+    week_before = (moment - timedelta(days=7)).astimezone(BERLIN)
+    assert (week_before.day, week_before.hour) == (19, 11)  # summer time then
+
+
 def test_local_times_the_clocks_skip_or_repeat() -> None:
     with pytest.raises(moments.SkippedTime):
         moments.local_to_utc(datetime(2026, 3, 29, 2, 30), BERLIN)
