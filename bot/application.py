@@ -16,6 +16,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
 from bot import health
 from bot.aiohttp_request import AiohttpRequest
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.config import Settings
 from bot.content import SHIPPED_CONTENT, load_content
 from bot.delivery import DeliveryEngine
@@ -29,6 +30,7 @@ from storage.broadcasts import Broadcasts
 from storage.cases import Cases
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
+from storage.reminders import Reminders
 from storage.subscriptions import Subscriptions
 from storage.users import Users
 
@@ -50,7 +52,9 @@ def delivery_bot(settings: Settings) -> Bot:
     )
 
 
-def build_application(settings: Settings, db: Database) -> QorgauApplication:
+def build_application(
+    settings: Settings, db: Database, clock: Clock = SYSTEM_CLOCK
+) -> QorgauApplication:
     """Wire settings, storage and every handler into an application (not yet started)."""
     persistence = SqlitePersistence(db)
     users = Users(db)
@@ -84,10 +88,12 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
         persistence=persistence,
         outbox=outbox,
         broadcasts=Broadcasts(db),
-        cases=Cases(db),
-        subscriptions=Subscriptions(db),
+        cases=Cases(db, clock),
+        subscriptions=Subscriptions(db, clock),
         delivery=DeliveryEngine(outbox, TelegramSender(bulk_bot), rate=settings.broadcast_rate),
         delivery_bot=bulk_bot,
+        clock=clock,
+        reminders=Reminders(db),
     )
     register(application)
     return application
@@ -121,10 +127,11 @@ async def serve(
     settings: Settings,
     stop: asyncio.Event,
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> None:
     """Open the database, poll Telegram until ``stop`` is set, then shut down cleanly."""
     async with await Database.open(settings.database) as db:
-        application = build_application(settings, db)
+        application = build_application(settings, db, clock)
         services = application.services
         async with application, services.delivery_bot:
             await _prepare_content(services.cases)
@@ -153,7 +160,7 @@ async def serve(
 
 @asynccontextmanager
 async def serving(
-    settings: Settings, startup_timeout: float = 10.0
+    settings: Settings, startup_timeout: float = 10.0, clock: Clock = SYSTEM_CLOCK
 ) -> AsyncIterator[QorgauApplication]:
     """Serve the bot in a task for the duration of the block, entered once the bot polls."""
     stop = asyncio.Event()
@@ -162,7 +169,7 @@ async def serving(
     async def on_started(application: QorgauApplication) -> None:
         started.set_result(application)
 
-    task = asyncio.create_task(serve(settings, stop, on_started=on_started))
+    task = asyncio.create_task(serve(settings, stop, on_started=on_started, clock=clock))
     await asyncio.wait({task, started}, timeout=startup_timeout, return_when=FIRST_COMPLETED)
     if task.done():
         task.result()  # raises what made the bot fail to start

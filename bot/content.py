@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot import moments
 from bot.i18n import LOCALES
 
 STATUSES = ("detained", "on_trial", "convicted", "released", "in_exile", "died_in_custody")
@@ -68,6 +69,20 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Deadline:
+    """A moment that matters to a case, with what to do before it."""
+
+    id: str
+    title: Texts
+    moment: datetime  # the UTC instant
+    zone: str  # the IANA zone the moment was given in, and is shown in by default
+    action: Texts
+    link: str | None = None
+    source: str | None = None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     """One person's case, in every language."""
 
@@ -85,6 +100,7 @@ class Case:
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     timeline: tuple[Event, ...] = field(default_factory=tuple)
+    deadlines: tuple[Deadline, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +220,67 @@ def _read_sources(path: Path) -> dict[str, Source]:
     return sources
 
 
+def _read_deadline(reader: _Reader, entry: _Mapping, sources: dict[str, Source]) -> Deadline:
+    deadline_id = reader.value(entry, "id", str)
+    if not CASE_ID.fullmatch(deadline_id):
+        raise reader.fail(entry, "id", "must be lowercase-with-dashes, at most 40 characters")
+    try:
+        where = moments.zone(reader.value(entry, "zone", str))
+    except moments.UnknownZone:
+        raise reader.fail(
+            entry, "zone", f"not an IANA time zone (example: {moments.ZONE_EXAMPLE})"
+        ) from None
+    written = entry.get("moment")
+    try:
+        local = (
+            written
+            if isinstance(written, datetime)
+            else moments.parse_local_time(reader.value(entry, "moment", str))
+        )
+        if local.tzinfo is not None:
+            raise reader.fail(entry, "moment", "give the local time without an offset")
+        moment = moments.local_to_utc(local, where)
+    except moments.UnreadableTime:
+        raise reader.fail(entry, "moment", "expected a local time YYYY-MM-DD HH:MM") from None
+    except moments.SkippedTime:
+        raise reader.fail(
+            entry, "moment", f"this local time does not exist in {where.key} (clocks jump)"
+        ) from None
+    link = reader.value(entry, "link", str, required=False)
+    if link is not None and not link.startswith(("https://", "http://")):
+        raise reader.fail(entry, "link", "expected an http(s):// address")
+    source = reader.value(entry, "source", str, required=False)
+    if source is not None and source not in sources:
+        raise reader.fail(entry, "source", f"unknown source {source!r}")
+    cancelled = entry.get("cancelled", False)
+    if not isinstance(cancelled, bool):
+        raise reader.fail(entry, "cancelled", "expected true or false")
+    return Deadline(
+        id=deadline_id,
+        title=reader.texts(entry, "title"),
+        moment=moment,
+        zone=where.key,
+        action=reader.texts(entry, "action"),
+        link=link,
+        source=source,
+        cancelled=cancelled,
+    )
+
+
+def _read_deadlines(
+    reader: _Reader, data: _Mapping, sources: dict[str, Source]
+) -> tuple[Deadline, ...]:
+    deadlines: dict[str, Deadline] = {}
+    for entry in reader.value(data, "deadlines", list, required=False) or []:
+        if not isinstance(entry, _Mapping):
+            raise reader.fail(data, "deadlines", "each entry needs id, title, moment, zone, action")
+        deadline = _read_deadline(reader, entry, sources)
+        if deadline.id in deadlines:
+            raise reader.fail(entry, "id", f"{deadline.id!r} is used twice")
+        deadlines[deadline.id] = deadline
+    return tuple(sorted(deadlines.values(), key=lambda deadline: deadline.moment))
+
+
 def _read_case(path: Path, sources: dict[str, Source]) -> Case:
     reader = _Reader(path)
     data = reader.load()
@@ -247,6 +324,7 @@ def _read_case(path: Path, sources: dict[str, Source]) -> Case:
         tags=reader.words(data, "tags", TAGS),
         related=reader.words(data, "related"),
         timeline=tuple(sorted(timeline, key=lambda event: event.date)),
+        deadlines=_read_deadlines(reader, data, sources),
     )
 
 
@@ -310,8 +388,25 @@ def _case_document(case: Case) -> dict[str, Any]:
             | ({"source": event.source} if event.source else {})
             for event in case.timeline
         ],
+        "deadlines": [_deadline_document(deadline) for deadline in case.deadlines],
         "updated": case.updated,
     }
+    return document
+
+
+def _deadline_document(deadline: Deadline) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": deadline.id,
+        "title": deadline.title,
+        "moment": moments.format_local_time(deadline.moment, moments.zone(deadline.zone)),
+        "zone": deadline.zone,
+        "action": deadline.action,
+    }
+    for name in ("link", "source"):
+        if getattr(deadline, name) is not None:
+            document[name] = getattr(deadline, name)
+    if deadline.cancelled:
+        document["cancelled"] = True
     return document
 
 

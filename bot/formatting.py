@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
-from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+    get_datetime_format,
+)
 from babel.numbers import format_decimal, format_percent
 
 from bot.i18n import current_locale
@@ -28,6 +35,17 @@ def partial_date(text: str) -> str:
 def date_and_time(moment: datetime, zone: tzinfo) -> str:
     """A moment in ``zone``, medium length: "22 нояб. 2026 г., 09:15"."""
     return format_datetime(moment, format="medium", tzinfo=zone, locale=current_locale())
+
+
+def weekday_date_and_time(moment: datetime, zone: tzinfo) -> str:
+    """A moment in ``zone`` with its weekday, to the minute: "воскресенье, 22 марта 2026 г.,
+    13:00", "2026 ж. 22 наурыз, жексенбі, 13:00"."""
+    locale = current_locale()
+    local = moment.astimezone(zone)
+    glue = str(get_datetime_format("full", locale=locale)).replace("'", "")
+    return glue.format(
+        format_time(local, format="short", locale=locale), format_date(local, "full", locale=locale)
+    )
 
 
 def number(value: float, decimals: int = 0) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from telegram import Bot
 from telegram.ext import Application
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from storage import Database
@@ -14,6 +15,7 @@ from storage.broadcasts import Broadcasts
 from storage.cases import Cases
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
+from storage.reminders import Reminders
 from storage.subscriptions import Subscriptions
 from storage.users import Users
 
@@ -33,6 +35,9 @@ class Services:
     delivery: DeliveryEngine
     delivery_bot: Bot
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""
+    clock: Clock
+    """The time reminders and deadlines go by: the system's, or a test's."""
+    reminders: Reminders
 
 
 class QorgauApplication(Application):  # type: ignore[type-arg]

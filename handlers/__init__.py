@@ -21,10 +21,12 @@ from handlers import (
     appeals,
     broadcast_progress,
     cases,
+    deadline_editor,
     fallbacks,
     inline,
     language,
     privacy,
+    reminders,
     roles,
 )
 from handlers.access import internal, undeclared_callbacks
@@ -68,7 +70,11 @@ def register(application: QorgauApplication) -> None:
     """Add every handler; refuse to start if one declares no policy."""
     application.add_handler(TypeHandler(Update, internal(load_user)), group=PREPROCESS)
 
-    conversations = [roles.role_conversation(), appeals.appeal_conversation()]
+    conversations = [
+        roles.role_conversation(),
+        appeals.appeal_conversation(),
+        deadline_editor.deadline_conversation(),
+    ]
     application.add_handlers(
         [
             *conversations,
@@ -85,6 +91,10 @@ def register(application: QorgauApplication) -> None:
             CallbackQueryHandler(cases.show_case, pattern=cases.CASE_PATTERN),
             CallbackQueryHandler(cases.turn_page, pattern=cases.PAGE_PATTERN),
             CallbackQueryHandler(privacy.forget_confirmed, pattern=privacy.FORGET_PATTERN),
+            CallbackQueryHandler(
+                reminders.send_calendar, pattern=f"^{reminders.CALENDAR_CALLBACK}$"
+            ),
+            CallbackQueryHandler(reminders.toggle_mute, pattern=reminders.MUTE_PATTERN),
             CallbackQueryHandler(
                 broadcast_progress.broadcast_action, pattern=broadcast_progress.ACTION_PATTERN
             ),
@@ -107,6 +117,9 @@ def register(application: QorgauApplication) -> None:
         interval=broadcast_progress.PROGRESS_INTERVAL,
         data={},
         name="broadcast progress",
+    )
+    application.job_queue.run_repeating(
+        reminders.send_due_reminders, interval=reminders.REMINDER_TICK, name="reminders"
     )
 
     undeclared = undeclared_callbacks(application.handlers)

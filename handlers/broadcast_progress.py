@@ -22,7 +22,7 @@ from bot.roles import STAFF
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button
-from storage.broadcasts import ALL_LOCALES, Broadcast
+from storage.broadcasts import ALL_LOCALES, AUTHORED, Broadcast
 from storage.outbox import Progress
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,8 @@ async def send_progress_message(context: BotContext, broadcast_id: int, chat_id:
 
 
 async def refresh_progress(context: BotContext) -> None:
-    """The repeating job: edit each active broadcast's progress; report the finished ones."""
+    """The repeating job: edit the progress of each active appeal or news; report the finished
+    ones; finish broadcasts without an author to tell."""
     services = context.services
     assert context.job is not None
     samples: dict[int, tuple[float, int]] = context.job.data  # type: ignore[assignment]
@@ -90,7 +91,11 @@ async def refresh_progress(context: BotContext) -> None:
         finished = progress.finished and await services.broadcasts.finish(broadcast.id)
         if finished:
             samples.pop(broadcast.id, None)
-        if broadcast.author_id is None:  # the author erased themselves: nobody to tell
+        if broadcast.kind not in AUTHORED or broadcast.author_id is None:
+            # Reminders and the like have no author, and an author may have erased themselves:
+            # nobody can decide about messages of unknown fate, so they stay unsent.
+            if finished and progress.unknown:
+                await services.broadcasts.abandon_unknown(broadcast.id)
             continue
         with use_locale(await _author_locale(context, broadcast.author_id)):
             if finished:

@@ -12,7 +12,18 @@ from telegram import Update
 from bot.i18n import lazy_gettext
 from bot.render import render
 from bot.roles import EVERYONE, Role
-from handlers import appeals, broadcast_progress, cancel, cases, language, privacy, roles, start
+from handlers import (
+    appeals,
+    broadcast_progress,
+    cancel,
+    cases,
+    deadline_editor,
+    language,
+    privacy,
+    reminders,
+    roles,
+    start,
+)
 from handlers.access import allow, policy_of
 from handlers.context import BotContext
 from handlers.replies import answer
@@ -51,6 +62,14 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("case", cases.find_case, lazy_gettext("Find a case by name"), private_only=False),
     Command("mycases", cases.my_cases, lazy_gettext("The cases you follow")),
+    Command(
+        "deadlines", reminders.list_deadlines, lazy_gettext("Upcoming deadlines of your cases")
+    ),
+    Command("reminders", reminders.show_settings, lazy_gettext("Your reminder settings")),
+    Command("timezone", reminders.set_timezone, lazy_gettext("Set your time zone")),
+    Command(
+        "remindbefore", reminders.set_leads, lazy_gettext("When to remind you before deadlines")
+    ),
     Command("language", language.choose_language, lazy_gettext("Change the language")),
     Command("privacy", privacy.show_privacy, lazy_gettext("What the bot stores about you")),
     Command("forget", privacy.ask_to_forget, lazy_gettext("Erase everything stored about you")),
@@ -62,6 +81,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "appeals", broadcast_progress.list_appeals, lazy_gettext("Recent appeals, news and reports")
     ),
+    Command("newdeadline", deadline_editor.start_new, lazy_gettext("Add a deadline to a case")),
+    Command("editdeadlines", deadline_editor.start_edit, lazy_gettext("Move or cancel a deadline")),
     Command("cancel", cancel.nothing_to_cancel, lazy_gettext("Cancel the current action")),
 )
 

@@ -109,9 +109,13 @@ class Broadcasts:
         rows = await self._select("WHERE id = ?", (broadcast_id,))
         return rows[0] if rows else None
 
-    async def active(self) -> list[Broadcast]:
-        """Broadcasts being sent, or stopped but not yet reported; oldest first."""
-        return await self._select("WHERE status IN ('sending', 'stopped') ORDER BY id", ())
+    async def active(self, kind: str | None = None) -> list[Broadcast]:
+        """Broadcasts (of one kind, or all) being sent, or stopped but not yet reported; oldest
+        first."""
+        return await self._select(
+            "WHERE status IN ('sending', 'stopped') AND kind = coalesce(?, kind) ORDER BY id",
+            (kind,),
+        )
 
     async def authored_active(self) -> list[Broadcast]:
         """The appeals and case news being sent (a coordinator sends one at a time)."""
@@ -194,6 +198,30 @@ class Broadcasts:
         """Leave the messages whose fate is unknown unsent; return how many."""
         async with self._db.transaction() as conn:
             return await _drop_rows(conn, broadcast_id, "unknown", "unknown")
+
+
+async def insert_personal(
+    conn: aiosqlite.Connection, kind: str, messages: list[tuple[int, str]], created_at: float
+) -> int:
+    """Queue a broadcast without an author whose recipients each get their own HTML, inside the
+    caller's transaction; identical texts are stored once. Return the broadcast's id."""
+    cursor = await conn.execute(
+        "INSERT INTO broadcasts (kind, author_id, created_at, details, total) "
+        "VALUES (?, NULL, ?, '{}', ?) RETURNING id",
+        (kind, created_at, len(messages)),
+    )
+    (broadcast_id,) = await cursor.fetchone()
+    await cursor.close()
+    content_ids: dict[str, int] = {}
+    for html in dict.fromkeys(html for _, html in messages):
+        cursor = await conn.execute("INSERT INTO contents (html) VALUES (?) RETURNING id", (html,))
+        (content_ids[html],) = await cursor.fetchone()
+        await cursor.close()
+    await conn.executemany(
+        "INSERT INTO outbox (broadcast_id, chat_id, content_id) VALUES (?, ?, ?)",
+        [(broadcast_id, chat_id, content_ids[html]) for chat_id, html in messages],
+    )
+    return int(broadcast_id)
 
 
 async def _drop_rows(

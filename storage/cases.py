@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
+from bot.clock import SYSTEM_CLOCK, Clock
 from bot.content import Case, Content, Event, Source
 from storage.database import Database
+from storage.deadlines import Deadlines, sync_case
 from storage.search_index import SearchIndex
 
 
@@ -21,6 +24,13 @@ def _case_from_json(text: str) -> Case:
     return Case(**fields)
 
 
+def _case_json(case: Case) -> str:
+    """A case as stored in ``cases.data``; its deadlines live in their own table."""
+    fields = asdict(case)
+    del fields["deadlines"]
+    return _json(fields)
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
@@ -28,9 +38,11 @@ def _json(value: Any) -> str:
 class Cases:
     """Importing, listing, finding and reading cases and their sources."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
+        self._clock = clock
         self.index = SearchIndex(db)
+        self.deadlines = Deadlines(db, clock)
 
     async def count(self) -> int:
         """How many cases are stored."""
@@ -38,9 +50,9 @@ class Cases:
         return int(row[0]) if row else 0
 
     async def upsert(self, content: Content) -> tuple[int, int]:
-        """Store every source and case of ``content`` and rebuild the search index, in one
-        transaction, replacing the stored versions of the same ids; return how many cases were
-        added and updated."""
+        """Store every source and case of ``content``, with each case's deadlines (re-planning
+        their reminders), and rebuild the search index, in one transaction, replacing the stored
+        versions of the same ids; return how many cases were added and updated."""
         async with self._db.transaction() as conn:
             await conn.executemany(
                 "INSERT INTO sources (id, data) VALUES (?, ?) "
@@ -58,11 +70,14 @@ class Cases:
                         case.status,
                         case.urgency,
                         case.updated.isoformat(),
-                        _json(asdict(case)),
+                        _case_json(case),
                     )
                     for case in content.cases.values()
                 ],
             )
+            now = self._clock.now()
+            for case in content.cases.values():
+                await sync_case(conn, case, now)
             stored = await conn.execute_fetchall("SELECT data FROM cases")
             await self.index.rebuild(_case_from_json(row[0]) for row in stored)
         added = len(set(content.cases) - known)
@@ -128,8 +143,9 @@ class Cases:
     async def content(self) -> Content:
         """Everything stored, as the files would say it."""
         sources = await self.sources()
+        deadlines = await self.deadlines.of_cases()
         cases = {}
         for row in await self._db.fetchall("SELECT data FROM cases ORDER BY id"):
             case = _case_from_json(row["data"])
-            cases[case.id] = case
+            cases[case.id] = dataclasses.replace(case, deadlines=deadlines.get(case.id, ()))
         return Content(sources, cases)

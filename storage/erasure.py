@@ -8,6 +8,8 @@ from storage.database import Database
 async def erase_user(db: Database, user_id: int) -> None:
     """Delete the user's rows in one transaction, then truncate the WAL so no copy lingers."""
     async with db.transaction() as conn:
+        await conn.execute("DELETE FROM reminders WHERE user_id = ?", (user_id,))
+        await conn.execute("DELETE FROM reminder_settings WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM subscriptions WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))

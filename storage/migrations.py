@@ -161,6 +161,48 @@ MIGRATIONS: tuple[str, ...] = (
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX case_name_tokens_by_token ON case_name_tokens (token);
     """,
+    # 8: deadlines of cases, the reminders still to send before them, each user's settings.
+    """
+    CREATE TABLE deadlines (
+        key       INTEGER PRIMARY KEY,  -- short and stable: buttons carry it
+        case_id   TEXT    NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        id        TEXT    NOT NULL,
+        moment    REAL    NOT NULL,     -- unix time
+        zone      TEXT    NOT NULL,     -- IANA zone the moment was given in
+        cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+        data      TEXT    NOT NULL CHECK (json_valid(data)),  -- title, action, link, source
+        UNIQUE (case_id, id)
+    ) STRICT;
+    CREATE INDEX deadlines_by_moment ON deadlines (moment) WHERE cancelled = 0;
+
+    -- A user's choices; no row means the defaults (BOT_TIMEZONE, 7 days, 1 day, 2 hours).
+    CREATE TABLE reminder_settings (
+        user_id INTEGER PRIMARY KEY REFERENCES users (user_id) ON DELETE CASCADE,
+        zone    TEXT,  -- NULL: BOT_TIMEZONE
+        leads   TEXT CHECK (leads IS NULL OR json_valid(leads)),  -- seconds before; NULL: defaults
+        muted   INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1))
+    ) STRICT;
+
+    ALTER TABLE subscriptions ADD COLUMN muted INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1));
+
+    -- One row per reminder still to send; it leaves the table when its message is queued in the
+    -- outbox (same transaction) or when it is dropped. Unfollowing, erasing a user, deleting a
+    -- case or a deadline remove its rows through the foreign keys.
+    CREATE TABLE reminders (
+        id           INTEGER PRIMARY KEY,
+        user_id      INTEGER NOT NULL,
+        case_id      TEXT    NOT NULL,
+        deadline_key INTEGER NOT NULL REFERENCES deadlines (key) ON DELETE CASCADE,
+        lead_seconds INTEGER NOT NULL CHECK (lead_seconds > 0),
+        due_at       REAL    NOT NULL,  -- unix time: the deadline's moment minus lead_seconds
+        FOREIGN KEY (user_id, case_id) REFERENCES subscriptions (user_id, case_id)
+            ON DELETE CASCADE,
+        UNIQUE (user_id, deadline_key, lead_seconds)
+    ) STRICT;
+    CREATE INDEX reminders_due ON reminders (due_at);
+    CREATE INDEX reminders_by_deadline ON reminders (deadline_key);
+    CREATE INDEX reminders_by_subscription ON reminders (user_id, case_id);
+    """,
 )
 
 

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from bot.clock import SYSTEM_CLOCK, Clock
+from storage import reminders
 from storage.database import Database
 
 
 class Subscriptions:
     """Following and unfollowing cases."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
+        self._clock = clock
 
     async def follow(self, user_id: int, case_id: str) -> None:
-        """Subscribe a known user to a case (again is harmless)."""
+        """Subscribe a known user to a case (again is harmless), with the reminders of its
+        deadlines still ahead."""
         async with self._db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO subscriptions (user_id, case_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (user_id, case_id),
             )
+            await reminders.plan(conn, self._clock.now(), user_id=user_id, case_id=case_id)
 
     async def unfollow(self, user_id: int, case_id: str) -> None:
-        """End a subscription (none is harmless)."""
+        """End a subscription (none is harmless); its pending reminders go with it."""
         async with self._db.transaction() as conn:
             await conn.execute(
                 "DELETE FROM subscriptions WHERE user_id = ? AND case_id = ?", (user_id, case_id)

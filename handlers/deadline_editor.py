@@ -1,0 +1,378 @@
+"""``/newdeadline`` and ``/editdeadlines``: coordinators add a deadline to a case, move it or
+cancel it, in a private chat. Every change re-plans the followers' reminders at once.
+
+The conversation is persisted: a restart in the middle of writing loses nothing.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot import moments
+from bot.appeals import WRITING_ORDER
+from bot.content import Deadline
+from bot.formatting import date_and_time, weekday_date_and_time
+from bot.i18n import current_locale, language_in_current_locale
+from bot.i18n import gettext as _
+from bot.reminders import relative
+from bot.render import render
+from bot.roles import STAFF
+from handlers.access import allow
+from handlers.cancel import cancel_conversation
+from handlers.context import BotContext
+from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
+
+CHOOSING_CASE, ASKING_MOMENT, WRITING, CONFIRMING, CHOOSING_DEADLINE, CHOOSING_ACTION = range(6)
+"""States of the deadline conversation."""
+
+DRAFT = "deadline"
+"""Key of the draft in ``user_data``: case, moment and zone, texts per locale, or the key of
+the deadline being edited."""
+
+CASES_OFFERED = 30
+DEADLINES_OFFERED = 20
+MAX_TITLE = 200
+MAX_ACTION = 1500
+
+
+def _draft(context: BotContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    return context.user_data.setdefault(DRAFT, {})
+
+
+def _end(context: BotContext) -> int:
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT, None)
+    return ConversationHandler.END
+
+
+@allow(*STAFF)
+async def start_new(update: Update, context: BotContext) -> int:
+    """Offer the cases a new deadline can belong to."""
+    assert context.user_data is not None
+    context.user_data[DRAFT] = {"texts": {}}
+    locale = current_locale()
+    cases = await context.services.cases.most_urgent(0, CASES_OFFERED)
+    keyboard = [
+        [InlineKeyboardButton(case.name[locale], callback_data=f"deadline:case:{case.id}")]
+        for case in cases
+    ]
+    await answer(
+        update, _("Which case is the deadline for?"), reply_markup=InlineKeyboardMarkup(keyboard)
+    )
+    return CHOOSING_CASE
+
+
+async def _ask_for_moment(update: Update, context: BotContext) -> int:
+    await answer(
+        update,
+        _(
+            "Send the date and time of the deadline, and its time zone if it is not {zone}, "
+            "for example: 2026-12-01 10:00 {example}"
+        ).format(zone=context.services.settings.timezone.key, example=moments.ZONE_EXAMPLE),
+    )
+    return ASKING_MOMENT
+
+
+@allow(*STAFF)
+async def case_chosen(update: Update, context: BotContext) -> int | None:
+    """Remember the case; ask when the deadline is."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    case_id = query.data.removeprefix("deadline:case:")
+    if await context.services.cases.get(case_id) is None:
+        await refuse_stale_button(query)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context)["case"] = case_id
+    return await _ask_for_moment(update, context)
+
+
+def _moment_problem(error: moments.MomentError) -> str:
+    if isinstance(error, moments.UnknownZone):
+        return _("I do not know this time zone. Use an IANA name such as {example}.").format(
+            example=moments.ZONE_EXAMPLE
+        )
+    if isinstance(error, moments.SkippedTime):
+        return _(
+            "This local time does not exist: the clocks jump over it that night. Send another time."
+        )
+    return _("I could not read this. Send the date and time like this: 2026-12-01 10:00")
+
+
+@allow(*STAFF)
+async def moment_received(update: Update, context: BotContext) -> int | None:
+    """Check the moment: readable, existing, ahead. Then write the texts, or move the deadline."""
+    assert update.effective_message is not None
+    services = context.services
+    try:
+        moment, where = moments.parse_moment(
+            update.effective_message.text or "", services.settings.timezone
+        )
+    except moments.MomentError as error:
+        await answer(update, _moment_problem(error))
+        return None
+    if moment <= services.clock.now():
+        await answer(
+            update,
+            _("This moment has passed ({when}). Send a date and time still ahead.").format(
+                when=weekday_date_and_time(moment, where)
+            ),
+        )
+        return None
+    draft = _draft(context)
+    if "key" in draft:
+        return await _move(update, context, draft["key"], moment, where.key)
+    draft |= {"moment": moment.isoformat(), "zone": where.key, "next": 0}
+    return await _ask_for_text(update, WRITING_ORDER[0])
+
+
+async def _ask_for_text(update: Update, locale: str) -> int:
+    await answer(
+        update,
+        _(
+            "Send the deadline in {language}: the title on the first line, what to do on the "
+            "next lines. A link alone on the last line becomes the deadline's link."
+        ).format(language=language_in_current_locale(locale)),
+    )
+    return WRITING
+
+
+@allow(*STAFF)
+async def text_received(update: Update, context: BotContext) -> int | None:
+    """One language's title and action; after the last, a preview to confirm."""
+    assert update.effective_message is not None
+    lines = [line.strip() for line in (update.effective_message.text or "").splitlines()]
+    lines = [line for line in lines if line]
+    draft = _draft(context)
+    if lines and lines[-1].startswith(("https://", "http://")) and " " not in lines[-1]:
+        draft["link"] = lines.pop()
+    title, action = (lines[0], "\n".join(lines[1:])) if lines else ("", "")
+    if not title or not action or len(title) > MAX_TITLE or len(action) > MAX_ACTION:
+        await answer(
+            update,
+            _(
+                "Send at least two lines: the title (at most {title} characters), then what "
+                "to do (at most {action})."
+            ).format(title=MAX_TITLE, action=MAX_ACTION),
+        )
+        return None
+    draft["texts"][WRITING_ORDER[draft["next"]]] = {"title": title, "action": action}
+    draft["next"] += 1
+    if draft["next"] < len(WRITING_ORDER):
+        return await _ask_for_text(update, WRITING_ORDER[draft["next"]])
+    return await _confirm(update, context)
+
+
+async def _confirm(update: Update, context: BotContext) -> int:
+    draft = _draft(context)
+    services = context.services
+    case = await services.cases.get(draft["case"])
+    if case is None:
+        await answer(update, _("This case no longer exists. Nothing was saved."))
+        return _end(context)
+    locale = current_locale()
+    moment = datetime.fromisoformat(draft["moment"])
+    await answer(
+        update,
+        render(
+            "deadline_preview.html",
+            case=case.name[locale],
+            title=draft["texts"][locale]["title"],
+            action=draft["texts"][locale]["action"],
+            link=draft.get("link"),
+            when=weekday_date_and_time(moment, moments.zone(draft["zone"])),
+            zone=draft["zone"],
+            relative=relative(moment, services.clock.now()),
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(_("Save"), callback_data="deadline:save")],
+                [InlineKeyboardButton(_("Cancel"), callback_data="deadline:drop")],
+            ]
+        ),
+    )
+    return CONFIRMING
+
+
+@allow(*STAFF)
+async def save(update: Update, context: BotContext) -> int:
+    """Store the deadline and plan its reminders; a moment that passed meanwhile is refused."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    draft = _draft(context)
+    services = context.services
+    moment = datetime.fromisoformat(draft["moment"])
+    if moment <= services.clock.now():
+        await answer(update, _("This moment has passed meanwhile. Nothing was saved."))
+        return _end(context)
+    if await services.cases.get(draft["case"]) is None:
+        await answer(update, _("This case no longer exists. Nothing was saved."))
+        return _end(context)
+    local = moment.astimezone(moments.zone(draft["zone"]))
+    deadlines = services.cases.deadlines
+    deadline = Deadline(
+        id=await deadlines.free_id(draft["case"], f"{local:%Y-%m-%d}"),
+        title={locale: texts["title"] for locale, texts in draft["texts"].items()},
+        moment=moment,
+        zone=draft["zone"],
+        action={locale: texts["action"] for locale, texts in draft["texts"].items()},
+        link=draft.get("link"),
+    )
+    await deadlines.add(draft["case"], deadline)
+    await answer(update, _("Saved. The followers of the case will be reminded before it."))
+    return _end(context)
+
+
+@allow(*STAFF)
+async def drop(update: Update, context: BotContext) -> int:
+    """Leave without saving."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await answer(update, _("Nothing was saved."))
+    return _end(context)
+
+
+@allow(*STAFF)
+async def start_edit(update: Update, context: BotContext) -> int:
+    """Offer the deadlines still ahead, earliest first."""
+    services = context.services
+    upcoming = await services.cases.deadlines.upcoming(
+        services.clock.now(), limit=DEADLINES_OFFERED
+    )
+    if not upcoming:
+        await answer(update, _("No deadline lies ahead. Add one with /newdeadline."))
+        return _end(context)
+    assert context.user_data is not None
+    context.user_data[DRAFT] = {}
+    locale, where = current_locale(), services.settings.timezone
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                f"{date_and_time(item.deadline.moment, where)} · {item.deadline.title[locale]}",
+                callback_data=f"deadline:pick:{item.key}",
+            )
+        ]
+        for item in upcoming
+    ]
+    await answer(
+        update,
+        _("Which deadline do you want to change?"),
+        reply_markup=InlineKeyboardMarkup(keyboard),
+    )
+    return CHOOSING_DEADLINE
+
+
+@allow(*STAFF)
+async def deadline_picked(update: Update, context: BotContext) -> int | None:
+    """Offer to move or cancel the deadline."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    key = int(query.data.removeprefix("deadline:pick:"))
+    stored = await context.services.cases.deadlines.get(key)
+    if stored is None or stored.deadline.cancelled:
+        await refuse_stale_button(query)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context)["key"] = key
+    await answer(
+        update,
+        _("“{title}”: move it, or cancel it?").format(
+            title=stored.deadline.title[current_locale()]
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(_("Move"), callback_data="deadline:move")],
+                [InlineKeyboardButton(_("Cancel the deadline"), callback_data="deadline:cancel")],
+            ]
+        ),
+    )
+    return CHOOSING_ACTION
+
+
+@allow(*STAFF)
+async def action_chosen(update: Update, context: BotContext) -> int:
+    """Cancel the deadline at once, or ask where to move it."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if query.data == "deadline:move":
+        return await _ask_for_moment(update, context)
+    if await context.services.cases.deadlines.cancel(_draft(context)["key"]):
+        await answer(update, _("The deadline is cancelled; its reminders will not be sent."))
+    else:
+        await answer(update, _("This deadline no longer exists."))
+    return _end(context)
+
+
+async def _move(update: Update, context: BotContext, key: int, moment: datetime, zone: str) -> int:
+    if await context.services.cases.deadlines.move(key, moment, zone):
+        await answer(
+            update,
+            _("Moved to {when}. The reminders follow it.").format(
+                when=weekday_date_and_time(moment, moments.zone(zone))
+            ),
+        )
+    else:
+        await answer(update, _("This deadline no longer exists."))
+    return _end(context)
+
+
+@allow(*STAFF)
+async def end_conversation(update: Update, context: BotContext) -> int:
+    """``/cancel``: drop the draft."""
+    _end(context)
+    return await cancel_conversation(update, context)
+
+
+def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    """``/newdeadline`` and ``/editdeadlines``, persisted across restarts."""
+    text = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
+    with warnings.catch_warnings():
+        # Buttons are tracked per chat and user on purpose, as in the appeal conversation.
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("newdeadline", start_new, PRIVATE_MESSAGE),
+                CommandHandler("editdeadlines", start_edit, PRIVATE_MESSAGE),
+            ],
+            states={
+                CHOOSING_CASE: [
+                    CallbackQueryHandler(case_chosen, pattern=r"^deadline:case:[a-z0-9-]{1,40}$")
+                ],
+                ASKING_MOMENT: [MessageHandler(text, moment_received)],
+                WRITING: [MessageHandler(text, text_received)],
+                CONFIRMING: [
+                    CallbackQueryHandler(save, pattern=r"^deadline:save$"),
+                    CallbackQueryHandler(drop, pattern=r"^deadline:drop$"),
+                ],
+                CHOOSING_DEADLINE: [
+                    CallbackQueryHandler(deadline_picked, pattern=r"^deadline:pick:\d{1,18}$")
+                ],
+                CHOOSING_ACTION: [
+                    CallbackQueryHandler(action_chosen, pattern=r"^deadline:(move|cancel)$")
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", end_conversation, PRIVATE_MESSAGE)],
+            name="deadline",
+            persistent=True,
+        )

@@ -1,0 +1,296 @@
+"""``/deadlines`` and its calendar file, ``/reminders`` with its mute buttons, ``/timezone``,
+``/remindbefore``, and the repeating job that hands due reminders to the delivery engine."""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import moments
+from bot.content import Case
+from bot.formatting import weekday_date_and_time
+from bot.i18n import current_locale
+from bot.i18n import gettext as _
+from bot.ics import CalendarEvent, calendar
+from bot.reminders import (
+    LEADS_EXAMPLE,
+    MAX_LEADS,
+    LeadError,
+    NotPositiveLead,
+    TooLongLead,
+    TooManyLeads,
+    lead_text,
+    parse_leads,
+    relative,
+    reminder_html,
+    triage,
+)
+from bot.render import render
+from bot.roles import EVERYONE
+from handlers.access import allow
+from handlers.context import BotContext
+from handlers.replies import answer, refuse_stale_button
+from storage.deadlines import StoredDeadline
+from storage.reminders import ReminderSettings
+
+REMINDER_TICK = 1.0
+"""Seconds between two looks for due reminders (one indexed query when none is due)."""
+
+DUE_BATCH = 500
+"""Reminders handled per transaction."""
+
+SHOWN = 10
+"""Deadlines listed by ``/deadlines``."""
+
+IN_CALENDAR = 100
+"""Deadlines at most in the calendar file."""
+
+CALENDAR_CALLBACK = "deadlines:ics"
+MUTE_PATTERN = r"^reminders:(mute|unmute)(?::([a-z0-9-]{1,40}))?$"
+
+
+async def send_due_reminders(context: BotContext) -> None:
+    """The repeating job: queue the message of every due reminder, once, and drop the late
+    ones whose deadline has passed."""
+    services = context.services
+    while True:
+        now = services.clock.now()
+        due = await services.reminders.due(now, DUE_BATCH)
+        if not due:
+            return
+        chosen, dropped = triage(due, now)
+        messages = [
+            (
+                reminder.id,
+                reminder.user_id,
+                reminder_html(reminder, late, now, services.settings.timezone),
+            )
+            for reminder, late in chosen
+        ]
+        if await services.reminders.dispatch(messages, [r.id for r in dropped], now):
+            services.delivery.wake()
+        if len(due) < DUE_BATCH:
+            return
+
+
+def _zone(settings: ReminderSettings, default: ZoneInfo) -> ZoneInfo:
+    return moments.zone(settings.zone) if settings.zone else default
+
+
+async def _upcoming(
+    context: BotContext, user_id: int, limit: int
+) -> tuple[list[StoredDeadline], dict[str, Case]]:
+    services = context.services
+    upcoming = await services.cases.deadlines.upcoming(
+        services.clock.now(), user_id=user_id, limit=limit
+    )
+    cases = await services.cases.get_many(sorted({item.case_id for item in upcoming}))
+    return upcoming, {case.id: case for case in cases}
+
+
+@allow(*EVERYONE)
+async def list_deadlines(update: Update, context: BotContext) -> None:
+    """The next deadlines of the cases the user follows, in their zone and language."""
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    services = context.services
+    upcoming, cases = await _upcoming(context, user_id, SHOWN)
+    if not upcoming:
+        if await services.subscriptions.cases_of(user_id):
+            await answer(update, _("No deadline lies ahead in the cases you follow."))
+        else:
+            await answer(
+                update, _("You follow no case yet. Open one with /cases and press Follow.")
+            )
+        return
+    where = _zone(await services.reminders.settings(user_id), services.settings.timezone)
+    now, locale = services.clock.now(), current_locale()
+    items = [
+        {
+            "title": item.deadline.title[locale],
+            "case": cases[item.case_id].name[locale],
+            "when": weekday_date_and_time(item.deadline.moment, where),
+            "relative": relative(item.deadline.moment, now),
+            "action": item.deadline.action[locale],
+            "link": item.deadline.link,
+        }
+        for item in upcoming
+    ]
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(_("Calendar file (.ics)"), callback_data=CALENDAR_CALLBACK)]]
+    )
+    await answer(
+        update,
+        render("deadlines.html", items=items, zone=where.key),
+        reply_markup=keyboard,
+    )
+
+
+@allow(*EVERYONE)
+async def send_calendar(update: Update, context: BotContext) -> None:
+    """An .ics file of the upcoming deadlines, for any calendar application."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    upcoming, cases = await _upcoming(context, update.effective_user.id, IN_CALENDAR)
+    if not upcoming:
+        await refuse_stale_button(query)
+        return
+    await query.answer()
+    locale = current_locale()
+    events = [
+        CalendarEvent(
+            uid=f"{item.case_id}.{item.deadline.id}",
+            start=item.deadline.moment,
+            summary=item.deadline.title[locale],
+            description=f"{cases[item.case_id].name[locale]}\n\n{item.deadline.action[locale]}",
+            url=item.deadline.link,
+        )
+        for item in upcoming
+    ]
+    assert update.effective_chat is not None
+    await context.bot.send_document(
+        update.effective_chat.id,
+        calendar(events, context.services.clock.now()),
+        filename="deadlines.ics",
+        caption=_("Open this file to add the deadlines to your calendar."),
+    )
+
+
+async def _settings_view(context: BotContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    services = context.services
+    settings = await services.reminders.settings(user_id)
+    muted_cases = await services.reminders.muted_cases(user_id)
+    followed = await services.cases.get_many(await services.subscriptions.cases_of(user_id))
+    locale = current_locale()
+    text = render(
+        "reminder_settings.html",
+        zone=_zone(settings, services.settings.timezone).key,
+        zone_chosen=settings.zone is not None,
+        leads=[lead_text(lead) for lead in settings.leads],
+        muted=settings.muted,
+        followed=len(followed),
+        example=LEADS_EXAMPLE,
+        zone_example=moments.ZONE_EXAMPLE,
+    )
+    rows = [
+        [
+            InlineKeyboardButton(_("Turn all reminders on"), callback_data="reminders:unmute")
+            if settings.muted
+            else InlineKeyboardButton(_("Mute all reminders"), callback_data="reminders:mute")
+        ]
+    ]
+    if not settings.muted:
+        for case in followed:
+            muted = case.id in muted_cases
+            label = ("🔕 " if muted else "🔔 ") + case.name[locale]
+            action = "unmute" if muted else "mute"
+            rows.append(
+                [InlineKeyboardButton(label, callback_data=f"reminders:{action}:{case.id}")]
+            )
+    return text, InlineKeyboardMarkup(rows)
+
+
+@allow(*EVERYONE)
+async def show_settings(update: Update, context: BotContext) -> None:
+    """``/reminders``: the user's zone, lead times and muted cases, with buttons to mute."""
+    assert update.effective_user is not None
+    text, keyboard = await _settings_view(context, update.effective_user.id)
+    await answer(update, text, reply_markup=keyboard)
+
+
+@allow(*EVERYONE)
+async def toggle_mute(update: Update, context: BotContext) -> None:
+    """Mute or unmute everything, or one followed case; the settings message follows."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    user_id = update.effective_user.id
+    services = context.services
+    _prefix, action, *case = query.data.split(":")
+    muted, now = action == "mute", services.clock.now()
+    if case:
+        if not await services.reminders.mute_case(user_id, case[0], muted, now):
+            await refuse_stale_button(query)
+            return
+    else:
+        await services.reminders.mute_all(user_id, muted, now)
+    await query.answer(_("Reminders muted.") if muted else _("Reminders are on."))
+    text, keyboard = await _settings_view(context, user_id)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@allow(*EVERYONE)
+async def set_timezone(update: Update, context: BotContext) -> None:
+    """``/timezone ZONE``: show dates and times in this IANA zone."""
+    assert update.effective_user is not None
+    name = " ".join(context.args or [])
+    example = moments.ZONE_EXAMPLE
+    if not name:
+        await answer(
+            update,
+            _("Send your time zone after the command, for example: /timezone {example}").format(
+                example=example
+            ),
+        )
+        return
+    try:
+        where = moments.zone(name)
+    except moments.UnknownZone:
+        await answer(
+            update,
+            _(
+                "“{name}” is not a time zone I know. Use a name from the IANA list, for "
+                "example: /timezone {example}"
+            ).format(name=html.escape(name[:60]), example=example),
+        )
+        return
+    services = context.services
+    await services.reminders.set_zone(update.effective_user.id, where.key)
+    await answer(
+        update,
+        _("Your time zone is now {zone}: it is {now} there.").format(
+            zone=where.key, now=weekday_date_and_time(services.clock.now(), where)
+        ),
+    )
+
+
+def _explain(problem: LeadError) -> str:
+    if isinstance(problem, NotPositiveLead):
+        return _("A reminder must come before the deadline: use durations above zero.")
+    if isinstance(problem, TooLongLead):
+        return _("A reminder can come at most 90 days before the deadline.")
+    if isinstance(problem, TooManyLeads):
+        return _("At most {count} reminders per deadline, please.").format(count=MAX_LEADS)
+    return _(
+        "I could not read these durations. Write days, hours and minutes separated by commas, "
+        "for example: /remindbefore {example}"
+    ).format(example=LEADS_EXAMPLE)
+
+
+@allow(*EVERYONE)
+async def set_leads(update: Update, context: BotContext) -> None:
+    """``/remindbefore 7d, 1d, 2h``: when to be reminded before each deadline."""
+    assert update.effective_user is not None
+    text = " ".join(context.args or [])
+    if not text:
+        await answer(
+            update,
+            _(
+                "Say when to remind you before each deadline, for example: /remindbefore {example}"
+            ).format(example=LEADS_EXAMPLE),
+        )
+        return
+    try:
+        leads = parse_leads(text)
+    except LeadError as problem:
+        await answer(update, _explain(problem))
+        return
+    services = context.services
+    await services.reminders.set_leads(update.effective_user.id, leads, services.clock.now())
+    await answer(
+        update,
+        _("Done: you will be reminded {leads} before each deadline.").format(
+            leads=", ".join(lead_text(lead) for lead in leads)
+        ),
+    )
