@@ -118,18 +118,19 @@ def query_tokens(user_text: str) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_QUERY_TOKENS]
 
 
-def fts_query(user_text: str) -> str | None:
+def fts_query(user_text: str, *, prefix: bool = True) -> str | None:
     """A safe FTS5 MATCH expression for any user input, or None if nothing is searchable.
 
     Each word is a quoted string, so FTS5 operators typed by the user (``NEAR``, ``AND``,
     ``*``, ``-``, ``^``, quotes, parentheses, column filters) are only text; all the words
-    must match, the last one as a prefix (the user may still be typing it).
+    must match, with ``prefix`` the last one as a prefix (the user may still be typing it).
     """
     words = query_tokens(user_text)
     if not words:
         return None
     quoted = ['"' + word.replace('"', '""') + '"' for word in words]
-    quoted[-1] += "*"
+    if prefix:
+        quoted[-1] += "*"
     return " ".join(quoted)
 
 

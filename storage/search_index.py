@@ -38,12 +38,12 @@ FUZZY_MATCH = 0.5
 """Score of a query word one typo away from a name word; an exact word scores 1."""
 
 
-def _score(in_names: bool, relevance: float) -> float:
-    """1 and more when every query word is in the case's names, below 1 otherwise; bm25
-    decides within each tier (on a few cases it barely can: a word in most of them is worth
-    almost nothing to bm25)."""
+def _score(in_names: bool, exact: bool, relevance: float) -> float:
+    """1 and more when every query word is in the case's names, below 1 otherwise; within a
+    tier, the words as typed above the last word as the start of a longer one, then bm25 (on
+    a few cases it barely can decide: a word in most of them is worth almost nothing to it)."""
     relevance = max(relevance, 0.0)
-    return float(in_names) + relevance / (1.0 + relevance)
+    return float(in_names) + 0.5 * exact + 0.5 * relevance / (1.0 + relevance)
 
 
 def _names(case: Case) -> list[str]:
@@ -118,23 +118,36 @@ class SearchIndex:
     async def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         """The cases matching every word of ``query``, best first: those with every word in their
         names (score 1 and more), then the others, each tier by bm25 with names weighted far
-        above texts. If none match, the cases with a name word at most one typo from a query
-        word, those matching more words first. Any input is safe."""
-        match = fts_query(query)
-        if match is None or limit <= 0:
+        above texts. When no name holds the words as typed, the last word is also taken as the
+        beginning of a longer one (those matches rank below the others of their tier). If none
+        match, the cases with a name word at most one typo from a query word, those matching
+        more words first. Any input is safe."""
+        exact = fts_query(query, prefix=False)
+        if exact is None or limit <= 0:
             return []
+        hits = await self._tiers(exact, limit, exact=True)
+        if len(hits) < limit and not any(hit.score >= 1 for hit in hits):
+            # No name has these words as typed: the last one may be unfinished.
+            found = {hit.case_id for hit in hits}
+            widened = await self._tiers(fts_query(query) or exact, limit, exact=False)
+            hits += [hit for hit in widened if hit.case_id not in found]
+            hits = sorted(hits, key=lambda hit: -hit.score)[:limit]
+        return hits or (await self._fuzzy(query_tokens(query)))[:limit]
+
+    async def _tiers(self, match: str, limit: int, *, exact: bool) -> list[SearchHit]:
+        """The best ``limit`` cases for an FTS5 expression: names tier, then texts tier."""
         hits = [
-            SearchHit(case_id, _score(True, relevance))
+            SearchHit(case_id, _score(True, exact, relevance))
             for case_id, relevance in await self._ranked(f"names : ({match})", limit)
         ]
         if len(hits) < limit:
             found = {hit.case_id for hit in hits}
             hits += [
-                SearchHit(case_id, _score(False, relevance))
+                SearchHit(case_id, _score(False, exact, relevance))
                 for case_id, relevance in await self._ranked(match, limit + len(hits))
                 if case_id not in found
             ][: limit - len(hits)]
-        return hits or (await self._fuzzy(query_tokens(query)))[:limit]
+        return hits
 
     async def _ranked(self, match: str, limit: int) -> list[tuple[str, float]]:
         """The best ``limit`` cases for an FTS5 expression, with their bm25 relevance; ranked

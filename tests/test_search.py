@@ -190,6 +190,14 @@ async def test_names_rank_above_texts(index: SearchIndex) -> None:
     assert hits[0].score >= 1.0 > max(hit.score for hit in hits[1:])
 
 
+async def test_words_as_typed_rank_above_longer_words(index: SearchIndex) -> None:
+    # "Ayan" is Talgat Ayan's surname, and the start of no other name word; "Bok" only starts
+    # Bokayev's: both are found, the unfinished one by its beginning.
+    assert (await index.search("Ayan"))[0].case_id == "talgat-ayan"
+    hits = await index.search("Bok")
+    assert hits[0].case_id == "max-bokayev" and hits[0].score >= 1.0
+
+
 async def test_search_limit(index: SearchIndex) -> None:
     assert len(await index.search("Yerimbetov", limit=2)) == 2
     assert await index.search("Yerimbetov", limit=0) == []
