@@ -18,6 +18,7 @@ from bot import health
 from bot.aiohttp_request import AiohttpRequest
 from bot.config import Settings
 from bot.content import SHIPPED_CONTENT, load_content
+from bot.declaration_content import SHIPPED_DECLARATIONS, load_declarations
 from bot.delivery import DeliveryEngine
 from bot.services import QorgauApplication, Services
 from handlers import register
@@ -25,8 +26,11 @@ from handlers.context import CONTEXT_TYPES
 from handlers.menus import publish_menus
 from handlers.sender import TelegramSender
 from storage import Database
+from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.cases import Cases
+from storage.declarations import Declarations
+from storage.members import Members
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.subscriptions import Subscriptions
@@ -86,6 +90,9 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
         broadcasts=Broadcasts(db),
         cases=Cases(db),
         subscriptions=Subscriptions(db),
+        members=Members(db),
+        declarations=Declarations(db),
+        audit=AuditLog(db),
         delivery=DeliveryEngine(outbox, TelegramSender(bulk_bot), rate=settings.broadcast_rate),
         delivery_bot=bulk_bot,
     )
@@ -101,6 +108,14 @@ async def _prepare_content(cases: Cases) -> None:
         logger.info("imported %d shipped cases", added)
     elif await cases.index.size() == 0:
         await cases.reindex()
+
+
+async def _prepare_declarations(declarations: Declarations) -> None:
+    """A fresh install holds the declarations that ship with the bot (No. 652)."""
+    if await declarations.count() == 0:
+        for item in load_declarations(SHIPPED_DECLARATIONS):
+            await declarations.import_file(item)
+        logger.info("imported the shipped declarations")
 
 
 def _start_heartbeat(application: QorgauApplication, path: Path) -> None:
@@ -128,6 +143,7 @@ async def serve(
         services = application.services
         async with application, services.delivery_bot:
             await _prepare_content(services.cases)
+            await _prepare_declarations(services.declarations)
             unknown = await services.outbox.recover()
             if unknown:
                 logger.warning("%d queued messages were in flight at a crash", unknown)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli_declarations import add_subcommands as add_declaration_subcommands
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
             subparser.add_argument(
                 "path", type=Path, help="a folder with sources.yaml and cases/*.yaml"
             )
+    add_declaration_subcommands(commands)
     return parser
 
 

@@ -10,8 +10,11 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from storage import Database
+from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.cases import Cases
+from storage.declarations import Declarations
+from storage.members import Members
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.subscriptions import Subscriptions
@@ -30,6 +33,9 @@ class Services:
     broadcasts: Broadcasts
     cases: Cases
     subscriptions: Subscriptions
+    members: Members
+    declarations: Declarations
+    audit: AuditLog
     delivery: DeliveryEngine
     delivery_bot: Bot
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""

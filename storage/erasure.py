@@ -9,6 +9,9 @@ async def erase_user(db: Database, user_id: int) -> None:
     """Delete the user's rows in one transaction, then truncate the WAL so no copy lingers."""
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM subscriptions WHERE user_id = ?", (user_id,))
+        # A member's signatures are public acts of the parliamentarian and stay; the link
+        # between this Telegram account and the member goes.
+        await conn.execute("DELETE FROM member_bindings WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
         await conn.execute(
