@@ -71,6 +71,10 @@ class Declaration:
         authoritative one."""
         return locale if locale in self.text else self.authoritative
 
+    def title_in(self, language: str) -> str:
+        """The title in ``language``, else in the authoritative language."""
+        return self.title.get(language, self.title[self.authoritative])
+
     def accepts_signatures(self, now: datetime) -> bool:
         """Whether a signature given at ``now`` (aware, any zone) counts."""
         if self.status is not Status.OPEN:

@@ -16,7 +16,16 @@ from telegram.ext import (
 )
 
 from bot.services import QorgauApplication
-from handlers import appeals, broadcast_progress, cases, fallbacks, language, privacy, roles
+from handlers import (
+    appeals,
+    broadcast_progress,
+    cases,
+    fallbacks,
+    language,
+    privacy,
+    roles,
+    signing,
+)
 from handlers.access import internal, undeclared_callbacks
 from handlers.commands import COMMANDS
 from handlers.context import load_user
@@ -58,7 +67,11 @@ def register(application: QorgauApplication) -> None:
     """Add every handler; refuse to start if one declares no policy."""
     application.add_handler(TypeHandler(Update, internal(load_user)), group=PREPROCESS)
 
-    conversations = [roles.role_conversation(), appeals.appeal_conversation()]
+    conversations = [
+        roles.role_conversation(),
+        appeals.appeal_conversation(),
+        signing.signing_conversation(),
+    ]
     application.add_handlers(
         [
             *conversations,
@@ -70,6 +83,7 @@ def register(application: QorgauApplication) -> None:
             CallbackQueryHandler(cases.show_case, pattern=cases.CASE_PATTERN),
             CallbackQueryHandler(cases.turn_page, pattern=cases.PAGE_PATTERN),
             CallbackQueryHandler(privacy.forget_confirmed, pattern=privacy.FORGET_PATTERN),
+            CallbackQueryHandler(signing.late_press, pattern=r"^sign:"),
             CallbackQueryHandler(
                 broadcast_progress.broadcast_action, pattern=broadcast_progress.ACTION_PATTERN
             ),

@@ -11,8 +11,20 @@ from telegram import Update
 
 from bot.i18n import lazy_gettext
 from bot.render import render
-from bot.roles import EVERYONE, Role
-from handlers import appeals, broadcast_progress, cancel, cases, language, privacy, roles, start
+from bot.roles import EVERYONE, STAFF, Role
+from handlers import (
+    appeals,
+    broadcast_progress,
+    cancel,
+    cases,
+    declarations,
+    language,
+    members,
+    privacy,
+    roles,
+    signing,
+    start,
+)
 from handlers.access import allow, policy_of
 from handlers.context import BotContext
 from handlers.replies import answer
@@ -26,6 +38,9 @@ class Command:
     callback: Callable[..., Any]
     description: LazyProxy
     private_only: bool = True
+    listed_for: frozenset[Role] | None = None
+    """Roles whose menus and /help list the command, if not everyone it answers: e.g. /sign
+    answers anyone (a non-member learns how to become a signer) but is listed for members."""
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -59,6 +74,29 @@ COMMANDS: tuple[Command, ...] = (
     Command("coordinators", roles.list_coordinators, lazy_gettext("List the coordinators")),
     Command("appeal", appeals.start_appeal, lazy_gettext("Send an urgent appeal")),
     Command("appeals", broadcast_progress.list_appeals, lazy_gettext("Recent appeals and reports")),
+    Command(
+        "sign",
+        signing.start_signing,
+        lazy_gettext("Co-sign a written declaration"),
+        listed_for=frozenset({Role.MEMBER, *STAFF}),
+    ),
+    Command("progress", declarations.progress, lazy_gettext("Signatures of a declaration")),
+    Command("members", members.list_members, lazy_gettext("Members of parliament")),
+    Command("invite", members.invite, lazy_gettext("Invite a member of parliament")),
+    Command("unbind", members.unbind, lazy_gettext("Unregister a member's account")),
+    Command(
+        "newdeclaration", declarations.new_declaration, lazy_gettext("Write a new declaration")
+    ),
+    Command("opendeclaration", declarations.open_declaration, lazy_gettext("Open a declaration")),
+    Command(
+        "closedeclaration", declarations.close_declaration, lazy_gettext("Close a declaration")
+    ),
+    Command(
+        "signatories",
+        declarations.signatories,
+        lazy_gettext("List who signed a declaration"),
+    ),
+    Command("verifyaudit", declarations.verify_audit, lazy_gettext("Verify the audit log")),
     Command("cancel", cancel.nothing_to_cancel, lazy_gettext("Cancel the current action")),
 )
 
@@ -68,5 +106,6 @@ def commands_for(role: Role, *, in_groups: bool = False) -> list[Command]:
     return [
         command
         for command in COMMANDS
-        if role in command.roles and not (in_groups and command.private_only)
+        if role in (command.listed_for or command.roles)
+        and not (in_groups and command.private_only)
     ]
