@@ -31,6 +31,7 @@ from storage.broadcasts import Broadcasts
 from storage.cases import Cases
 from storage.declarations import Declarations
 from storage.members import Members
+from storage.nudges import Nudges
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.subscriptions import Subscriptions
@@ -59,6 +60,7 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
     persistence = SqlitePersistence(db)
     users = Users(db)
     outbox = Outbox(db, users)
+    broadcasts = Broadcasts(db)
     application = (
         ApplicationBuilder()
         .application_class(QorgauApplication)
@@ -87,12 +89,13 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
         users=users,
         persistence=persistence,
         outbox=outbox,
-        broadcasts=Broadcasts(db),
+        broadcasts=broadcasts,
         cases=Cases(db),
         subscriptions=Subscriptions(db),
         members=Members(db),
         declarations=Declarations(db),
         audit=AuditLog(db),
+        nudges=Nudges(db, broadcasts),
         delivery=DeliveryEngine(outbox, TelegramSender(bulk_bot), rate=settings.broadcast_rate),
         delivery_bot=bulk_bot,
     )

@@ -15,6 +15,7 @@ from storage.broadcasts import Broadcasts
 from storage.cases import Cases
 from storage.declarations import Declarations
 from storage.members import Members
+from storage.nudges import Nudges
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.subscriptions import Subscriptions
@@ -36,6 +37,7 @@ class Services:
     members: Members
     declarations: Declarations
     audit: AuditLog
+    nudges: Nudges
     delivery: DeliveryEngine
     delivery_bot: Bot
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""

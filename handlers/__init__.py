@@ -22,6 +22,7 @@ from handlers import (
     cases,
     fallbacks,
     language,
+    nudges,
     privacy,
     roles,
     signing,
@@ -106,6 +107,12 @@ def register(application: QorgauApplication) -> None:
         interval=broadcast_progress.PROGRESS_INTERVAL,
         data={},
         name="broadcast progress",
+    )
+    application.job_queue.run_repeating(
+        nudges.send_due_nudges,
+        interval=nudges.NUDGE_INTERVAL,
+        first=nudges.NUDGE_FIRST,
+        name="declaration nudges",
     )
 
     undeclared = undeclared_callbacks(application.handlers)

@@ -20,9 +20,11 @@ from bot.roster import RosterEntry
 from bot.signatory_block import PoliticalGroup
 from storage import Database
 from storage.audit_log import AuditLog
+from storage.broadcasts import Broadcasts
 from storage.declarations import Declarations, Refusal, Signature
 from storage.erasure import erase_user
 from storage.members import BindingRefused, Members, token_digest
+from storage.nudges import Nudges
 from storage.users import Users
 from tests.test_declarations import ROOT, seed_block
 
@@ -251,3 +253,23 @@ def test_a_roster_with_a_bad_row_imports_nothing(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace(",,EPP/CD", ",Estonia,EPP/CD"), encoding="utf-8")
     done = _cli("import-members", str(path), database=database)
     assert done.stdout.strip() == "imported 2 members (0 new, 2 updated)"
+
+
+async def test_a_nudge_is_queued_once_to_the_unsigned_bound_members(db: Database) -> None:
+    ids = await roster(db, 3)
+    members, users = Members(db), Users(db)
+    for user_id, member_id in zip((11, 12, 13), ids, strict=True):
+        await users.touch(user_id, "ru", date.today())
+        invitation = await members.invite(member_id)
+        assert not isinstance(await members.bind(invitation.payload, user_id), str)
+    await users.touch(14, "en", date.today())  # not a member
+    await open_declaration(db, ids[0], RuleSettings())
+    await Declarations(db).sign(700, ids[0], "en", text_digest("Free them."), datetime.now(UTC))
+    nudges = Nudges(db, Broadcasts(db))
+    texts = {"en": "e", "ru": "r", "kk": "k"}
+    queued = await nudges.queue(700, [3], texts)
+    assert queued is not None and queued[1] == 2
+    rows = await db.fetchall("SELECT chat_id FROM outbox ORDER BY chat_id")
+    assert [row[0] for row in rows] == [12, 13]
+    assert await nudges.queue(700, [3], texts) is None  # a second run, or after a restart
+    assert await nudges.sent(700) == {3}

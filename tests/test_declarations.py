@@ -23,6 +23,7 @@ from bot.declarations import (
     evaluate_quorum,
     word_count,
 )
+from bot.nudges import due_nudges
 from bot.roster import RosterError, load_roster
 from bot.signatory_block import (
     PoliticalGroup,
@@ -237,3 +238,13 @@ def test_a_declaration_file_error_names_the_file(tmp_path: Path) -> None:
     path.write_text("number: 7\nassembly: PACE\nauthoritative: fr\ntitle: {en: T}\ntext: {en: X}\n")
     with pytest.raises(DeclarationFileError, match=r"7.yaml: authoritative"):
         load_declaration(path)
+
+
+def test_nudges_are_due_once_each_before_the_window_closes() -> None:
+    closes = datetime(2026, 12, 10, 18, tzinfo=UTC)
+    assert due_nudges(closes, closes - timedelta(days=4), sent=()) == []
+    assert due_nudges(closes, closes - timedelta(days=3), sent=()) == [3]
+    assert due_nudges(closes, closes - timedelta(days=2), sent={3}) == []
+    assert due_nudges(closes, closes - timedelta(hours=20), sent={3}) == [1]
+    assert due_nudges(closes, closes - timedelta(hours=20), sent=()) == [1, 3]  # one reminder
+    assert due_nudges(closes, closes, sent=()) == []

@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 
 from bot.declarations import Declaration, Member, RuleSettings, Status
 from bot.local_api import SimMessage, SimUser
@@ -357,3 +358,47 @@ async def test_forget_erases_the_binding_and_keeps_the_signature(bot: RunningBot
     assert _traces(bot.settings.database, ERASED_ID) == []
     assert [m.surname for m in await services.declarations.signers(700)] == ["Sharma"]
     assert (await services.audit.verify())[1] is None
+
+
+async def run_job_now(bot: RunningBot, name: str) -> None:
+    """Have the scheduler run the repeating job ``name`` now, and wait until it ran."""
+    job_queue = bot.application.job_queue
+    assert job_queue is not None
+    (job,) = job_queue.get_jobs_by_name(name)
+    ran = asyncio.Event()
+
+    def executed(event: JobExecutionEvent) -> None:
+        if event.job_id == job.job.id:
+            ran.set()
+
+    job_queue.scheduler.add_listener(executed, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    try:
+        job.job.modify(next_run_time=datetime.now(UTC))
+        await asyncio.wait_for(ran.wait(), timeout=5)
+    finally:
+        job_queue.scheduler.remove_listener(executed)
+
+
+async def test_unsigned_members_are_reminded_before_the_window_closes(bot: RunningBot) -> None:
+    services = bot.application.services
+    await open_declaration(bot)
+    coordinator = await bot.user_with_role(3010, Role.COORDINATOR)
+    signer, (_, offer) = await bound_member(bot, coordinator, 3501, "Karlsson", "en")
+    await signer.press(offer, callback_data="sign:pick:700")
+    (text,) = await signer.wait_for_replies(1)
+    await signer.press(text, "Continue")
+    (confirm,) = await signer.wait_for_replies(1)
+    await signer.press(confirm, "Sign declaration No. 700")
+    await signer.wait_for_replies(1)
+    late, _ = await bound_member(bot, coordinator, 3502, "Ohlsson", "kk")
+    # Two days before the window closes: the three-day reminder is due, the one-day one not.
+    await services.declarations.set_status(700, Status.OPEN, datetime.now(UTC) + timedelta(days=2))
+    for _run in range(2):  # the reminder is queued once however often the job runs
+        await run_job_now(bot, "declaration nudges")
+    await bot.api.wait_until(lambda: any("⏳" in m.text for m in late.chat.bot_messages))
+    reminder = next(m for m in late.chat.bot_messages if "⏳" in m.text)
+    assert reminder.text.startswith("⏳ № 700 «Free the political prisoners» жазбаша")
+    assert await services.nudges.sent(700) == {3}
+    nudges = await services.db.fetchall("SELECT count(*) FROM broadcasts WHERE kind = 'nudge'")
+    assert nudges[0][0] == 1
+    assert not any("⏳" in m.text for m in signer.chat.bot_messages)
