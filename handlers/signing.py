@@ -192,6 +192,9 @@ async def declaration_picked(update: Update, context: BotContext) -> int | None:
     declaration = await _declaration_for(update, context)
     if declaration is None:
         return None
+    if not declaration.accepts_signatures(datetime.now(UTC)):
+        await query.answer(_refusal_text(Refusal.NOT_OPEN), show_alert=True)
+        return None
     await query.answer()
     await query.edit_message_reply_markup(None)
     language = declaration.language_for(current_locale())

@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 
+from bot.application import serving
+from bot.config import Settings
 from bot.declarations import Declaration, Member, RuleSettings, Status
-from bot.local_api import SimMessage, SimUser
+from bot.local_api import LocalBotApi, SimMessage, SimUser
 from bot.roles import Role
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_privacy import ERASED_ID, _traces
@@ -201,8 +203,12 @@ async def test_refusals_while_signing(bot: RunningBot) -> None:
     group = bot.api.group(-1003107)
     in_group = await mp.ask("/sign@qorgau_test_bot", chat=group)
     assert in_group.text == "Please use this command in a private chat with me: @qorgau_test_bot"
-    forged = await (await mp.press(offer, callback_data="sign:pick:700")).wait_answer()
-    assert forged.text is None  # the genuine press
+    offer.reply_markup["inline_keyboard"][0][0]["callback_data"] = "sign:pick:652"
+    closed = await (await mp.press(offer, callback_data="sign:pick:652")).wait_answer()
+    assert closed.text == "This declaration is not open for signatures now. Nothing was signed."
+    offer.reply_markup["inline_keyboard"][0][0]["callback_data"] = "sign:pick:700"
+    genuine = await (await mp.press(offer, callback_data="sign:pick:700")).wait_answer()
+    assert genuine.text is None
     (text,) = await mp.wait_for_replies(1)
     await mp.press(text, "Continue")
     (confirm,) = await mp.wait_for_replies(1)
@@ -351,7 +357,10 @@ async def test_forget_erases_the_binding_and_keeps_the_signature(bot: RunningBot
     await mp.press(confirm, "Подписать декларацию № 700")
     await mp.wait_for_replies(1)
     assert _traces(bot.settings.database, ERASED_ID)
+    privacy = await mp.ask("/privacy")
+    assert "закреплён за членом парламента SHARMA Virendra, United Kingdom, SOC" in privacy.text
     question = await mp.ask("/forget")
+    assert "Ваша регистрация как члена парламента тоже будет удалена." in question.text
     await (await mp.press(question, callback_data="forget:yes")).wait_answer()
     await mp.wait_for_edit(question)
     await bot.api.wait_until(bot.api.confirmed_all_updates)
@@ -402,3 +411,23 @@ async def test_unsigned_members_are_reminded_before_the_window_closes(bot: Runni
     nudges = await services.db.fetchall("SELECT count(*) FROM broadcasts WHERE kind = 'nudge'")
     assert nudges[0][0] == 1
     assert not any("⏳" in m.text for m in signer.chat.bot_messages)
+
+
+async def test_the_signing_conversation_survives_a_restart(
+    api: LocalBotApi, settings: Settings
+) -> None:
+    async with serving(settings) as application:
+        bot = RunningBot(api=api, application=application, settings=settings)
+        await open_declaration(bot)
+        coordinator = await bot.user_with_role(3011, Role.COORDINATOR)
+        mp, (_, offer) = await bound_member(bot, coordinator, 3601, "Schennach", "ru")
+        await mp.press(offer, callback_data="sign:pick:700")
+        (text,) = await mp.wait_for_replies(1)
+    async with serving(settings) as application:
+        await mp.press(text, "Продолжить")
+        (confirm,) = await mp.wait_for_replies(1)
+        await mp.press(confirm, "Подписать декларацию № 700")
+        (receipt,) = await mp.wait_for_replies(1)
+        assert receipt.text.startswith("✅ Вы подписали письменную декларацию № 700.")
+        signers = await application.services.declarations.signers(700)
+        assert [member.surname for member in signers] == ["Schennach"]
