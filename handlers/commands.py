@@ -82,10 +82,16 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("progress", declarations.progress, lazy_gettext("Signatures of a declaration")),
     Command("members", members.list_members, lazy_gettext("Members of parliament")),
+    Command("editmember", members.edit_member, lazy_gettext("Correct a member's record")),
     Command("invite", members.invite, lazy_gettext("Invite a member of parliament")),
     Command("unbind", members.unbind, lazy_gettext("Unregister a member's account")),
     Command(
         "newdeclaration", declarations.new_declaration, lazy_gettext("Write a new declaration")
+    ),
+    Command(
+        "translatedeclaration",
+        declarations.translate_declaration,
+        lazy_gettext("Add a declaration's text in a language"),
     ),
     Command("opendeclaration", declarations.open_declaration, lazy_gettext("Open a declaration")),
     Command(

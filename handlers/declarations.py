@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot.declarations import Declaration, DeclarationTooLong, RuleSettings, Status, check_length
 from bot.formatting import date_and_time
-from bot.i18n import current_locale
+from bot.i18n import LOCALES, current_locale
 from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import STAFF, Role
@@ -19,6 +19,7 @@ from bot.signatory_block import block, block_csv
 from bot.telegram_html import MAX_MESSAGE_LENGTH
 from handlers.access import allow
 from handlers.context import BotContext
+from handlers.language import language_in_current_locale
 from handlers.replies import answer
 
 logger = logging.getLogger(__name__)
@@ -45,17 +46,22 @@ async def _declaration_argument(
     return declaration
 
 
+def _command_title_text(update: Update) -> tuple[list[str], str, str]:
+    """A command's arguments on its first line, the title on the second, the text below."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    first, _newline, rest = message.text.partition("\n")
+    title, _newline, text = rest.strip().partition("\n")
+    return first.split()[1:], title.strip(), text.strip()
+
+
 @allow(*STAFF)
 async def new_declaration(update: Update, context: BotContext) -> None:
     """``/newdeclaration N MEMBER`` then, on the next lines, the title and the text: a draft
     in the coordinator's language, tabled by that member."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    first, _newline, rest = message.text.partition("\n")
-    arguments = first.split()[1:]
-    title, _newline, text = rest.strip().partition("\n")
+    arguments, title, text = _command_title_text(update)
     numbers = [_number_argument(argument) for argument in arguments]
-    if len(numbers) != 2 or None in numbers or not title.strip() or not text.strip():
+    if len(numbers) != 2 or None in numbers or not title or not text:
         await answer(update, render("new_declaration_usage.html"))
         return
     number, tabler_id = numbers
@@ -66,23 +72,14 @@ async def new_declaration(update: Update, context: BotContext) -> None:
         await answer(update, _("There is no member No. {number}.").format(number=tabler_id))
         return
     rules = RuleSettings()
-    try:
-        check_length(text, rules)
-    except DeclarationTooLong as error:
-        await answer(
-            update,
-            _(
-                "This text has {words} words; the rules allow {limit}. Shorten it and send "
-                "the command again."
-            ).format(words=error.words, limit=error.limit),
-        )
+    if not await _within_word_limit(update, text, rules):
         return
     locale = current_locale()
     declaration = Declaration(
         number=number,
         assembly=tabler.assembly,
-        title={locale: title.strip()},
-        text={locale: text.strip()},
+        title={locale: title},
+        text={locale: text},
         authoritative=locale,
         tabler_id=tabler.id,
         rules=rules,
@@ -98,6 +95,60 @@ async def new_declaration(update: Update, context: BotContext) -> None:
             "/opendeclaration {number} and the closing date, e.g. 2026-12-31."
         ).format(number=number),
     )
+
+
+@allow(*STAFF)
+async def translate_declaration(update: Update, context: BotContext) -> None:
+    """``/translatedeclaration N LANGUAGE`` then the title and the text: a translation, or a new
+    authoritative text while the declaration is a draft."""
+    arguments, title, text = _command_title_text(update)
+    number = _number_argument(arguments[0]) if len(arguments) == 2 else None
+    language = arguments[1] if len(arguments) == 2 else ""
+    if number is None or language not in LOCALES or not title or not text:
+        await answer(update, render("translate_declaration_usage.html"))
+        return
+    services = context.services
+    declaration = await services.declarations.get(number)
+    if declaration is None:
+        await answer(update, _("There is no declaration No. {number}.").format(number=number))
+        return
+    if declaration.status is Status.CLOSED:
+        await answer(
+            update, _("Declaration No. {number} is closed for good.").format(number=number)
+        )
+        return
+    if language == declaration.authoritative:
+        if declaration.status is not Status.DRAFT:
+            await answer(
+                update,
+                _("The authoritative text can be changed only while the declaration is a draft."),
+            )
+            return
+        if not await _within_word_limit(update, text, declaration.rules):
+            return
+    await services.declarations.set_text(number, language, title, text)
+    await answer(
+        update,
+        _("Declaration No. {number} now has its text in {language}.").format(
+            number=number, language=language_in_current_locale(language)
+        ),
+    )
+
+
+async def _within_word_limit(update: Update, text: str, rules: RuleSettings) -> bool:
+    """Whether ``text`` keeps to the word limit; if not, say so."""
+    try:
+        check_length(text, rules)
+    except DeclarationTooLong as error:
+        await answer(
+            update,
+            _(
+                "This text has {words} words; the rules allow {limit}. Shorten it and send "
+                "the command again."
+            ).format(words=error.words, limit=error.limit),
+        )
+        return False
+    return True
 
 
 @allow(*STAFF)

@@ -12,6 +12,7 @@ from bot.formatting import date_and_time
 from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import STAFF, Role
+from bot.roster import REQUIRED, SEATS, entry_from_fields
 from bot.signatory_block import listed_name
 from handlers.access import allow
 from handlers.context import BotContext
@@ -21,9 +22,10 @@ from handlers.replies import answer
 logger = logging.getLogger(__name__)
 
 
-async def _member_argument(update: Update, context: BotContext, command: str) -> Member | None:
-    """The member whose roster number is the command's argument; otherwise explain."""
-    argument = context.args[0] if context.args and len(context.args) == 1 else ""
+async def _member_argument(
+    update: Update, context: BotContext, command: str, argument: str
+) -> Member | None:
+    """The member whose roster number is ``argument``; otherwise explain."""
     if not argument.isdigit() or len(argument) > 9:
         await answer(
             update,
@@ -36,6 +38,10 @@ async def _member_argument(update: Update, context: BotContext, command: str) ->
     if member is None:
         await answer(update, _("There is no member No. {number}.").format(number=argument))
     return member
+
+
+def _only_argument(context: BotContext) -> str:
+    return context.args[0] if context.args and len(context.args) == 1 else ""
 
 
 @allow(*STAFF)
@@ -53,7 +59,7 @@ async def list_members(update: Update, context: BotContext) -> None:
 @allow(*STAFF)
 async def invite(update: Update, context: BotContext) -> None:
     """``/invite ID``: a one-time, expiring deep link that binds an account to the member."""
-    member = await _member_argument(update, context, "invite")
+    member = await _member_argument(update, context, "invite", _only_argument(context))
     if member is None:
         return
     invitation = await context.services.members.invite(member.id)
@@ -75,7 +81,7 @@ async def invite(update: Update, context: BotContext) -> None:
 @allow(*STAFF)
 async def unbind(update: Update, context: BotContext) -> None:
     """``/unbind ID``: the member's Telegram account can no longer sign in their name."""
-    member = await _member_argument(update, context, "unbind")
+    member = await _member_argument(update, context, "unbind", _only_argument(context))
     if member is None:
         return
     services = context.services
@@ -97,3 +103,47 @@ async def unbind(update: Update, context: BotContext) -> None:
             member=listed_name(member)
         ),
     )
+
+
+EDITABLE = ("surname", "given_name", "particle", "country", "political_group", "seat")
+"""Fields of a member a coordinator may correct with ``/editmember``."""
+
+
+async def _problem(context: BotContext, field: str, value: str) -> str | None:
+    """Why ``value`` cannot be the member's ``field``, in the current locale; ``None`` if it can."""
+    if field in REQUIRED and not value:
+        return _("This field cannot be empty.")
+    if field == "seat" and value and value not in SEATS:
+        return _("The seat is either representative or substitute.")
+    if field == "political_group":
+        groups = sorted(await context.services.members.group_abbreviations())
+        if value not in groups:
+            return _("There is no political group {group}. The groups are: {groups}.").format(
+                group=value, groups=", ".join(groups)
+            )
+    return None
+
+
+@allow(*STAFF)
+async def edit_member(update: Update, context: BotContext) -> None:
+    """``/editmember ID FIELD VALUE``: correct one field of a member of the roster."""
+    arguments = context.args or []
+    if len(arguments) < 2 or arguments[1] not in EDITABLE:
+        await answer(update, render("edit_member_usage.html", fields=", ".join(EDITABLE)))
+        return
+    member = await _member_argument(update, context, "editmember", arguments[0])
+    if member is None:
+        return
+    field, value = arguments[1], " ".join(arguments[2:])
+    problem = await _problem(context, field, value)
+    if problem is not None:
+        await answer(update, problem)
+        return
+    fields = {name: getattr(member, name) for name in (*EDITABLE, "assembly")}
+    entry = entry_from_fields({**fields, field: value})
+    if not await context.services.members.update(member.id, entry):
+        await answer(update, _("Another member of the roster has this name and country."))
+        return
+    updated = await context.services.members.get(member.id)
+    assert updated is not None
+    await answer(update, _("Updated: {member}").format(member=listed_name(updated)))

@@ -197,6 +197,25 @@ class Declarations:
         )
         return [declaration_from_row(row) for row in rows]
 
+    async def set_text(self, number: int, language: str, title: str, text: str) -> bool:
+        """Add or replace the title and text in ``language`` of a declaration that is not
+        closed; ``False`` if there is none such."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE declarations SET titles = json_set(titles, '$.' || ?1, ?2), "
+                "texts = json_set(texts, '$.' || ?1, ?3) WHERE number = ?4 AND status <> 'closed'",
+                (language, title, text, number),
+            )
+            changed = cursor.rowcount == 1
+            await cursor.close()
+            if changed:
+                await audit_log.record(
+                    conn,
+                    "declaration_text",
+                    {"declaration": number, "language": language, "text_sha256": text_digest(text)},
+                )
+        return changed
+
     async def set_status(
         self, number: int, status: Status, closes_at: datetime | None = None
     ) -> bool:

@@ -156,6 +156,26 @@ class Members:
         found.sort(key=lambda m: (collation_key(m.surname), collation_key(m.given_name)))
         return found[:limit]
 
+    async def update(self, member_id: int, entry: RosterEntry) -> bool:
+        """Correct a member's record; ``False`` if another member has the same identity."""
+        async with self._db.transaction() as conn:
+            try:
+                await conn.execute(
+                    "UPDATE members SET assembly = ?, surname = ?, given_name = ?, country = ?, "
+                    "particle = ?, political_group = ?, seat = ? WHERE id = ?",
+                    (
+                        *entry.identity,
+                        entry.particle,
+                        entry.political_group,
+                        entry.seat,
+                        member_id,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                return False
+            await audit_log.record(conn, "member_updated", {"member": member_id})
+        return True
+
     async def invite(self, member_id: int, ttl: float = INVITATION_TTL) -> Invitation:
         """A one-time invitation for a member; only its token's hash is stored."""
         token = secrets.token_urlsafe(32)

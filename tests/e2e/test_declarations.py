@@ -431,3 +431,46 @@ async def test_the_signing_conversation_survives_a_restart(
         assert receipt.text.startswith("✅ Вы подписали письменную декларацию № 700.")
         signers = await application.services.declarations.signers(700)
         assert [member.surname for member in signers] == ["Schennach"]
+
+
+async def test_coordinators_correct_members_and_add_translations(bot: RunningBot) -> None:
+    services = bot.application.services
+    coordinator = await bot.user_with_role(3012, Role.COORDINATOR, "ru")
+    aeg = await member_named(bot, "Aeg")
+    assert (await coordinator.ask(f"/editmember {aeg.id} seat substitute")).text == (
+        "Обновлено: AEG Raivo, Estonia, EPP/CD"
+    )
+    assert (await services.members.get(aeg.id)) == Member(
+        aeg.id, "Aeg", "Raivo", "", "Estonia", "EPP/CD", "PACE", "substitute"
+    )
+    refused = {
+        f"/editmember {aeg.id} seat senator": "Мандат (seat) — это representative",
+        f"/editmember {aeg.id} country": "Это поле не может быть пустым.",
+        f"/editmember {aeg.id} political_group XYZ": "Политической группы XYZ нет. Есть группы: ",
+        f"/editmember {aeg.id} surname Amon": None,  # Werner Amon is from Austria
+        f"/editmember {aeg.id} given_name Werner": None,
+        f"/editmember {aeg.id} country Austria": "В списке уже есть другой член парламента",
+        "/editmember 99999 country Austria": "Члена парламента под номером 99999 нет.",
+        "/editmember nobody": "Укажите номер члена парламента, поле и его новое значение",
+    }
+    for command, expected in refused.items():
+        reply = await coordinator.ask(command)
+        if expected is not None:
+            assert reply.text.startswith(expected), (command, reply.text)
+    await open_declaration(bot, number=702)
+    assert (await coordinator.ask("/translatedeclaration 702 kk\nАтауы\nМәтіні.")).text == (
+        "Теперь у декларации № 702 есть текст на языке: казахский."
+    )
+    declaration = await services.declarations.get(702)
+    assert declaration is not None and declaration.text["kk"] == "Мәтіні."
+    assert (await coordinator.ask("/translatedeclaration 702 en\nT\nNew.")).text == (
+        "Подлинный текст можно изменить, только пока декларация остаётся черновиком."
+    )
+    assert (await coordinator.ask("/translatedeclaration 652 kk\nT\nX")).text == (
+        "Декларация № 652 закрыта окончательно."
+    )
+    assert (await coordinator.ask("/translatedeclaration 702 de\nT\nX")).text.startswith(
+        "Напишите в первой строке команду, номер декларации и язык"
+    )
+    actions = [entry.action for entry in await services.audit.entries()]
+    assert "member_updated" in actions and "declaration_text" in actions
