@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from telegram import Update
 
@@ -26,7 +26,10 @@ logger = logging.getLogger(__name__)
 
 
 def _number_argument(text: str) -> int | None:
-    return int(text) if text.isdigit() and 0 < len(text) <= 9 and int(text) > 0 else None
+    """A positive number written in ASCII digits, at most 9 of them; else ``None``."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 9 and int(text) > 0):
+        return None
+    return int(text)
 
 
 async def _declaration_argument(
@@ -151,6 +154,16 @@ async def _within_word_limit(update: Update, text: str, rules: RuleSettings) -> 
     return True
 
 
+def _end_of_day(arguments: list[str], zone: tzinfo) -> datetime | None:
+    """The end, in ``zone``, of the day the second argument names as YYYY-MM-DD."""
+    if len(arguments) != 2:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(arguments[1]) + timedelta(days=1), time(), zone)
+    except (ValueError, OverflowError):
+        return None
+
+
 @allow(*STAFF)
 async def open_declaration(update: Update, context: BotContext) -> None:
     """``/opendeclaration N YYYY-MM-DD``: signatures are taken from now until the end of that
@@ -165,11 +178,7 @@ async def open_declaration(update: Update, context: BotContext) -> None:
         )
         return
     zone = context.services.settings.timezone
-    try:
-        last_day = date.fromisoformat(context.args[1]) if len(context.args or ()) == 2 else None
-    except ValueError:
-        last_day = None
-    closes_at = datetime.combine(last_day + timedelta(days=1), time(), zone) if last_day else None
+    closes_at = _end_of_day(context.args or [], zone)
     if closes_at is None or closes_at <= datetime.now(zone):
         await answer(
             update,

@@ -26,7 +26,7 @@ async def _member_argument(
     update: Update, context: BotContext, command: str, argument: str
 ) -> Member | None:
     """The member whose roster number is ``argument``; otherwise explain."""
-    if not argument.isdigit() or len(argument) > 9:
+    if not (argument.isascii() and argument.isdigit() and len(argument) <= 9):
         await answer(
             update,
             _("Send the member's number from /members, e.g. /{command} 12.").format(

@@ -17,8 +17,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler
-from telegram.ext import filters as ext_filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
 from bot.declarations import Declaration, Member, text_digest
@@ -49,7 +54,7 @@ DRAFT = "signing"
 DIGEST_LENGTH = 16
 """Hex digits of the text's SHA-256 carried by the "Sign" button."""
 
-INVITATION_LINK = PRIVATE_MESSAGE & ext_filters.Regex(
+INVITATION_LINK = PRIVATE_MESSAGE & filters.Regex(
     rf"^/start {INVITATION_PREFIX}[A-Za-z0-9_-]{{1,62}}$"
 )
 """An invitation's deep link opened in the private chat."""
@@ -78,6 +83,14 @@ async def _bound_member(update: Update, context: BotContext) -> Member | None:
     return member
 
 
+BUTTON_TEXT_LENGTH = 60
+"""Characters of a button's label before it is cut short: long titles stay readable."""
+
+
+def _shortened(label: str) -> str:
+    return label if len(label) <= BUTTON_TEXT_LENGTH else label[: BUTTON_TEXT_LENGTH - 1] + "…"
+
+
 async def _offer_declarations(update: Update, context: BotContext, member: Member) -> int:
     """List the open declarations the member has not signed yet."""
     declarations = context.services.declarations
@@ -95,10 +108,11 @@ async def _offer_declarations(update: Update, context: BotContext, member: Membe
     keyboard = [
         [
             InlineKeyboardButton(
-                _("No. {number}: {title}").format(
-                    number=declaration.number,
-                    title=declaration.title_in(locale),
-                )[:64],
+                _shortened(
+                    _("No. {number}: {title}").format(
+                        number=declaration.number, title=declaration.title_in(locale)
+                    )
+                ),
                 callback_data=f"sign:pick:{declaration.number}",
             )
         ]
@@ -122,6 +136,7 @@ async def start_signing(update: Update, context: BotContext) -> int:
 
 
 def _binding_refusal(reason: BindingRefused) -> str:
+    """Why an invitation link did not bind, and what to do, in the current locale."""
     messages = {
         BindingRefused.UNKNOWN: _(
             "This invitation link is not valid. Ask the coordinator for a new one."
@@ -321,13 +336,13 @@ async def confirmed(update: Update, context: BotContext) -> int | None:
 
 
 def _receipt(signature: Signature, context: BotContext) -> str:
-    assert signature.signed_at is not None
+    zone = context.services.settings.timezone
     return render(
         "signature_receipt.html",
         new=signature.new,
         number=signature.declaration,
         sequence=signature.sequence,
-        moment=date_and_time(signature.signed_at, context.services.settings.timezone),
+        moment=date_and_time(signature.signed_at, zone) if signature.signed_at else None,
     )
 
 

@@ -326,9 +326,14 @@ async def test_coordinators_write_open_and_unbind(bot: RunningBot) -> None:
     assert usage.text.startswith("Write the command, the declaration's number")
     created = await coordinator.ask(f"/newdeclaration 701 {sutter.id}\nA title\n{TEXT}")
     assert created.text.startswith("Declaration No. 701 is saved as a draft.")
-    assert (await coordinator.ask("/opendeclaration 701 2001-01-01")).text.startswith(
-        "Send the last day of signing, in the future"
+    for bad in ("2001-01-01", "9999-12-31", "31.12.2099", ""):
+        assert (await coordinator.ask(f"/opendeclaration 701 {bad}")).text.startswith(
+            "Send the last day of signing, in the future"
+        )
+    assert (await coordinator.ask("/progress ²")).text == (
+        "Send the declaration's number, e.g. /progress 652."
     )
+    assert (await coordinator.ask("/invite ²")).text.startswith("Send the member's number")
     opened = await coordinator.ask("/opendeclaration 701 2099-12-31")
     assert opened.text.startswith("Declaration No. 701 is open for signatures until ")
     assert (await coordinator.ask("/opendeclaration 652 2099-12-31")).text == (
