@@ -120,9 +120,9 @@ class Broadcasts:
         """Broadcasts being sent, or stopped but not yet reported; oldest first."""
         return await self._select("WHERE status IN ('sending', 'stopped') ORDER BY id", ())
 
-    async def recent(self, limit: int = 10) -> list[Broadcast]:
-        """The latest broadcasts, newest first."""
-        return await self._select("ORDER BY id DESC LIMIT ?", (limit,))
+    async def recent(self, limit: int = 10, kind: str = "appeal") -> list[Broadcast]:
+        """The latest broadcasts of a kind, newest first."""
+        return await self._select("WHERE kind = ? ORDER BY id DESC LIMIT ?", (kind, limit))
 
     async def _select(self, clause: str, params: tuple[Any, ...]) -> list[Broadcast]:
         rows = await self._db.fetchall(

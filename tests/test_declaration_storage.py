@@ -273,3 +273,29 @@ async def test_a_nudge_is_queued_once_to_the_unsigned_bound_members(db: Database
     assert [row[0] for row in rows] == [12, 13]
     assert await nudges.queue(700, [3], texts) is None  # a second run, or after a restart
     assert await nudges.sent(700) == {3}
+
+
+def test_verify_audit_names_the_first_broken_entry(tmp_path: Path) -> None:
+    database = tmp_path / "bot.sqlite3"
+
+    async def record_acts() -> None:
+        async with await Database.open(database) as db:
+            ids = await roster(db, 2)
+            await open_declaration(db, ids[0], RuleSettings())
+            await Declarations(db).sign(
+                700, ids[1], "en", text_digest("Free them."), datetime.now(UTC)
+            )
+
+    asyncio.run(record_acts())
+    assert _cli("verify-audit", database=database).stdout.strip() == (
+        "the audit log is intact: 3 entries"
+    )
+    with sqlite3.connect(database) as connection:  # someone with the file in hand
+        connection.execute("DROP TRIGGER audit_log_append_only_update")
+        connection.execute("UPDATE audit_log SET at = '2000-01-01T00:00:00Z' WHERE seq = 2")
+    connection.close()
+    broken = _cli("verify-audit", database=database)
+    assert (broken.returncode, broken.stderr.strip()) == (
+        1,
+        "the audit log is broken at entry 2 (of 3)",
+    )

@@ -416,6 +416,10 @@ async def test_unsigned_members_are_reminded_before_the_window_closes(bot: Runni
     nudges = await services.db.fetchall("SELECT count(*) FROM broadcasts WHERE kind = 'nudge'")
     assert nudges[0][0] == 1
     assert not any("⏳" in m.text for m in signer.chat.bot_messages)
+    # Reminders are not appeals: /appeals does not list them.
+    assert (await coordinator.ask("/appeals")).text.endswith(
+        "No appeals yet. Write one with /appeal."
+    )
 
 
 async def test_the_signing_conversation_survives_a_restart(
