@@ -6,20 +6,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings
 
-Subcommand = Callable[[Settings, argparse.Namespace], int]
+if TYPE_CHECKING:
+    from storage import Database
+
+T = TypeVar("T")
 
 
-def _in_database(settings: Settings, work: Callable[[Any], Any]) -> Any:
+def _in_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``work(db)`` on the bot's database and return its result."""
     from storage import Database
 
-    async def run() -> Any:
+    async def run() -> T:
         async with await Database.open(settings.database) as db:
             return await work(db)
 
@@ -30,7 +33,7 @@ def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.roster import RosterError, load_roster
     from storage.members import Members
 
-    async def store(db: Any) -> int:
+    async def store(db: Database) -> int:
         members = Members(db)
         try:
             roster = load_roster(arguments.path, await members.group_abbreviations())
@@ -41,7 +44,7 @@ def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"imported {len(roster.members)} members ({added} new, {updated} updated)")
         return 0
 
-    return int(_in_database(settings, store))
+    return _in_database(settings, store)
 
 
 def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -55,7 +58,7 @@ def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> i
         print(f"nothing imported: {error}", file=sys.stderr)
         return 2
 
-    async def store(db: Any) -> int:
+    async def store(db: Database) -> int:
         known = await Members(db).group_abbreviations()
         for item in items:
             defined = known | {group.abbreviation for group in item.groups}
@@ -73,7 +76,7 @@ def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> i
         print(f"imported {len(items)} declarations ({new} new, {len(items) - new} updated)")
         return 0
 
-    return int(_in_database(settings, store))
+    return _in_database(settings, store)
 
 
 def _export_signatures(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -81,7 +84,7 @@ def _export_signatures(settings: Settings, arguments: argparse.Namespace) -> int
     from storage.declarations import Declarations
     from storage.members import Members
 
-    async def read(db: Any) -> str | None:
+    async def read(db: Database) -> str | None:
         declarations = Declarations(db)
         declaration = await declarations.get(arguments.number)
         if declaration is None:

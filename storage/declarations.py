@@ -51,6 +51,7 @@ _SIGNERS = (
     f"SELECT {MEMBER_COLUMNS} FROM signatures JOIN members ON members.id = member_id "
     "WHERE declaration = ? ORDER BY sequence"
 )
+_SIGNATURE = "SELECT sequence, signed_at FROM signatures WHERE declaration = ? AND member_id = ?"
 _NON_ATTACHED = "SELECT abbreviation FROM political_groups WHERE non_attached"
 
 
@@ -284,10 +285,7 @@ class Declarations:
 
     async def signature(self, number: int, member_id: int) -> Signature | None:
         """A member's signature under a declaration, or ``None``."""
-        row = await self._db.fetchone(
-            "SELECT sequence, signed_at FROM signatures WHERE declaration = ? AND member_id = ?",
-            (number, member_id),
-        )
+        row = await self._db.fetchone(_SIGNATURE, (number, member_id))
         return Signature(number, member_id, row[0], _moment(row[1])) if row else None
 
     async def signers(self, number: int) -> list[Member]:
@@ -300,21 +298,9 @@ class Declarations:
         unattached = [row[0] for row in await self._db.fetchall(_NON_ATTACHED)]
         return evaluate_quorum(signers, declaration.rules, unattached)
 
-    async def unsigned_members(self, number: int) -> list[int]:
-        """Telegram ids of the bound members who have not signed a declaration."""
-        rows = await self._db.fetchall(
-            "SELECT user_id FROM member_bindings WHERE member_id NOT IN "
-            "(SELECT member_id FROM signatures WHERE declaration = ?) ORDER BY user_id",
-            (number,),
-        )
-        return [row[0] for row in rows]
-
 
 async def _signature(conn: aiosqlite.Connection, number: int, member_id: int) -> Signature | None:
-    async with conn.execute(
-        "SELECT sequence, signed_at FROM signatures WHERE declaration = ? AND member_id = ?",
-        (number, member_id),
-    ) as cursor:
+    async with conn.execute(_SIGNATURE, (number, member_id)) as cursor:
         row = await cursor.fetchone()
     return Signature(number, member_id, row[0], _moment(row[1])) if row else None
 

@@ -121,10 +121,10 @@ async def test_the_quorum_is_announced_once(db: Database) -> None:
     declaration = await open_declaration(db, ids[0], rules)
     declarations = Declarations(db)
     digest = text_digest("Free them.")
-    reached = [
-        (await declarations.sign(700, member, "en", digest, datetime.now(UTC))).quorum_reached  # type: ignore[union-attr]
-        for member in ids
+    signatures = [
+        await declarations.sign(700, member, "en", digest, datetime.now(UTC)) for member in ids
     ]
+    reached = [isinstance(s, Signature) and s.quorum_reached for s in signatures]
     assert reached == [False, False, True, False, False]
     assert (await declarations.quorum(declaration)).reached
 
