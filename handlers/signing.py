@@ -98,7 +98,8 @@ async def _offer_declarations(update: Update, context: BotContext, member: Membe
     unsigned = [
         declaration
         for declaration in await declarations.open_for_signing()
-        if declaration.accepts_signatures(now)
+        if declaration.assembly == member.assembly
+        and declaration.accepts_signatures(now)
         and await declarations.signature(declaration.number, member.id) is None
     ]
     if not unsigned:
@@ -296,6 +297,8 @@ async def show_listing(update: Update, context: BotContext) -> int | None:
 def _refusal_text(refusal: Refusal) -> str:
     if refusal is Refusal.TEXT_CHANGED:
         return _("The text of this declaration has changed since you read it. Send /sign again.")
+    if refusal is Refusal.OTHER_ASSEMBLY:
+        return _("Only members of its assembly can sign this declaration. Nothing was signed.")
     return _("This declaration is not open for signatures now. Nothing was signed.")
 
 

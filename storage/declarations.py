@@ -109,6 +109,8 @@ class Refusal(StrEnum):
     NOT_OPEN = "not_open"
     """Outside the signing window, or not opened, or closed."""
     TEXT_CHANGED = "text_changed"
+    OTHER_ASSEMBLY = "other_assembly"
+    """The member sits in another assembly than the declaration's."""
     """The text shown to the member is no longer the declaration's text."""
 
 
@@ -262,6 +264,12 @@ class Declarations:
                 return Refusal.NOT_OPEN
             if text_digest(declaration.text.get(language, "")) != digest:
                 return Refusal.TEXT_CHANGED
+            async with conn.execute(
+                "SELECT 1 FROM members WHERE id = ? AND assembly = ?",
+                (member_id, declaration.assembly),
+            ) as cursor:
+                if await cursor.fetchone() is None:
+                    return Refusal.OTHER_ASSEMBLY
             async with conn.execute(
                 "INSERT INTO signatures (declaration, member_id, sequence, signed_at, "
                 "text_language, text_sha256) SELECT ?1, ?2, coalesce(max(sequence), 0) + 1, "

@@ -96,6 +96,11 @@ async def test_signing_once_and_only_in_the_window(db: Database) -> None:
         await declarations.sign(701, ids[2], "ru", digest, datetime.now(UTC))
         is Refusal.NO_DECLARATION
     )
+    other = RosterEntry("Elsewhere", "Ann", "", "Malta", "SOC", "OSCE PA")
+    await Members(db).import_roster([other])
+    (outsider,) = await Members(db).search("Elsewhere")
+    refused = await declarations.sign(700, outsider.id, "ru", digest, datetime.now(UTC))
+    assert refused is Refusal.OTHER_ASSEMBLY
     await declarations.set_status(700, Status.CLOSED)
     assert await declarations.sign(700, ids[2], "ru", digest, datetime.now(UTC)) is Refusal.NOT_OPEN
 

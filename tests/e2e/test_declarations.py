@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.declarations import Declaration, Member, RuleSettings, Status
 from bot.local_api import LocalBotApi, SimMessage, SimUser
 from bot.roles import Role
+from bot.roster import RosterEntry
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_privacy import ERASED_ID, _traces
 from tests.test_declarations import seed_block
@@ -483,3 +484,19 @@ async def test_coordinators_correct_members_and_add_translations(bot: RunningBot
     )
     actions = [entry.action for entry in await services.audit.entries()]
     assert "member_updated" in actions and "declaration_text" in actions
+
+
+async def test_a_member_of_another_assembly_is_not_offered_the_declaration(
+    bot: RunningBot,
+) -> None:
+    services = bot.application.services
+    await open_declaration(bot)
+    await services.members.import_roster(
+        [RosterEntry("Elsewhere", "Ann", "", "Malta", "SOC", "OSCE PA")]
+    )
+    coordinator = await bot.user_with_role(3013, Role.COORDINATOR)
+    payload = await invitation_payload(coordinator, await member_named(bot, "Elsewhere"))
+    outsider = bot.user(3701, "en")
+    await outsider.send(f"/start {payload}")
+    _, offer = await outsider.wait_for_replies(2)
+    assert offer.text == "No declaration is open for your signature right now."
