@@ -304,3 +304,26 @@ def test_verify_audit_names_the_first_broken_entry(tmp_path: Path) -> None:
         1,
         "the audit log is broken at entry 2 (of 3)",
     )
+
+
+def test_import_declarations_refuses_a_bad_file_and_an_unknown_group(tmp_path: Path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    path = tmp_path / "710.yaml"
+    text = "number: 710\nassembly: PACE\nauthoritative: en\ntitle: {en: T}\n"
+    tabler = "tabler: {surname: A, given_name: B, country: C, political_group: XYZ}\n"
+    path.write_text(text + "text: {en: " + "word " * 201 + "}\n" + tabler, encoding="utf-8")
+    too_long = _cli("import-declarations", str(path), database=database)
+    assert too_long.returncode == 2
+    assert too_long.stderr.strip() == (
+        f"nothing imported: {path}: text.en: the text has 201 words; the rules allow 200"
+    )
+    path.write_text(text + "text: {en: Free them.}\n" + tabler, encoding="utf-8")
+    unknown = _cli("import-declarations", str(path), database=database)
+    assert unknown.returncode == 2
+    assert "unknown political group 'XYZ' of A" in unknown.stderr
+
+    async def count() -> int:
+        async with await Database.open(database) as db:
+            return await Declarations(db).count()
+
+    assert asyncio.run(count()) == 0
