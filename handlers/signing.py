@@ -346,6 +346,7 @@ def _receipt(signature: Signature, context: BotContext) -> str:
         number=signature.declaration,
         sequence=signature.sequence,
         moment=date_and_time(signature.signed_at, zone) if signature.signed_at else None,
+        digest=signature.text_sha256,
     )
 
 

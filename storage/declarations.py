@@ -51,12 +51,21 @@ _SIGNERS = (
     f"SELECT {MEMBER_COLUMNS} FROM signatures JOIN members ON members.id = member_id "
     "WHERE declaration = ? ORDER BY sequence"
 )
-_SIGNATURE = "SELECT sequence, signed_at FROM signatures WHERE declaration = ? AND member_id = ?"
+_SIGNATURE = (
+    "SELECT sequence, signed_at, text_sha256 FROM signatures "
+    "WHERE declaration = ? AND member_id = ?"
+)
 _NON_ATTACHED = "SELECT abbreviation FROM political_groups WHERE non_attached"
 
 
 def _moment(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _signature_from_row(number: int, member_id: int, row: sqlite3.Row | None) -> Signature | None:
+    if row is None:
+        return None
+    return Signature(number, member_id, row[0], _moment(row[1]), row[2])
 
 
 def _timestamp(moment: datetime | None) -> float | None:
@@ -122,6 +131,8 @@ class Signature:
     member_id: int
     sequence: int
     signed_at: datetime | None
+    text_sha256: str
+    """The SHA-256 of the exact text signed."""
     new: bool = False
     """Made by this call (``False``: the member had signed before)."""
     quorum_reached: bool = False
@@ -289,12 +300,14 @@ class Declarations:
                 },
             )
             quorum_reached = await _mark_quorum(conn, declaration, now)
-        return Signature(number, member_id, sequence, now, new=True, quorum_reached=quorum_reached)
+        return Signature(
+            number, member_id, sequence, now, digest, new=True, quorum_reached=quorum_reached
+        )
 
     async def signature(self, number: int, member_id: int) -> Signature | None:
         """A member's signature under a declaration, or ``None``."""
         row = await self._db.fetchone(_SIGNATURE, (number, member_id))
-        return Signature(number, member_id, row[0], _moment(row[1])) if row else None
+        return _signature_from_row(number, member_id, row)
 
     async def signers(self, number: int) -> list[Member]:
         """The members who signed a declaration, in signing order."""
@@ -310,7 +323,7 @@ class Declarations:
 async def _signature(conn: aiosqlite.Connection, number: int, member_id: int) -> Signature | None:
     async with conn.execute(_SIGNATURE, (number, member_id)) as cursor:
         row = await cursor.fetchone()
-    return Signature(number, member_id, row[0], _moment(row[1])) if row else None
+    return _signature_from_row(number, member_id, row)
 
 
 async def _mark_quorum(conn: aiosqlite.Connection, declaration: Declaration, now: datetime) -> bool:

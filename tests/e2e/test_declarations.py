@@ -5,6 +5,7 @@ presses; progress, quorum and the signatory block."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -92,6 +93,7 @@ async def test_invite_bind_sign_and_receipt_in_english(bot: RunningBot) -> None:
     (receipt,) = await mp.wait_for_replies(1)
     assert receipt.text.startswith("✅ You signed written declaration No. 700.")
     assert "Signature No. 1, recorded " in receipt.text
+    assert hashlib.sha256(TEXT.encode()).hexdigest() in receipt.text
     answer = await second.wait_answer()
     assert answer.text == "You have already signed declaration No. 700: signature No. 1."
     assert len(await bot.application.services.declarations.signers(700)) == 1
