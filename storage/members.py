@@ -151,7 +151,7 @@ class Members:
         found = [
             member_from_row(row)
             for row in rows
-            if needle in collation_key(f"{row['given_name']} {row['surname']}")
+            if needle in collation_key(f"{row['given_name']} {row['particle']} {row['surname']}")
         ]
         found.sort(key=lambda m: (collation_key(m.surname), collation_key(m.given_name)))
         return found[:limit]

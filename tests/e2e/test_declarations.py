@@ -279,7 +279,10 @@ async def test_progress_quorum_notice_and_the_signatory_block(bot: RunningBot) -
     tabler, _ = await bound_member(bot, coordinator, 3301, "Schwabe", "kk")
     progress = await coordinator.ask("/progress 700")
     assert "Подписи: 0 из 2 необходимых" in progress.text
-    assert "ещё 2 подписи" in progress.text and "ещё 2 политические группы" in progress.text
+    assert progress.text.endswith(
+        "Ещё не хватает:\n• ещё 2 подписи\n• ещё 2 национальные делегации\n"
+        "• ещё 2 политические группы"
+    )
     signers = [tabler, (await bound_member(bot, coordinator, 3302, "Omtzigt", "en"))[0]]
     for mp in signers:
         await mp.ask("/sign")
@@ -320,7 +323,8 @@ async def test_coordinators_write_open_and_unbind(bot: RunningBot) -> None:
     coordinator = await bot.user_with_role(3008, Role.COORDINATOR)
     sutter = await member_named(bot, "Sutter")
     listing = await coordinator.ask("/members sutter")
-    assert f"{sutter.id}. SUTTER Petra, De, Belgium, SOC" in listing.text
+    assert f"\n{sutter.id}. SUTTER Petra, De, Belgium, SOC\n" in listing.text
+    assert "VEN Mart, van de" in (await coordinator.ask("/members van de")).text
     too_long = await coordinator.ask(f"/newdeclaration 701 {sutter.id}\nTitle\n" + "word " * 201)
     assert too_long.text == (
         "This text has 201 words; the rules allow 200. Shorten it and send the command again."
