@@ -66,6 +66,7 @@ def build_application(settings: Settings, db: Database) -> QorgauApplication:
         .application_class(QorgauApplication)
         .token(settings.require_token())
         .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
         .context_types(CONTEXT_TYPES)
         .persistence(persistence)
         .defaults(

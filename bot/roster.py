@@ -9,6 +9,7 @@ file with its line number, so a roster is imported completely or not at all.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,32 +110,31 @@ def check_roster(path: Path, entries: Iterable[tuple[int, RosterEntry]], known: 
         seen[entry.identity] = line
 
 
-def _read_csv(path: Path) -> list[tuple[int, RosterEntry]]:
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        reader = csv.DictReader(file)
-        header = reader.fieldnames or []
-        missing = [name for name in REQUIRED if name not in header]
-        if missing:
-            raise RosterError(path, 1, f"the header lacks the column {missing[0]!r}")
-        rows = []
-        for row in reader:
-            if None in row:
-                raise RosterError(path, reader.line_num, "more values than columns")
-            try:
-                rows.append((reader.line_num, entry_from_fields(row)))
-            except ValueError as error:
-                raise RosterError(path, reader.line_num, str(error)) from None
-        return rows
+def _read_csv(path: Path, text: str) -> list[tuple[int, RosterEntry]]:
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = reader.fieldnames or []
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise RosterError(path, 1, f"the header lacks the column {missing[0]!r}")
+    rows = []
+    for row in reader:
+        if None in row:
+            raise RosterError(path, reader.line_num, "more values than columns")
+        try:
+            rows.append((reader.line_num, entry_from_fields(row)))
+        except ValueError as error:
+            raise RosterError(path, reader.line_num, str(error)) from None
+    return rows
 
 
 def _line_of(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _read_yaml(path: Path) -> tuple[list[tuple[int, RosterEntry]], list[PoliticalGroup]]:
+def _read_yaml(path: Path, text: str) -> tuple[list[tuple[int, RosterEntry]], list[PoliticalGroup]]:
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise RosterError(path, mark.line + 1 if mark else None, "not valid YAML") from None
@@ -164,15 +164,24 @@ def _read_yaml(path: Path) -> tuple[list[tuple[int, RosterEntry]], list[Politica
 
 
 def load_roster(path: Path, known_groups: Iterable[str] = ()) -> Roster:
-    """Read and check a ``.csv`` or ``.yaml`` roster; groups may be defined by the file or
-    already ``known_groups``."""
+    """Read and check a ``.csv`` or ``.yaml`` roster file (see :func:`parse_roster`)."""
     if not path.is_file():
         raise RosterError(path, None, "no such file")
+    return parse_roster(path, path.read_bytes(), known_groups)
+
+
+def parse_roster(path: Path, data: bytes, known_groups: Iterable[str] = ()) -> Roster:
+    """Check a roster, CSV or YAML by the suffix of ``path`` (named in errors); groups may be
+    defined by the file or already ``known_groups``."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RosterError(path, None, "not UTF-8 text") from None
     groups: list[PoliticalGroup] = []
     if path.suffix.lower() == ".csv":
-        entries = _read_csv(path)
+        entries = _read_csv(path, text)
     elif path.suffix.lower() in (".yaml", ".yml"):
-        entries, groups = _read_yaml(path)
+        entries, groups = _read_yaml(path, text)
     else:
         raise RosterError(path, None, "a roster is a .csv or .yaml file")
     if not entries:

@@ -22,6 +22,7 @@ from handlers import (
     cases,
     fallbacks,
     language,
+    members,
     nudges,
     privacy,
     roles,
@@ -87,6 +88,10 @@ def register(application: QorgauApplication) -> None:
             CallbackQueryHandler(signing.late_press, pattern=r"^sign:"),
             CallbackQueryHandler(
                 broadcast_progress.broadcast_action, pattern=broadcast_progress.ACTION_PATTERN
+            ),
+            MessageHandler(
+                PRIVATE_MESSAGE & members.ROSTER_FILE & members.ROSTER_CAPTION,
+                members.import_roster_file,
             ),
             # Last resorts: unknown commands, other text and messages, edits, stale buttons.
             MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, fallbacks.unknown_command),

@@ -83,6 +83,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("progress", declarations.progress, lazy_gettext("Signatures of a declaration")),
     Command("members", members.list_members, lazy_gettext("Members of parliament")),
     Command("editmember", members.edit_member, lazy_gettext("Correct a member's record")),
+    Command(
+        "importmembers",
+        members.explain_roster_import,
+        lazy_gettext("Import the roster from a file"),
+    ),
     Command("invite", members.invite, lazy_gettext("Invite a member of parliament")),
     Command("unbind", members.unbind, lazy_gettext("Unregister a member's account")),
     Command(

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 from telegram import Update
+from telegram.ext import filters
 
 from bot.declarations import Member
 from bot.formatting import date_and_time
 from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import STAFF, Role
-from bot.roster import REQUIRED, SEATS, entry_from_fields
+from bot.roster import REQUIRED, SEATS, RosterError, entry_from_fields, parse_roster
 from bot.signatory_block import listed_name
 from handlers.access import allow
 from handlers.context import BotContext
@@ -147,3 +149,58 @@ async def edit_member(update: Update, context: BotContext) -> None:
     updated = await context.services.members.get(member.id)
     assert updated is not None
     await answer(update, _("Updated: {member}").format(member=listed_name(updated)))
+
+
+ROSTER_FILE = (
+    filters.Document.FileExtension("csv")
+    | filters.Document.FileExtension("yaml")
+    | filters.Document.FileExtension("yml")
+)
+"""A roster sent as a document."""
+
+ROSTER_CAPTION = filters.CaptionRegex(r"^/importmembers(@\w+)?\s*$")
+"""The caption that asks for a roster file to be imported."""
+
+MAX_ROSTER_BYTES = 1_000_000
+
+
+@allow(*STAFF)
+async def explain_roster_import(update: Update, context: BotContext) -> None:
+    """``/importmembers`` alone: how to send the roster."""
+    await answer(
+        update,
+        _(
+            "Send the roster as a .csv or .yaml file with the caption /importmembers. "
+            "README.md, “Written declarations”, describes the columns."
+        ),
+    )
+
+
+@allow(*STAFF)
+async def import_roster_file(update: Update, context: BotContext) -> None:
+    """A roster file captioned ``/importmembers``: check it all, then store it all or nothing."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    document = message.document
+    if (document.file_size or 0) > MAX_ROSTER_BYTES:
+        await answer(update, _("This file is too large for a roster (at most 1 MB)."))
+        return
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    members = context.services.members
+    name = Path(document.file_name or "roster.csv").name
+    try:
+        roster = parse_roster(Path(name), data, await members.group_abbreviations())
+    except RosterError as error:
+        await answer(
+            update,
+            render("roster_error.html", name=name, line=error.line, problem=error.problem),
+        )
+        return
+    added, updated = await members.import_roster(roster.members, roster.groups)
+    logger.info("a coordinator imported a roster")
+    await answer(
+        update,
+        _("Roster imported. New members: {added}; updated: {updated}.").format(
+            added=added, updated=updated
+        ),
+    )

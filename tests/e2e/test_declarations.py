@@ -506,3 +506,38 @@ async def test_a_member_of_another_assembly_is_not_offered_the_declaration(
     await outsider.send(f"/start {payload}")
     _, offer = await outsider.wait_for_replies(2)
     assert offer.text == "No declaration is open for your signature right now."
+
+
+async def test_coordinators_import_a_roster_file_all_or_nothing(bot: RunningBot) -> None:
+    services = bot.application.services
+    coordinator = await bot.user_with_role(3014, Role.COORDINATOR, "kk")
+    header = "surname,given_name,particle,country,political_group,assembly,seat\n"
+    good = "Nurlan,Aidos,,Kazakhstan,SOC,PACE,substitute\n"
+    bad = "Smith,,,Malta,SOC,PACE,representative\n"
+    await coordinator.send_document(
+        (header + good + bad).encode(), file_name="roster.csv", caption="/importmembers"
+    )
+    (refused,) = await coordinator.wait_for_replies(1)
+    assert refused.text == (
+        "Ештеңе импортталған жоқ: roster.csv файлының 3-жолында қате бар:\n"
+        "given_name is missing\n\nФайлды түзетіп, қайта жіберіңіз."
+    )
+    assert await services.members.search("Nurlan") == []
+    await coordinator.send_document(
+        (header + good).encode(), file_name="roster.csv", caption="/importmembers"
+    )
+    (done,) = await coordinator.wait_for_replies(1)
+    assert done.text == "Тізім импортталды. Жаңа мүшелер: 1; жаңартылғаны: 0."
+    (nurlan,) = await services.members.search("Nurlan")
+    assert nurlan.seat == "substitute"
+    await coordinator.send_document(b"\xff\xfe", file_name="roster.yaml", caption="/importmembers")
+    (garbled,) = await coordinator.wait_for_replies(1)
+    assert "not UTF-8 text" in garbled.text
+    explained = await coordinator.ask("/importmembers")
+    assert explained.text.startswith("Тізімді .csv немесе .yaml файлы ретінде")
+    reader = await bot.user_with_role(3015, Role.SUBSCRIBER)
+    await reader.send_document(
+        (header + good).encode(), file_name="roster.csv", caption="/importmembers"
+    )
+    (denied,) = await reader.wait_for_replies(1)
+    assert denied.text == "Sorry, this is not available to you."
