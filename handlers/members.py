@@ -1,7 +1,9 @@
-"""Coordinators and the roster: ``/members``, ``/invite ID`` and ``/unbind ID``."""
+"""Coordinators and the roster: ``/members``, ``/editmember``, ``/importmembers``, ``/invite ID``
+and ``/unbind ID``."""
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,7 +93,9 @@ async def unbind(update: Update, context: BotContext) -> None:
     if user_id is None:
         await answer(
             update,
-            _("{member} has no Telegram account registered.").format(member=listed_name(member)),
+            _("{member} has no Telegram account registered.").format(
+                member=html.escape(listed_name(member))
+            ),
         )
         return
     record = await services.users.get(user_id)
@@ -102,7 +106,7 @@ async def unbind(update: Update, context: BotContext) -> None:
     await answer(
         update,
         _("{member} is no longer registered to a Telegram account.").format(
-            member=listed_name(member)
+            member=html.escape(listed_name(member))
         ),
     )
 
@@ -121,7 +125,7 @@ async def _problem(context: BotContext, field: str, value: str) -> str | None:
         groups = sorted(await context.services.members.group_abbreviations())
         if value not in groups:
             return _("There is no political group {group}. The groups are: {groups}.").format(
-                group=value, groups=", ".join(groups)
+                group=html.escape(value), groups=html.escape(", ".join(groups))
             )
     return None
 
@@ -148,7 +152,7 @@ async def edit_member(update: Update, context: BotContext) -> None:
         return
     updated = await context.services.members.get(member.id)
     assert updated is not None
-    await answer(update, _("Updated: {member}").format(member=listed_name(updated)))
+    await answer(update, _("Updated: {member}").format(member=html.escape(listed_name(updated))))
 
 
 ROSTER_FILE = (

@@ -10,6 +10,7 @@ forged button is refused; a second press on "Sign" finds the signature already m
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import warnings
@@ -181,7 +182,7 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
         _(
             "Welcome. This account is now registered for {name}. Only you can sign in this "
             "name, so keep this chat to yourself."
-        ).format(name=listed_name(result)),
+        ).format(name=html.escape(listed_name(result))),
     )
     return await _offer_declarations(update, context, result)
 

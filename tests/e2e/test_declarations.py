@@ -468,6 +468,8 @@ async def test_coordinators_correct_members_and_add_translations(bot: RunningBot
         f"/editmember {aeg.id} country Austria": "В списке уже есть другой член парламента",
         "/editmember 99999 country Austria": "Члена парламента под номером 99999 нет.",
         "/editmember nobody": "Укажите номер члена парламента, поле и его новое значение",
+        f"/editmember {aeg.id} political_group <b>": "Политической группы <b> нет.",
+        f"/editmember {aeg.id} particle <&>": "Обновлено: AMON Werner, <&>, Estonia, EPP/CD",
     }
     for command, expected in refused.items():
         reply = await coordinator.ask(command)
