@@ -34,6 +34,7 @@ from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import EVERYONE, Role
 from bot.signatory_block import listed_name
+from bot.telegram_html import split_paragraphs
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
 from handlers.context import BotContext
@@ -229,12 +230,24 @@ async def declaration_picked(update: Update, context: BotContext) -> int | None:
     buttons.append(
         InlineKeyboardButton(_("Continue"), callback_data=f"sign:name:{declaration.number}")
     )
-    await answer(
-        update,
-        _text_message(declaration, language),
-        reply_markup=InlineKeyboardMarkup([[button] for button in buttons]),
+    await _send_text(
+        update, declaration, language, InlineKeyboardMarkup([[button] for button in buttons])
     )
     return READING
+
+
+async def _send_text(
+    update: Update,
+    declaration: Declaration,
+    language: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """The declaration in ``language``, in as many messages as Telegram needs (a long text
+    under rules with a higher word limit), the buttons under the last."""
+    messages = split_paragraphs(_text_message(declaration, language).split("\n\n"))
+    for message in messages[:-1]:
+        await answer(update, message)
+    await answer(update, messages[-1], reply_markup=keyboard)
 
 
 def _text_message(declaration: Declaration, language: str) -> str:
@@ -257,7 +270,7 @@ async def show_original(update: Update, context: BotContext) -> None:
     if declaration is None:
         return
     await query.answer()
-    await answer(update, _text_message(declaration, declaration.authoritative))
+    await _send_text(update, declaration, declaration.authoritative)
 
 
 @allow(*EVERYONE)

@@ -543,3 +543,29 @@ async def test_coordinators_import_a_roster_file_all_or_nothing(bot: RunningBot)
     )
     (denied,) = await reader.wait_for_replies(1)
     assert denied.text == "Sorry, this is not available to you."
+
+
+async def test_a_long_declaration_is_sent_in_several_messages(bot: RunningBot) -> None:
+    services = bot.application.services
+    paragraph = " ".join(["solidarity"] * 150)
+    long_text = "\n\n".join([paragraph] * 6)  # 900 words, under its own rules
+    declaration = Declaration(
+        number=703,
+        assembly="PACE",
+        title={"en": "A long one"},
+        text={"en": long_text},
+        authoritative="en",
+        tabler_id=(await member_named(bot, "Sutter")).id,
+        rules=RuleSettings(max_words=1000),
+    )
+    assert await services.declarations.create(declaration)
+    await services.declarations.set_status(703, Status.OPEN, datetime.now(UTC) + timedelta(days=1))
+    coordinator = await bot.user_with_role(3016, Role.COORDINATOR)
+    mp, (_, offer) = await bound_member(bot, coordinator, 3801, "Creasy")
+    await mp.press(offer, callback_data="sign:pick:703")
+    parts = await mp.wait_for_replies(2)
+    await bot.api.wait_until(lambda: mp.chat.bot_messages[-1].button_texts == [["Continue"]])
+    shown = [m for m in mp.chat.bot_messages if "solidarity" in m.text]
+    assert len(shown) >= 2 and all(len(m.text) <= 4096 for m in shown)
+    assert sum(m.text.count("solidarity") for m in shown) == 900
+    assert parts[0].text.startswith("Written declaration No. 703")
