@@ -19,6 +19,7 @@ from bot.aiohttp_request import AiohttpRequest
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.config import Settings
 from bot.content import SHIPPED_CONTENT, load_content
+from bot.declaration_content import SHIPPED_DECLARATIONS, load_declarations
 from bot.delivery import DeliveryEngine
 from bot.services import QorgauApplication, Services
 from handlers import register
@@ -26,8 +27,12 @@ from handlers.context import CONTEXT_TYPES
 from handlers.menus import publish_menus
 from handlers.sender import TelegramSender
 from storage import Database
+from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.cases import Cases
+from storage.declarations import Declarations
+from storage.members import Members
+from storage.nudges import Nudges
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.reminders import Reminders
@@ -59,11 +64,13 @@ def build_application(
     persistence = SqlitePersistence(db)
     users = Users(db)
     outbox = Outbox(db, users)
+    broadcasts = Broadcasts(db)
     application = (
         ApplicationBuilder()
         .application_class(QorgauApplication)
         .token(settings.require_token())
         .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
         .context_types(CONTEXT_TYPES)
         .persistence(persistence)
         .defaults(
@@ -87,9 +94,13 @@ def build_application(
         users=users,
         persistence=persistence,
         outbox=outbox,
-        broadcasts=Broadcasts(db),
+        broadcasts=broadcasts,
         cases=Cases(db, clock),
         subscriptions=Subscriptions(db, clock),
+        members=Members(db),
+        declarations=Declarations(db),
+        audit=AuditLog(db),
+        nudges=Nudges(db, broadcasts),
         delivery=DeliveryEngine(outbox, TelegramSender(bulk_bot), rate=settings.broadcast_rate),
         delivery_bot=bulk_bot,
         clock=clock,
@@ -107,6 +118,14 @@ async def _prepare_content(cases: Cases) -> None:
         logger.info("imported %d shipped cases", added)
     elif await cases.index.size() == 0:
         await cases.reindex()
+
+
+async def _prepare_declarations(declarations: Declarations) -> None:
+    """A fresh install holds the declarations that ship with the bot (No. 652)."""
+    if await declarations.count() == 0:
+        for item in load_declarations(SHIPPED_DECLARATIONS):
+            await declarations.import_file(item)
+        logger.info("imported the shipped declarations")
 
 
 def _start_heartbeat(application: QorgauApplication, path: Path) -> None:
@@ -135,6 +154,7 @@ async def serve(
         services = application.services
         async with application, services.delivery_bot:
             await _prepare_content(services.cases)
+            await _prepare_declarations(services.declarations)
             unknown = await services.outbox.recover()
             if unknown:
                 logger.warning("%d queued messages were in flight at a crash", unknown)

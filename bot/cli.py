@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli_declarations import add_subcommands as add_declaration_subcommands
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="send each new timeline entry to the followers of its case",
             )
+    add_declaration_subcommands(commands)
     return parser
 
 

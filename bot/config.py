@@ -33,6 +33,12 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
     broadcast_rate: float | None = DEFAULT_BROADCAST_RATE
 
+    @property
+    def api_file_url(self) -> str:
+        """Where files are downloaded: the Bot API's ``/file/bot`` beside its ``/bot``."""
+        root, marker, rest = self.api_base_url.rpartition("/bot")
+        return f"{root}/file/bot{rest}" if marker else self.api_base_url
+
     def require_token(self) -> str:
         """Return the bot token, or fail with a message naming ``BOT_TOKEN``."""
         if not self.token:

@@ -11,8 +11,12 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import DeliveryEngine
 from storage import Database
+from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.cases import Cases
+from storage.declarations import Declarations
+from storage.members import Members
+from storage.nudges import Nudges
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.reminders import Reminders
@@ -32,6 +36,10 @@ class Services:
     broadcasts: Broadcasts
     cases: Cases
     subscriptions: Subscriptions
+    members: Members
+    declarations: Declarations
+    audit: AuditLog
+    nudges: Nudges
     delivery: DeliveryEngine
     delivery_bot: Bot
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""

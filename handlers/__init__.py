@@ -25,9 +25,12 @@ from handlers import (
     fallbacks,
     inline,
     language,
+    members,
+    nudges,
     privacy,
     reminders,
     roles,
+    signing,
 )
 from handlers.access import internal, undeclared_callbacks
 from handlers.commands import COMMANDS
@@ -74,6 +77,7 @@ def register(application: QorgauApplication) -> None:
         roles.role_conversation(),
         appeals.appeal_conversation(),
         deadline_editor.deadline_conversation(),
+        signing.signing_conversation(),
     ]
     application.add_handlers(
         [
@@ -91,12 +95,17 @@ def register(application: QorgauApplication) -> None:
             CallbackQueryHandler(cases.show_case, pattern=cases.CASE_PATTERN),
             CallbackQueryHandler(cases.turn_page, pattern=cases.PAGE_PATTERN),
             CallbackQueryHandler(privacy.forget_confirmed, pattern=privacy.FORGET_PATTERN),
+            CallbackQueryHandler(signing.late_press, pattern=r"^sign:"),
             CallbackQueryHandler(
                 reminders.send_calendar, pattern=f"^{reminders.CALENDAR_CALLBACK}$"
             ),
             CallbackQueryHandler(reminders.toggle_mute, pattern=reminders.MUTE_PATTERN),
             CallbackQueryHandler(
                 broadcast_progress.broadcast_action, pattern=broadcast_progress.ACTION_PATTERN
+            ),
+            MessageHandler(
+                PRIVATE_MESSAGE & members.ROSTER_FILE & members.ROSTER_CAPTION,
+                members.import_roster_file,
             ),
             # Last resorts: unknown commands, other text and messages, edits, stale buttons.
             MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, fallbacks.unknown_command),
@@ -120,6 +129,12 @@ def register(application: QorgauApplication) -> None:
     )
     application.job_queue.run_repeating(
         reminders.send_due_reminders, interval=reminders.REMINDER_TICK, name="reminders"
+    )
+    application.job_queue.run_repeating(
+        nudges.send_due_nudges,
+        interval=nudges.NUDGE_INTERVAL,
+        first=nudges.NUDGE_FIRST,
+        name="declaration nudges",
     )
 
     undeclared = undeclared_callbacks(application.handlers)

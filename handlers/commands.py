@@ -11,17 +11,20 @@ from telegram import Update
 
 from bot.i18n import lazy_gettext
 from bot.render import render
-from bot.roles import EVERYONE, Role
+from bot.roles import EVERYONE, STAFF, Role
 from handlers import (
     appeals,
     broadcast_progress,
     cancel,
     cases,
     deadline_editor,
+    declarations,
     language,
+    members,
     privacy,
     reminders,
     roles,
+    signing,
     start,
 )
 from handlers.access import allow, policy_of
@@ -37,6 +40,9 @@ class Command:
     callback: Callable[..., Any]
     description: LazyProxy
     private_only: bool = True
+    listed_for: frozenset[Role] | None = None
+    """Roles whose menus and /help list the command, if not everyone it answers: e.g. /sign
+    answers anyone (a non-member learns how to become a signer) but is listed for members."""
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -83,6 +89,40 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("newdeadline", deadline_editor.start_new, lazy_gettext("Add a deadline to a case")),
     Command("editdeadlines", deadline_editor.start_edit, lazy_gettext("Move or cancel a deadline")),
+    Command(
+        "sign",
+        signing.start_signing,
+        lazy_gettext("Co-sign a written declaration"),
+        listed_for=frozenset({Role.MEMBER, *STAFF}),
+    ),
+    Command("progress", declarations.progress, lazy_gettext("Signatures of a declaration")),
+    Command("members", members.list_members, lazy_gettext("Members of parliament")),
+    Command("editmember", members.edit_member, lazy_gettext("Correct a member's record")),
+    Command(
+        "importmembers",
+        members.explain_roster_import,
+        lazy_gettext("Import the roster from a file"),
+    ),
+    Command("invite", members.invite, lazy_gettext("Invite a member of parliament")),
+    Command("unbind", members.unbind, lazy_gettext("Unregister a member's account")),
+    Command(
+        "newdeclaration", declarations.new_declaration, lazy_gettext("Write a new declaration")
+    ),
+    Command(
+        "translatedeclaration",
+        declarations.translate_declaration,
+        lazy_gettext("Add a declaration's text in a language"),
+    ),
+    Command("opendeclaration", declarations.open_declaration, lazy_gettext("Open a declaration")),
+    Command(
+        "closedeclaration", declarations.close_declaration, lazy_gettext("Close a declaration")
+    ),
+    Command(
+        "signatories",
+        declarations.signatories,
+        lazy_gettext("List who signed a declaration"),
+    ),
+    Command("verifyaudit", declarations.verify_audit, lazy_gettext("Verify the audit log")),
     Command("cancel", cancel.nothing_to_cancel, lazy_gettext("Cancel the current action")),
 )
 
@@ -92,5 +132,6 @@ def commands_for(role: Role, *, in_groups: bool = False) -> list[Command]:
     return [
         command
         for command in COMMANDS
-        if role in command.roles and not (in_groups and command.private_only)
+        if role in (command.listed_for or command.roles)
+        and not (in_groups and command.private_only)
     ]

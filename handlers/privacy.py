@@ -10,6 +10,7 @@ from bot.formatting import long_date
 from bot.i18n import gettext as _
 from bot.render import render
 from bot.roles import EVERYONE, role_name
+from bot.signatory_block import listed_name
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.menus import remove_chat_menu
@@ -26,6 +27,7 @@ async def show_privacy(update: Update, context: BotContext) -> None:
     """Say in plain words what is stored, why, and how to erase it."""
     assert update.effective_user is not None
     record = await context.services.users.get(update.effective_user.id)
+    member = await context.services.members.member_of(update.effective_user.id)
     await answer(
         update,
         render(
@@ -33,6 +35,7 @@ async def show_privacy(update: Update, context: BotContext) -> None:
             user_id=update.effective_user.id,
             role=role_name(context.role),
             first_seen=long_date(record.first_seen) if record else None,
+            member=listed_name(member) if member else None,
         ),
     )
 
@@ -40,20 +43,23 @@ async def show_privacy(update: Update, context: BotContext) -> None:
 @allow(*EVERYONE)
 async def ask_to_forget(update: Update, context: BotContext) -> None:
     """Ask for confirmation before erasing anything."""
+    assert update.effective_user is not None
+    question = _(
+        "This erases everything the bot stores about you: your language, your role and "
+        "the days you used the bot. It cannot be undone. Erase?"
+    )
+    if await context.services.members.member_of(update.effective_user.id) is not None:
+        question += "\n\n" + _(
+            "Your registration as a member of parliament is erased too. Your signatures stay "
+            "on the declarations: they are public acts of your mandate."
+        )
     keyboard = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(_("Erase everything"), callback_data="forget:yes")],
             [InlineKeyboardButton(_("Cancel"), callback_data="forget:no")],
         ]
     )
-    await answer(
-        update,
-        _(
-            "This erases everything the bot stores about you: your language, your role and "
-            "the days you used the bot. It cannot be undone. Erase?"
-        ),
-        reply_markup=keyboard,
-    )
+    await answer(update, question, reply_markup=keyboard)
 
 
 @allow(*EVERYONE)

@@ -34,11 +34,21 @@ AUTHORED = ("appeal", "case_update")
 CASE_AUDIENCE = "case:"
 """Prefix of the audience of one case's subscribers: ``case:<case id>``."""
 
+DECLARATION_AUDIENCE = "declaration:"
+"""Prefix of the audience of the bound members who have not signed a declaration:
+``declaration:<number>``."""
+
 
 def _audience_filter(audience: str) -> tuple[str, tuple[str, ...]]:
     """SQL over ``users`` for an audience: ``all``, one locale, or ``case:<id>``'s subscribers."""
     if audience == ALL_LOCALES:
         return "blocked = 0", ()
+    if audience.startswith(DECLARATION_AUDIENCE):
+        return (
+            "blocked = 0 AND user_id IN (SELECT user_id FROM member_bindings WHERE member_id "
+            "NOT IN (SELECT member_id FROM signatures WHERE declaration = ?))",
+            (int(audience.removeprefix(DECLARATION_AUDIENCE)),),
+        )
     if audience.startswith(CASE_AUDIENCE):
         return (
             "blocked = 0 AND user_id IN (SELECT user_id FROM subscriptions WHERE case_id = ?)",

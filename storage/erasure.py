@@ -11,6 +11,9 @@ async def erase_user(db: Database, user_id: int) -> None:
         await conn.execute("DELETE FROM reminders WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM reminder_settings WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM subscriptions WHERE user_id = ?", (user_id,))
+        # A member's signatures are public acts of the parliamentarian and stay; the link
+        # between this Telegram account and the member goes.
+        await conn.execute("DELETE FROM member_bindings WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
         await conn.execute(

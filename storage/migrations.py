@@ -203,6 +203,98 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reminders_by_deadline ON reminders (deadline_key);
     CREATE INDEX reminders_by_subscription ON reminders (user_id, case_id);
     """,
+    # 9: written declarations: the roster of members of parliament, their invitations and
+    # bindings to Telegram accounts, declarations, signatures, nudges and the audit log.
+    """
+    CREATE TABLE political_groups (
+        abbreviation TEXT PRIMARY KEY,
+        name         TEXT    NOT NULL,
+        non_attached INTEGER NOT NULL DEFAULT 0 CHECK (non_attached IN (0, 1))
+    ) STRICT;
+
+    CREATE TABLE members (
+        id              INTEGER PRIMARY KEY,
+        surname         TEXT NOT NULL CHECK (surname <> ''),
+        given_name      TEXT NOT NULL CHECK (given_name <> ''),
+        particle        TEXT NOT NULL DEFAULT '',
+        country         TEXT NOT NULL CHECK (country <> ''),
+        political_group TEXT NOT NULL REFERENCES political_groups (abbreviation),
+        assembly        TEXT NOT NULL CHECK (assembly <> ''),
+        seat            TEXT CHECK (seat IN ('representative', 'substitute')),  -- NULL: unknown
+        UNIQUE (assembly, surname, given_name, country)
+    ) STRICT;
+
+    -- Only the SHA-256 of an invitation's token is kept: the link itself exists only in the
+    -- coordinator's chat.
+    CREATE TABLE member_invitations (
+        id           INTEGER PRIMARY KEY,
+        token_sha256 TEXT    NOT NULL UNIQUE,
+        member_id    INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+        expires_at   REAL    NOT NULL,  -- unix time
+        used_at      REAL
+    ) STRICT;
+
+    CREATE TABLE member_bindings (
+        user_id   INTEGER PRIMARY KEY REFERENCES users (user_id) ON DELETE CASCADE,
+        member_id INTEGER NOT NULL UNIQUE REFERENCES members (id) ON DELETE CASCADE
+    ) STRICT;
+
+    CREATE TABLE declarations (
+        number          INTEGER PRIMARY KEY,
+        assembly        TEXT    NOT NULL,
+        reference       TEXT    NOT NULL DEFAULT '',
+        authoritative   TEXT    NOT NULL,
+        titles          TEXT    NOT NULL CHECK (json_valid(titles)),
+        texts           TEXT    NOT NULL CHECK (json_valid(texts)),
+        tabler_id       INTEGER NOT NULL REFERENCES members (id),
+        status          TEXT    NOT NULL DEFAULT 'draft'
+                                CHECK (status IN ('draft', 'open', 'closed')),
+        opens_at        REAL,   -- unix time; NULL: from when it is opened
+        closes_at       REAL,   -- unix time; NULL: until it is closed
+        max_words       INTEGER NOT NULL,
+        min_signatures  INTEGER NOT NULL,
+        min_delegations INTEGER NOT NULL,
+        min_groups      INTEGER NOT NULL,
+        quorum_reached_at REAL
+    ) STRICT;
+
+    -- A signature cannot be withdrawn: no UPDATE or DELETE, ever.
+    CREATE TABLE signatures (
+        declaration   INTEGER NOT NULL REFERENCES declarations (number),
+        member_id     INTEGER NOT NULL REFERENCES members (id),
+        sequence      INTEGER NOT NULL,
+        signed_at     REAL,  -- unix time; NULL for signatures of the historical record
+        text_language TEXT NOT NULL,
+        text_sha256   TEXT NOT NULL,
+        PRIMARY KEY (declaration, member_id),
+        UNIQUE (declaration, sequence)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TRIGGER signatures_are_final_update BEFORE UPDATE ON signatures
+    BEGIN SELECT RAISE(ABORT, 'a signature cannot be changed'); END;
+    CREATE TRIGGER signatures_are_final_delete BEFORE DELETE ON signatures
+    BEGIN SELECT RAISE(ABORT, 'a signature cannot be withdrawn'); END;
+
+    -- Reminders queued before a declaration closes, one per (declaration, days before).
+    CREATE TABLE declaration_nudges (
+        declaration  INTEGER NOT NULL REFERENCES declarations (number),
+        days_before  INTEGER NOT NULL,
+        broadcast_id INTEGER,
+        PRIMARY KEY (declaration, days_before)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Append-only and hash-chained (bot/audit.py); names members, never Telegram accounts.
+    CREATE TABLE audit_log (
+        seq    INTEGER PRIMARY KEY,
+        at     TEXT NOT NULL,
+        action TEXT NOT NULL,
+        data   TEXT NOT NULL CHECK (json_valid(data)),
+        hash   TEXT NOT NULL
+    ) STRICT;
+    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    """,
 )
 
 

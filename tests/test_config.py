@@ -60,3 +60,15 @@ def test_bad_values_name_the_variable(variable: str, value: str, says: str) -> N
 def test_run_requires_a_token() -> None:
     with pytest.raises(ConfigError, match="BOT_TOKEN is not set"):
         load_settings({"BOT_TOKEN": "  "}).require_token()
+
+
+@pytest.mark.parametrize(
+    ("base_url", "file_url"),
+    [
+        (TELEGRAM_BASE_URL, "https://api.telegram.org/file/bot"),
+        ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot"),
+        ("http://127.0.0.1:8081/bot{token}", "http://127.0.0.1:8081/file/bot{token}"),
+    ],
+)
+def test_files_are_downloaded_beside_the_api(base_url: str, file_url: str) -> None:
+    assert load_settings({"BOT_API_BASE_URL": base_url}).api_file_url == file_url

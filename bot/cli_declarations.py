@@ -1,0 +1,154 @@
+"""The subcommands of written declarations: the roster, declaration files, the signatory
+block and the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from storage import Database
+
+T = TypeVar("T")
+
+
+def _in_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run ``work(db)`` on the bot's database and return its result."""
+    from storage import Database
+
+    async def run() -> T:
+        async with await Database.open(settings.database) as db:
+            return await work(db)
+
+    return asyncio.run(run())
+
+
+def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.roster import RosterError, load_roster
+    from storage.members import Members
+
+    async def store(db: Database) -> int:
+        members = Members(db)
+        try:
+            roster = load_roster(arguments.path, await members.group_abbreviations())
+        except RosterError as error:
+            print(f"nothing imported: {error}", file=sys.stderr)
+            return 2
+        added, updated = await members.import_roster(roster.members, roster.groups)
+        print(f"imported {len(roster.members)} members ({added} new, {updated} updated)")
+        return 0
+
+    return _in_database(settings, store)
+
+
+def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.declaration_content import DeclarationFileError, load_declarations
+    from storage.declarations import Declarations
+    from storage.members import Members
+
+    try:
+        items = load_declarations(arguments.path)
+    except DeclarationFileError as error:
+        print(f"nothing imported: {error}", file=sys.stderr)
+        return 2
+
+    async def store(db: Database) -> int:
+        known = await Members(db).group_abbreviations()
+        for item in items:
+            defined = known | {group.abbreviation for group in item.groups}
+            for entry in (item.tabler, *item.signatories):
+                if entry.political_group not in defined:
+                    number = item.declaration.number
+                    print(
+                        f"nothing imported: declaration {number}: unknown political group "
+                        f"{entry.political_group!r} of {entry.surname}",
+                        file=sys.stderr,
+                    )
+                    return 2
+        declarations = Declarations(db)
+        new = sum([await declarations.import_file(item) for item in items])
+        print(f"imported {len(items)} declarations ({new} new, {len(items) - new} updated)")
+        return 0
+
+    return _in_database(settings, store)
+
+
+def _export_signatures(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.signatory_block import block, block_csv
+    from storage.declarations import Declarations
+    from storage.members import Members
+
+    async def read(db: Database) -> str | None:
+        declarations = Declarations(db)
+        declaration = await declarations.get(arguments.number)
+        if declaration is None:
+            return None
+        signers = await declarations.signers(declaration.number)
+        if arguments.format == "csv":
+            return block_csv(signers, declaration.tabler_id)
+        return block(signers, declaration.tabler_id, await Members(db).groups()) + "\n"
+
+    output = _in_database(settings, read)
+    if output is None:
+        print(f"no declaration No. {arguments.number}", file=sys.stderr)
+        return 2
+    if arguments.output is None:
+        sys.stdout.write(output)
+    else:
+        arguments.output.write_text(output, encoding="utf-8")
+        print(f"wrote the signatories of declaration No. {arguments.number} to {arguments.output}")
+    return 0
+
+
+def _verify_audit(settings: Settings, _: argparse.Namespace) -> int:
+    from storage.audit_log import AuditLog
+
+    count, broken = _in_database(settings, lambda db: AuditLog(db).verify())
+    if broken is not None:
+        print(f"the audit log is broken at entry {broken} (of {count})", file=sys.stderr)
+        return 1
+    print(f"the audit log is intact: {count} entries")
+    return 0
+
+
+def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``import-members``, ``import-declarations``, ``export-signatures`` and
+    ``verify-audit``."""
+    parser = commands.add_parser(
+        "import-members",
+        help="check and store a roster of members of parliament (.csv or .yaml)",
+        description="Check a roster file and store its members; a bad row imports nothing.",
+    )
+    parser.add_argument("path", type=Path, help="a .csv or .yaml roster")
+    parser.set_defaults(handler=_import_members)
+
+    parser = commands.add_parser(
+        "import-declarations",
+        help="check and store declaration files (one .yaml file or a folder of them)",
+        description="Check declaration files and store them with their signatories.",
+    )
+    parser.add_argument("path", type=Path, help="a declaration .yaml file or a folder")
+    parser.set_defaults(handler=_import_declarations)
+
+    parser = commands.add_parser(
+        "export-signatures",
+        help="print a declaration's signatory block in the assembly's format",
+        description="Print the signatory block: the list, Total = N and the group footnote.",
+    )
+    parser.add_argument("number", type=int, help="the declaration's number, e.g. 652")
+    parser.add_argument("--format", choices=("text", "csv"), default="text")
+    parser.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
+    parser.set_defaults(handler=_export_signatures)
+
+    parser = commands.add_parser(
+        "verify-audit",
+        help="check the audit log's hash chain; exit 1 naming the first broken entry",
+        description="Check every entry of the audit log's hash chain.",
+    )
+    parser.set_defaults(handler=_verify_audit)

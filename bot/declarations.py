@@ -1,0 +1,152 @@
+"""Written declarations and the assembly's rules for them, without Telegram.
+
+PACE's Rule 56 (Rules of Procedure, January 2023): a written declaration has at most 200 words
+and needs at least 20 signatures of representatives or substitutes from at least 4 national
+delegations and 2 political groups. Assemblies and years differ, so every declaration carries
+its own :class:`RuleSettings`, these numbers being the defaults.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Where a declaration stands: written, collecting signatures, or closed for good."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """The limits a declaration must meet; Rule 56 of PACE by default."""
+
+    max_words: int = 200
+    min_signatures: int = 20
+    min_delegations: int = 4
+    min_groups: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A parliamentarian of the roster, as listed under a declaration."""
+
+    id: int
+    surname: str
+    given_name: str
+    particle: str
+    country: str
+    political_group: str
+    assembly: str
+    seat: str | None = None
+    """``representative`` or ``substitute``; ``None`` where the record does not say."""
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """A written declaration: its texts per language and the window in which it is signed."""
+
+    number: int
+    assembly: str
+    title: dict[str, str]
+    text: dict[str, str]
+    authoritative: str
+    """The language whose text is authoritative; every other text is a translation."""
+    tabler_id: int
+    status: Status = Status.DRAFT
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    reference: str = ""
+    """The assembly's document number, e.g. "Doc. 14493"."""
+
+    def language_for(self, locale: str) -> str:
+        """The language of the text a reader of ``locale`` is shown: theirs, else the
+        authoritative one."""
+        return locale if locale in self.text else self.authoritative
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language``, else in the authoritative language."""
+        return self.title.get(language, self.title[self.authoritative])
+
+    def accepts_signatures(self, now: datetime) -> bool:
+        """Whether a signature given at ``now`` (aware, any zone) counts."""
+        if self.status is not Status.OPEN:
+            return False
+        if self.opens_at is not None and now < self.opens_at:
+            return False
+        return self.closes_at is None or now < self.closes_at
+
+
+class DeclarationTooLong(ValueError):
+    """The authoritative text has more words than the rules allow."""
+
+    def __init__(self, words: int, limit: int) -> None:
+        super().__init__(f"the text has {words} words; the rules allow {limit}")
+        self.words, self.limit = words, limit
+
+
+def word_count(text: str) -> int:
+    """Words as an assembly's secretariat counts them: runs of characters between spaces."""
+    return len(text.split())
+
+
+def check_length(text: str, rules: RuleSettings) -> None:
+    """Raise :class:`DeclarationTooLong` when ``text`` has more words than ``rules`` allow."""
+    words = word_count(text)
+    if words > rules.max_words:
+        raise DeclarationTooLong(words, rules.max_words)
+
+
+def text_digest(text: str) -> str:
+    """The SHA-256 of a text exactly as shown to the signer (UTF-8), in hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Quorum:
+    """Signatures, delegations and political groups against the rules; what is missing."""
+
+    signatures: int
+    delegations: int
+    groups: int
+    rules: RuleSettings
+
+    @property
+    def missing_signatures(self) -> int:
+        return max(0, self.rules.min_signatures - self.signatures)
+
+    @property
+    def missing_delegations(self) -> int:
+        return max(0, self.rules.min_delegations - self.delegations)
+
+    @property
+    def missing_groups(self) -> int:
+        return max(0, self.rules.min_groups - self.groups)
+
+    @property
+    def reached(self) -> bool:
+        """Whether every threshold is met."""
+        return not (self.missing_signatures or self.missing_delegations or self.missing_groups)
+
+
+def evaluate_quorum(
+    signers: Iterable[Member], rules: RuleSettings, non_attached: Iterable[str] = ()
+) -> Quorum:
+    """Count the signers' delegations (countries) and political groups; members belonging to
+    no political group (``non_attached`` abbreviations) count for signatures and delegations
+    but form no group."""
+    signers = list(signers)
+    unattached = set(non_attached)
+    return Quorum(
+        signatures=len(signers),
+        delegations=len({member.country for member in signers}),
+        groups=len({m.political_group for m in signers if m.political_group not in unattached}),
+        rules=rules,
+    )

@@ -1,0 +1,281 @@
+"""Coordinators and declarations: create, open and close them, follow their progress, export
+the signatory block and verify the audit log."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from telegram import Update
+
+from bot.declarations import Declaration, DeclarationTooLong, RuleSettings, Status, check_length
+from bot.formatting import date_and_time
+from bot.i18n import LOCALES, current_locale, language_in_current_locale
+from bot.i18n import gettext as _
+from bot.render import render
+from bot.roles import STAFF, Role
+from bot.signatory_block import block, block_csv
+from bot.telegram_html import MAX_MESSAGE_LENGTH
+from handlers.access import allow
+from handlers.context import BotContext
+from handlers.replies import answer
+
+logger = logging.getLogger(__name__)
+
+
+def _number_argument(text: str) -> int | None:
+    """A positive number written in ASCII digits, at most 9 of them; else ``None``."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 9 and int(text) > 0):
+        return None
+    return int(text)
+
+
+async def _declaration_argument(
+    update: Update, context: BotContext, command: str
+) -> Declaration | None:
+    """The declaration whose number is the command's first argument; otherwise explain."""
+    number = _number_argument(context.args[0]) if context.args else None
+    if number is None:
+        await answer(
+            update,
+            _("Send the declaration's number, e.g. /{command} 652.").format(command=command),
+        )
+        return None
+    declaration = await context.services.declarations.get(number)
+    if declaration is None:
+        await answer(update, _("There is no declaration No. {number}.").format(number=number))
+    return declaration
+
+
+def _command_title_text(update: Update) -> tuple[list[str], str, str]:
+    """A command's arguments on its first line, the title on the second, the text below."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    first, _newline, rest = message.text.partition("\n")
+    title, _newline, text = rest.strip().partition("\n")
+    return first.split()[1:], title.strip(), text.strip()
+
+
+@allow(*STAFF)
+async def new_declaration(update: Update, context: BotContext) -> None:
+    """``/newdeclaration N MEMBER`` then, on the next lines, the title and the text: a draft
+    in the coordinator's language, tabled by that member."""
+    arguments, title, text = _command_title_text(update)
+    numbers = [_number_argument(argument) for argument in arguments]
+    if len(numbers) != 2 or None in numbers or not title or not text:
+        await answer(update, render("new_declaration_usage.html"))
+        return
+    number, tabler_id = numbers
+    assert number is not None and tabler_id is not None
+    services = context.services
+    tabler = await services.members.get(tabler_id)
+    if tabler is None:
+        await answer(update, _("There is no member No. {number}.").format(number=tabler_id))
+        return
+    rules = RuleSettings()
+    if not await _within_word_limit(update, text, rules):
+        return
+    locale = current_locale()
+    declaration = Declaration(
+        number=number,
+        assembly=tabler.assembly,
+        title={locale: title},
+        text={locale: text},
+        authoritative=locale,
+        tabler_id=tabler.id,
+        rules=rules,
+    )
+    if not await services.declarations.create(declaration):
+        await answer(update, _("Declaration No. {number} exists already.").format(number=number))
+        return
+    logger.info("a coordinator created a declaration")
+    await answer(
+        update,
+        _(
+            "Declaration No. {number} is saved as a draft. Open it for signatures with "
+            "/opendeclaration {number} and the closing date, e.g. 2026-12-31."
+        ).format(number=number),
+    )
+
+
+@allow(*STAFF)
+async def translate_declaration(update: Update, context: BotContext) -> None:
+    """``/translatedeclaration N LANGUAGE`` then the title and the text: a translation, or a new
+    authoritative text while the declaration is a draft."""
+    arguments, title, text = _command_title_text(update)
+    number = _number_argument(arguments[0]) if len(arguments) == 2 else None
+    language = arguments[1] if len(arguments) == 2 else ""
+    if number is None or language not in LOCALES or not title or not text:
+        await answer(update, render("translate_declaration_usage.html"))
+        return
+    services = context.services
+    declaration = await services.declarations.get(number)
+    if declaration is None:
+        await answer(update, _("There is no declaration No. {number}.").format(number=number))
+        return
+    if declaration.status is Status.CLOSED:
+        await answer(
+            update, _("Declaration No. {number} is closed for good.").format(number=number)
+        )
+        return
+    if language == declaration.authoritative:
+        if declaration.status is not Status.DRAFT:
+            await answer(
+                update,
+                _("The authoritative text can be changed only while the declaration is a draft."),
+            )
+            return
+        if not await _within_word_limit(update, text, declaration.rules):
+            return
+    await services.declarations.set_text(number, language, title, text)
+    await answer(
+        update,
+        _("Declaration No. {number} now has its text in {language}.").format(
+            number=number, language=language_in_current_locale(language)
+        ),
+    )
+
+
+async def _within_word_limit(update: Update, text: str, rules: RuleSettings) -> bool:
+    """Whether ``text`` keeps to the word limit; if not, say so."""
+    try:
+        check_length(text, rules)
+    except DeclarationTooLong as error:
+        await answer(
+            update,
+            _(
+                "This text has {words} words; the rules allow {limit}. Shorten it and send "
+                "the command again."
+            ).format(words=error.words, limit=error.limit),
+        )
+        return False
+    return True
+
+
+def _end_of_day(arguments: list[str], zone: tzinfo) -> datetime | None:
+    """The end, in ``zone``, of the day the second argument names as YYYY-MM-DD."""
+    if len(arguments) != 2:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(arguments[1]) + timedelta(days=1), time(), zone)
+    except (ValueError, OverflowError):
+        return None
+
+
+@allow(*STAFF)
+async def open_declaration(update: Update, context: BotContext) -> None:
+    """``/opendeclaration N YYYY-MM-DD``: signatures are taken from now until the end of that
+    day in the bot's time zone."""
+    declaration = await _declaration_argument(update, context, "opendeclaration")
+    if declaration is None:
+        return
+    if declaration.status is Status.CLOSED:
+        await answer(
+            update,
+            _("Declaration No. {number} is closed for good.").format(number=declaration.number),
+        )
+        return
+    zone = context.services.settings.timezone
+    closes_at = _end_of_day(context.args or [], zone)
+    if closes_at is None or closes_at <= datetime.now(zone):
+        await answer(
+            update,
+            _(
+                "Send the last day of signing, in the future, as YYYY-MM-DD, e.g. "
+                "/opendeclaration {number} 2026-12-31."
+            ).format(number=declaration.number),
+        )
+        return
+    await context.services.declarations.set_status(declaration.number, Status.OPEN, closes_at)
+    await answer(
+        update,
+        _("Declaration No. {number} is open for signatures until {moment}.").format(
+            number=declaration.number, moment=date_and_time(closes_at, zone)
+        ),
+    )
+
+
+@allow(*STAFF)
+async def close_declaration(update: Update, context: BotContext) -> None:
+    """``/closedeclaration N``: no more signatures."""
+    declaration = await _declaration_argument(update, context, "closedeclaration")
+    if declaration is None:
+        return
+    await context.services.declarations.set_status(declaration.number, Status.CLOSED)
+    await answer(
+        update,
+        _("Declaration No. {number} is closed: it takes no more signatures.").format(
+            number=declaration.number
+        ),
+    )
+
+
+@allow(Role.MEMBER, *STAFF)
+async def progress(update: Update, context: BotContext) -> None:
+    """``/progress N``: signatures, delegations and groups against the rules; what is missing."""
+    declaration = await _declaration_argument(update, context, "progress")
+    if declaration is None:
+        return
+    quorum = await context.services.declarations.quorum(declaration)
+    zone = context.services.settings.timezone
+    await answer(
+        update,
+        render(
+            "declaration_progress.html",
+            number=declaration.number,
+            status=declaration.status.value,
+            closes=date_and_time(declaration.closes_at, zone) if declaration.closes_at else None,
+            quorum=quorum,
+        ),
+    )
+
+
+@allow(*STAFF)
+async def signatories(update: Update, context: BotContext) -> None:
+    """``/signatories N``: the signatory block as a message, a text file and a CSV file."""
+    declaration = await _declaration_argument(update, context, "signatories")
+    if declaration is None:
+        return
+    services = context.services
+    signers = await services.declarations.signers(declaration.number)
+    if not signers:
+        await answer(
+            update,
+            _("Declaration No. {number} has no signatures yet.").format(number=declaration.number),
+        )
+        return
+    text = block(signers, declaration.tabler_id, await services.members.groups())
+    message = f"<pre>{html.escape(text)}</pre>"
+    if len(message) <= MAX_MESSAGE_LENGTH:
+        await answer(update, message)
+    chat = update.effective_chat
+    assert chat is not None
+    name = f"declaration-{declaration.number}-signatories"
+    await chat.send_document(
+        (text + "\n").encode("utf-8"),
+        filename=f"{name}.txt",
+        caption=_("Signatories of declaration No. {number}").format(number=declaration.number),
+    )
+    await chat.send_document(
+        block_csv(signers, declaration.tabler_id).encode("utf-8"), filename=f"{name}.csv"
+    )
+
+
+@allow(*STAFF)
+async def verify_audit(update: Update, context: BotContext) -> None:
+    """``/verifyaudit``: check every link of the audit log's hash chain."""
+    count, broken = await context.services.audit.verify()
+    if broken is None:
+        await answer(
+            update, _("The audit log is intact: {count} entries checked.").format(count=count)
+        )
+    else:
+        logger.warning("the audit log is broken at entry %d", broken)
+        await answer(
+            update,
+            _(
+                "The audit log is broken at entry {entry} of {count}: it was changed outside "
+                "the bot. Keep a copy of the database and investigate."
+            ).format(entry=broken, count=count),
+        )

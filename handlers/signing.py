@@ -1,0 +1,441 @@
+"""Co-signing a written declaration by message, and binding an account to a member first.
+
+``/sign``, or an invitation's deep link ``/start m_…``: pick the declaration, read it in your
+language (the authoritative text one tap away), see how your name will be listed, confirm with
+the warning that a signature cannot be withdrawn, get a receipt with its time and number.
+
+The conversation is persisted, so a restart in the middle loses nothing. A press on an old or
+forged button is refused; a second press on "Sign" finds the signature already made.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import warnings
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.declarations import Declaration, Member, text_digest
+from bot.formatting import date_and_time
+from bot.i18n import current_locale, language_in_current_locale
+from bot.i18n import gettext as _
+from bot.render import render
+from bot.roles import EVERYONE, Role
+from bot.signatory_block import listed_name
+from bot.telegram_html import split_paragraphs
+from handlers.access import allow
+from handlers.cancel import cancel_conversation
+from handlers.context import BotContext
+from handlers.menus import publish_chat_menu
+from handlers.quorum import announce_quorum
+from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
+from storage.declarations import Refusal, Signature
+from storage.members import INVITATION_PREFIX, BindingRefused
+
+logger = logging.getLogger(__name__)
+
+PICKING, READING, CONFIRMING = range(3)
+"""States of the signing conversation."""
+
+DRAFT = "signing"
+"""Key in ``user_data``: the declaration being read and the language of its text."""
+
+DIGEST_LENGTH = 16
+"""Hex digits of the text's SHA-256 carried by the "Sign" button."""
+
+INVITATION_LINK = PRIVATE_MESSAGE & filters.Regex(
+    rf"^/start {INVITATION_PREFIX}[A-Za-z0-9_-]{{1,62}}$"
+)
+"""An invitation's deep link opened in the private chat."""
+
+CONFIRM_PATTERN = re.compile(rf"^sign:confirm:(\d{{1,9}}):([0-9a-f]{{{DIGEST_LENGTH}}})$")
+
+
+def _number(data: str | None) -> int:
+    """The declaration number at the end of a ``sign:…:N`` button."""
+    assert data is not None
+    return int(data.rsplit(":", 1)[-1])
+
+
+async def _bound_member(update: Update, context: BotContext) -> Member | None:
+    """The member this account is bound to; otherwise say how to become one."""
+    assert update.effective_user is not None
+    member = await context.services.members.member_of(update.effective_user.id)
+    if member is None:
+        await answer(
+            update,
+            _(
+                "Only members of parliament can sign declarations here. If you are one, ask a "
+                "coordinator for your personal invitation link and open it."
+            ),
+        )
+    return member
+
+
+BUTTON_TEXT_LENGTH = 60
+"""Characters of a button's label before it is cut short: long titles stay readable."""
+
+
+def _shortened(label: str) -> str:
+    return label if len(label) <= BUTTON_TEXT_LENGTH else label[: BUTTON_TEXT_LENGTH - 1] + "…"
+
+
+async def _offer_declarations(update: Update, context: BotContext, member: Member) -> int:
+    """List the open declarations the member has not signed yet."""
+    declarations = context.services.declarations
+    now = datetime.now(UTC)
+    unsigned = [
+        declaration
+        for declaration in await declarations.open_for_signing()
+        if declaration.assembly == member.assembly
+        and declaration.accepts_signatures(now)
+        and await declarations.signature(declaration.number, member.id) is None
+    ]
+    if not unsigned:
+        await answer(update, _("No declaration is open for your signature right now."))
+        return ConversationHandler.END
+    locale = current_locale()
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                _shortened(
+                    _("No. {number}: {title}").format(
+                        number=declaration.number, title=declaration.title_in(locale)
+                    )
+                ),
+                callback_data=f"sign:pick:{declaration.number}",
+            )
+        ]
+        for declaration in unsigned
+    ]
+    await answer(
+        update,
+        _("Which declaration do you want to read and sign?"),
+        reply_markup=InlineKeyboardMarkup(keyboard),
+    )
+    return PICKING
+
+
+@allow(*EVERYONE)
+async def start_signing(update: Update, context: BotContext) -> int:
+    """``/sign``: a bound member picks a declaration."""
+    member = await _bound_member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    return await _offer_declarations(update, context, member)
+
+
+def _binding_refusal(reason: BindingRefused) -> str:
+    """Why an invitation link did not bind, and what to do, in the current locale."""
+    messages = {
+        BindingRefused.UNKNOWN: _(
+            "This invitation link is not valid. Ask the coordinator for a new one."
+        ),
+        BindingRefused.USED: _(
+            "This invitation link has already been used. Each link works once; ask the "
+            "coordinator for a new one."
+        ),
+        BindingRefused.EXPIRED: _(
+            "This invitation link has expired. Ask the coordinator for a new one."
+        ),
+        BindingRefused.ACCOUNT_TAKEN: _(
+            "This Telegram account is already registered for another member of parliament. "
+            "Ask a coordinator to unbind it first."
+        ),
+    }
+    return messages[reason]
+
+
+@allow(*EVERYONE)
+async def bind_from_link(update: Update, context: BotContext) -> int:
+    """An invitation's deep link: bind this account to the member, then offer the
+    declarations to sign."""
+    message = update.effective_message
+    assert update.effective_user is not None and message is not None and message.text
+    services = context.services
+    payload = message.text.split(maxsplit=1)[1]
+    result = await services.members.bind(payload, update.effective_user.id)
+    if isinstance(result, BindingRefused):
+        logger.info("an invitation link was refused: %s", result.value)
+        await answer(update, _binding_refusal(result))
+        return ConversationHandler.END
+    logger.info("a member of parliament bound their account")
+    user_id = update.effective_user.id
+    if context.role is Role.SUBSCRIBER:
+        await services.users.set_role(user_id, Role.MEMBER)
+        context.role = Role.MEMBER
+        await publish_chat_menu(context.bot, user_id, Role.MEMBER, context.locale)
+    await answer(
+        update,
+        _(
+            "Welcome. This account is now registered for {name}. Only you can sign in this "
+            "name, so keep this chat to yourself."
+        ).format(name=html.escape(listed_name(result))),
+    )
+    return await _offer_declarations(update, context, result)
+
+
+async def _declaration_for(update: Update, context: BotContext) -> Declaration | None:
+    """The declaration a button names, if it is the one being read; else refuse the press."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    number = _number(query.data)
+    draft = context.user_data.get(DRAFT)
+    declaration = await context.services.declarations.get(number)
+    if declaration is None or (draft is not None and draft.get("number") != number):
+        await refuse_stale_button(query)
+        return None
+    return declaration
+
+
+@allow(*EVERYONE)
+async def declaration_picked(update: Update, context: BotContext) -> int | None:
+    """Show the declaration in the member's language, the authoritative text one tap away."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    context.user_data.pop(DRAFT, None)
+    declaration = await _declaration_for(update, context)
+    if declaration is None:
+        return None
+    if not declaration.accepts_signatures(datetime.now(UTC)):
+        await query.answer(_refusal_text(Refusal.NOT_OPEN), show_alert=True)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    language = declaration.language_for(current_locale())
+    context.user_data[DRAFT] = {"number": declaration.number, "language": language}
+    buttons = []
+    if language != declaration.authoritative:
+        buttons.append(
+            InlineKeyboardButton(
+                _("Authoritative text ({language})").format(
+                    language=language_in_current_locale(declaration.authoritative)
+                ),
+                callback_data=f"sign:original:{declaration.number}",
+            )
+        )
+    buttons.append(
+        InlineKeyboardButton(_("Continue"), callback_data=f"sign:name:{declaration.number}")
+    )
+    await _send_text(
+        update, declaration, language, InlineKeyboardMarkup([[button] for button in buttons])
+    )
+    return READING
+
+
+async def _send_text(
+    update: Update,
+    declaration: Declaration,
+    language: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """The declaration in ``language``, in as many messages as Telegram needs (a long text
+    under rules with a higher word limit), the buttons under the last."""
+    messages = split_paragraphs(_text_message(declaration, language).split("\n\n"))
+    for message in messages[:-1]:
+        await answer(update, message)
+    await answer(update, messages[-1], reply_markup=keyboard)
+
+
+def _text_message(declaration: Declaration, language: str) -> str:
+    return render(
+        "declaration_text.html",
+        number=declaration.number,
+        title=declaration.title_in(language),
+        text=declaration.text[language],
+        translation=language != declaration.authoritative,
+        authoritative=language_in_current_locale(declaration.authoritative),
+    )
+
+
+@allow(*EVERYONE)
+async def show_original(update: Update, context: BotContext) -> None:
+    """The authoritative text, for a member reading a translation."""
+    query = update.callback_query
+    assert query is not None
+    declaration = await _declaration_for(update, context)
+    if declaration is None:
+        return
+    await query.answer()
+    await _send_text(update, declaration, declaration.authoritative)
+
+
+@allow(*EVERYONE)
+async def show_listing(update: Update, context: BotContext) -> int | None:
+    """How the member's name will be listed, and the last step: sign or cancel."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    declaration = await _declaration_for(update, context)
+    if declaration is None:
+        return None
+    member = await _bound_member(update, context)
+    if member is None:
+        await query.answer()
+        return ConversationHandler.END
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    language = context.user_data[DRAFT]["language"]
+    digest = text_digest(declaration.text[language])[:DIGEST_LENGTH]
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    _("Sign declaration No. {number}").format(number=declaration.number),
+                    callback_data=f"sign:confirm:{declaration.number}:{digest}",
+                )
+            ],
+            [InlineKeyboardButton(_("Cancel"), callback_data="sign:cancel")],
+        ]
+    )
+    await answer(
+        update,
+        render("signature_confirm.html", number=declaration.number, listing=listed_name(member)),
+        reply_markup=keyboard,
+    )
+    return CONFIRMING
+
+
+def _refusal_text(refusal: Refusal) -> str:
+    if refusal is Refusal.TEXT_CHANGED:
+        return _("The text of this declaration has changed since you read it. Send /sign again.")
+    if refusal is Refusal.OTHER_ASSEMBLY:
+        return _("Only members of its assembly can sign this declaration. Nothing was signed.")
+    return _("This declaration is not open for signatures now. Nothing was signed.")
+
+
+@allow(*EVERYONE)
+async def confirmed(update: Update, context: BotContext) -> int | None:
+    """Record the signature (once, however often it is pressed) and give the receipt."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and context.user_data is not None
+    match = CONFIRM_PATTERN.match(query.data)
+    draft: dict[str, Any] | None = context.user_data.get(DRAFT)
+    if match is None or draft is None or draft["number"] != int(match[1]):
+        await refuse_stale_button(query)
+        return None
+    services = context.services
+    declaration = await services.declarations.get(draft["number"])
+    assert declaration is not None
+    digest = text_digest(declaration.text.get(draft["language"], ""))
+    if not digest.startswith(match[2]):
+        await query.answer()
+        await answer(update, _refusal_text(Refusal.TEXT_CHANGED))
+        return _end(context)
+    member = await _bound_member(update, context)
+    if member is None:
+        await query.answer()
+        return _end(context)
+    result = await services.declarations.sign(
+        declaration.number, member.id, draft["language"], digest, datetime.now(UTC)
+    )
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if isinstance(result, Refusal):
+        await answer(update, _refusal_text(result))
+        return _end(context)
+    await answer(update, _receipt(result, context))
+    if result.quorum_reached:
+        await announce_quorum(context, declaration)
+    return _end(context)
+
+
+def _receipt(signature: Signature, context: BotContext) -> str:
+    zone = context.services.settings.timezone
+    return render(
+        "signature_receipt.html",
+        new=signature.new,
+        number=signature.declaration,
+        sequence=signature.sequence,
+        moment=date_and_time(signature.signed_at, zone) if signature.signed_at else None,
+        digest=signature.text_sha256,
+    )
+
+
+def _end(context: BotContext) -> int:
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT, None)
+    return ConversationHandler.END
+
+
+@allow(*EVERYONE)
+async def cancelled(update: Update, context: BotContext) -> int:
+    """Leave without signing."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await answer(update, _("Nothing was signed."))
+    return _end(context)
+
+
+@allow(*EVERYONE)
+async def end_signing_conversation(update: Update, context: BotContext) -> int:
+    """``/cancel`` while signing."""
+    _end(context)
+    return await cancel_conversation(update, context)
+
+
+@allow(*EVERYONE)
+async def late_press(update: Update, context: BotContext) -> None:
+    """A signing button outside the conversation: an old message, a second device, or forged
+    data. A member who signed is told so; anything else is a stale button."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    match = CONFIRM_PATTERN.match(query.data)
+    if match is not None:
+        services = context.services
+        member = await services.members.member_of(update.effective_user.id)
+        signature = member and await services.declarations.signature(int(match[1]), member.id)
+        if signature:
+            await query.answer(
+                _(
+                    "You have already signed declaration No. {number}: signature No. {sequence}."
+                ).format(number=signature.declaration, sequence=signature.sequence),
+                show_alert=True,
+            )
+            return
+    await refuse_stale_button(query)
+
+
+def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    """The whole signing flow, persisted across restarts, private chats only."""
+    with warnings.catch_warnings():
+        # Buttons are tracked per chat and user on purpose (see appeals.py).
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("sign", start_signing, PRIVATE_MESSAGE),
+                MessageHandler(INVITATION_LINK, bind_from_link),
+            ],
+            states={
+                PICKING: [CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$")],
+                READING: [
+                    CallbackQueryHandler(show_original, pattern=r"^sign:original:\d{1,9}$"),
+                    CallbackQueryHandler(show_listing, pattern=r"^sign:name:\d{1,9}$"),
+                    CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$"),
+                ],
+                CONFIRMING: [
+                    CallbackQueryHandler(confirmed, pattern=r"^sign:confirm:"),
+                    CallbackQueryHandler(cancelled, pattern=r"^sign:cancel$"),
+                ],
+            },
+            fallbacks=[
+                CommandHandler("cancel", end_signing_conversation, PRIVATE_MESSAGE),
+                CommandHandler("sign", start_signing, PRIVATE_MESSAGE),
+                MessageHandler(INVITATION_LINK, bind_from_link),
+            ],
+            name="signing",
+            persistent=True,
+        )

@@ -1,0 +1,346 @@
+"""Declarations and their signatures; every signature is recorded in the audit log.
+
+Signing happens in one write transaction that checks the window, refuses a second signature,
+numbers the new one and evaluates the quorum, so presses from two devices at once give one
+signature and the quorum is announced once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.declaration_content import DeclarationFile
+from bot.declarations import (
+    Declaration,
+    Member,
+    Quorum,
+    RuleSettings,
+    Status,
+    evaluate_quorum,
+    text_digest,
+)
+from storage import audit_log
+from storage.database import Database
+from storage.members import MEMBER_COLUMNS, member_from_row, upsert_groups, upsert_member
+
+_COLUMN_NAMES = (
+    "number",
+    "assembly",
+    "reference",
+    "authoritative",
+    "titles",
+    "texts",
+    "tabler_id",
+    "status",
+    "opens_at",
+    "closes_at",
+    "max_words",
+    "min_signatures",
+    "min_delegations",
+    "min_groups",
+)
+_COLUMNS = ", ".join(_COLUMN_NAMES)
+_SIGNERS = (
+    f"SELECT {MEMBER_COLUMNS} FROM signatures JOIN members ON members.id = member_id "
+    "WHERE declaration = ? ORDER BY sequence"
+)
+_SIGNATURE = (
+    "SELECT sequence, signed_at, text_sha256 FROM signatures "
+    "WHERE declaration = ? AND member_id = ?"
+)
+_NON_ATTACHED = "SELECT abbreviation FROM political_groups WHERE non_attached"
+
+
+def _moment(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _signature_from_row(number: int, member_id: int, row: sqlite3.Row | None) -> Signature | None:
+    if row is None:
+        return None
+    return Signature(number, member_id, row[0], _moment(row[1]), row[2])
+
+
+def _timestamp(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def declaration_from_row(row: sqlite3.Row) -> Declaration:
+    """A :class:`Declaration` from a row of the ``declarations`` table."""
+    return Declaration(
+        number=row["number"],
+        assembly=row["assembly"],
+        reference=row["reference"],
+        authoritative=row["authoritative"],
+        title=json.loads(row["titles"]),
+        text=json.loads(row["texts"]),
+        tabler_id=row["tabler_id"],
+        status=Status(row["status"]),
+        opens_at=_moment(row["opens_at"]),
+        closes_at=_moment(row["closes_at"]),
+        rules=RuleSettings(
+            row["max_words"], row["min_signatures"], row["min_delegations"], row["min_groups"]
+        ),
+    )
+
+
+def _row_values(declaration: Declaration) -> tuple[object, ...]:
+    rules = declaration.rules
+    return (
+        declaration.number,
+        declaration.assembly,
+        declaration.reference,
+        declaration.authoritative,
+        json.dumps(declaration.title, ensure_ascii=False),
+        json.dumps(declaration.text, ensure_ascii=False),
+        declaration.tabler_id,
+        declaration.status.value,
+        _timestamp(declaration.opens_at),
+        _timestamp(declaration.closes_at),
+        rules.max_words,
+        rules.min_signatures,
+        rules.min_delegations,
+        rules.min_groups,
+    )
+
+
+class Refusal(StrEnum):
+    """Why a signature was not taken."""
+
+    NO_DECLARATION = "no_declaration"
+    NOT_OPEN = "not_open"
+    """Outside the signing window, or not opened, or closed."""
+    TEXT_CHANGED = "text_changed"
+    OTHER_ASSEMBLY = "other_assembly"
+    """The member sits in another assembly than the declaration's."""
+    """The text shown to the member is no longer the declaration's text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A member's signature under a declaration."""
+
+    declaration: int
+    member_id: int
+    sequence: int
+    signed_at: datetime | None
+    text_sha256: str
+    """The SHA-256 of the exact text signed."""
+    new: bool = False
+    """Made by this call (``False``: the member had signed before)."""
+    quorum_reached: bool = False
+    """This signature completed the quorum."""
+
+
+class Declarations:
+    """Storing, opening, closing and signing declarations."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def import_file(self, item: DeclarationFile) -> bool:
+        """Store a declaration from its content file with its tabler, signatories and groups;
+        ``True`` if it is new. Signatures already stored are kept as they are."""
+        async with self._db.transaction() as conn:
+            await upsert_groups(conn, item.groups)
+            tabler_id, _ = await upsert_member(conn, item.tabler)
+            declaration = replace(item.declaration, tabler_id=tabler_id)
+            async with conn.execute(
+                "SELECT 1 FROM declarations WHERE number = ?", (declaration.number,)
+            ) as cursor:
+                new = await cursor.fetchone() is None
+            updates = ", ".join(f"{name} = excluded.{name}" for name in _COLUMN_NAMES[1:])
+            await conn.execute(
+                f"INSERT INTO declarations ({_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"ON CONFLICT (number) DO UPDATE SET {updates}",
+                _row_values(declaration),
+            )
+            digest = text_digest(declaration.text[declaration.authoritative])
+            for entry in item.signatories:
+                member_id, _ = await upsert_member(conn, entry)
+                await conn.execute(
+                    "INSERT INTO signatures (declaration, member_id, sequence, text_language, "
+                    "text_sha256) SELECT ?1, ?2, coalesce(max(sequence), 0) + 1, ?3, ?4 "
+                    "FROM signatures WHERE declaration = ?1 ON CONFLICT DO NOTHING",
+                    (declaration.number, member_id, declaration.authoritative, digest),
+                )
+        return new
+
+    async def create(self, declaration: Declaration) -> bool:
+        """Store a new draft; ``False`` if the number is taken."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"INSERT INTO declarations ({_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                _row_values(declaration),
+            )
+            created = cursor.rowcount == 1
+            await cursor.close()
+            if created:
+                await audit_log.record(
+                    conn,
+                    "declaration_created",
+                    {"declaration": declaration.number, "tabler": declaration.tabler_id},
+                )
+        return created
+
+    async def count(self) -> int:
+        """How many declarations are stored."""
+        row = await self._db.fetchone("SELECT count(*) FROM declarations")
+        return int(row[0]) if row else 0
+
+    async def get(self, number: int) -> Declaration | None:
+        """One declaration, or ``None``."""
+        row = await self._db.fetchone(
+            f"SELECT {_COLUMNS} FROM declarations WHERE number = ?", (number,)
+        )
+        return declaration_from_row(row) if row else None
+
+    async def open_for_signing(self) -> list[Declaration]:
+        """Declarations whose status is open, by number."""
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM declarations WHERE status = 'open' ORDER BY number"
+        )
+        return [declaration_from_row(row) for row in rows]
+
+    async def set_text(self, number: int, language: str, title: str, text: str) -> bool:
+        """Add or replace the title and text in ``language`` of a declaration that is not
+        closed; ``False`` if there is none such."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE declarations SET titles = json_set(titles, '$.' || ?1, ?2), "
+                "texts = json_set(texts, '$.' || ?1, ?3) WHERE number = ?4 AND status <> 'closed'",
+                (language, title, text, number),
+            )
+            changed = cursor.rowcount == 1
+            await cursor.close()
+            if changed:
+                await audit_log.record(
+                    conn,
+                    "declaration_text",
+                    {"declaration": number, "language": language, "text_sha256": text_digest(text)},
+                )
+        return changed
+
+    async def set_status(
+        self, number: int, status: Status, closes_at: datetime | None = None
+    ) -> bool:
+        """Open a declaration (from now until ``closes_at``) or close it; ``False`` if there is
+        no such declaration."""
+        async with self._db.transaction() as conn:
+            if status is Status.OPEN:
+                cursor = await conn.execute(
+                    "UPDATE declarations SET status = 'open', opens_at = ?, closes_at = ? "
+                    "WHERE number = ?",
+                    (time.time(), _timestamp(closes_at), number),
+                )
+            else:
+                cursor = await conn.execute(
+                    "UPDATE declarations SET status = ? WHERE number = ?", (status.value, number)
+                )
+            changed = cursor.rowcount == 1
+            await cursor.close()
+            if changed:
+                data: dict[str, object] = {"declaration": number}
+                if closes_at is not None:
+                    data["closes_at"] = int(closes_at.timestamp())
+                await audit_log.record(conn, f"declaration_{status.value}", data)
+        return changed
+
+    async def sign(
+        self, number: int, member_id: int, language: str, digest: str, now: datetime
+    ) -> Signature | Refusal:
+        """Record ``member_id``'s signature of the text in ``language`` whose SHA-256 is
+        ``digest``; the existing signature if they signed before."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                f"SELECT {_COLUMNS} FROM declarations WHERE number = ?", (number,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return Refusal.NO_DECLARATION
+            existing = await _signature(conn, number, member_id)
+            if existing is not None:
+                return existing
+            declaration = declaration_from_row(row)
+            if not declaration.accepts_signatures(now):
+                return Refusal.NOT_OPEN
+            if text_digest(declaration.text.get(language, "")) != digest:
+                return Refusal.TEXT_CHANGED
+            async with conn.execute(
+                "SELECT 1 FROM members WHERE id = ? AND assembly = ?",
+                (member_id, declaration.assembly),
+            ) as cursor:
+                if await cursor.fetchone() is None:
+                    return Refusal.OTHER_ASSEMBLY
+            async with conn.execute(
+                "INSERT INTO signatures (declaration, member_id, sequence, signed_at, "
+                "text_language, text_sha256) SELECT ?1, ?2, coalesce(max(sequence), 0) + 1, "
+                "?3, ?4, ?5 FROM signatures WHERE declaration = ?1 RETURNING sequence",
+                (number, member_id, now.timestamp(), language, digest),
+            ) as cursor:
+                (sequence,) = await cursor.fetchone()
+            await audit_log.record(
+                conn,
+                "signature",
+                {
+                    "declaration": number,
+                    "member": member_id,
+                    "sequence": sequence,
+                    "language": language,
+                    "text_sha256": digest,
+                },
+            )
+            quorum_reached = await _mark_quorum(conn, declaration, now)
+        return Signature(
+            number, member_id, sequence, now, digest, new=True, quorum_reached=quorum_reached
+        )
+
+    async def signature(self, number: int, member_id: int) -> Signature | None:
+        """A member's signature under a declaration, or ``None``."""
+        row = await self._db.fetchone(_SIGNATURE, (number, member_id))
+        return _signature_from_row(number, member_id, row)
+
+    async def signers(self, number: int) -> list[Member]:
+        """The members who signed a declaration, in signing order."""
+        return [member_from_row(row) for row in await self._db.fetchall(_SIGNERS, (number,))]
+
+    async def quorum(self, declaration: Declaration) -> Quorum:
+        """The declaration's signatures, delegations and groups against its rules."""
+        signers = await self.signers(declaration.number)
+        unattached = [row[0] for row in await self._db.fetchall(_NON_ATTACHED)]
+        return evaluate_quorum(signers, declaration.rules, unattached)
+
+
+async def _signature(conn: aiosqlite.Connection, number: int, member_id: int) -> Signature | None:
+    async with conn.execute(_SIGNATURE, (number, member_id)) as cursor:
+        row = await cursor.fetchone()
+    return _signature_from_row(number, member_id, row)
+
+
+async def _mark_quorum(conn: aiosqlite.Connection, declaration: Declaration, now: datetime) -> bool:
+    """Record the moment the quorum is first reached; whether that moment is now."""
+    async with conn.execute(_SIGNERS, (declaration.number,)) as cursor:
+        signers = [member_from_row(row) for row in await cursor.fetchall()]
+    async with conn.execute(_NON_ATTACHED) as cursor:
+        unattached = [row[0] for row in await cursor.fetchall()]
+    if not evaluate_quorum(signers, declaration.rules, unattached).reached:
+        return False
+    cursor = await conn.execute(
+        "UPDATE declarations SET quorum_reached_at = ? "
+        "WHERE number = ? AND quorum_reached_at IS NULL",
+        (now.timestamp(), declaration.number),
+    )
+    reached_now = cursor.rowcount == 1
+    await cursor.close()
+    if reached_now:
+        await audit_log.record(conn, "quorum_reached", {"declaration": declaration.number})
+    return reached_now

@@ -1,0 +1,263 @@
+"""The roster of members of parliament, their invitations and their bound Telegram accounts.
+
+An invitation's token is shown once, in the coordinator's chat; only its SHA-256 is stored, so
+a copy of the database cannot bind anyone. Every invitation, binding and unbinding is recorded
+in the audit log by member id, never by Telegram account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.declarations import Member
+from bot.roster import RosterEntry
+from bot.signatory_block import PoliticalGroup, collation_key
+from storage import audit_log
+from storage.database import Database
+
+INVITATION_PREFIX = "m_"
+"""Deep-link payloads of invitations start with this; the token follows."""
+
+INVITATION_TTL = 7 * 24 * 3600
+"""Seconds an invitation stays valid."""
+
+MEMBER_COLUMNS = (
+    "members.id, surname, given_name, particle, country, political_group, assembly, seat"
+)
+
+
+def member_from_row(row: sqlite3.Row) -> Member:
+    """A :class:`Member` from a row of ``MEMBER_COLUMNS``."""
+    return Member(
+        id=row["id"],
+        surname=row["surname"],
+        given_name=row["given_name"],
+        particle=row["particle"],
+        country=row["country"],
+        political_group=row["political_group"],
+        assembly=row["assembly"],
+        seat=row["seat"],
+    )
+
+
+def token_digest(token: str) -> str:
+    """What is stored of an invitation token."""
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+class BindingRefused(StrEnum):
+    """Why an invitation did not bind."""
+
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    ACCOUNT_TAKEN = "account_taken"
+    """This Telegram account is bound to another member already."""
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """A fresh invitation: the deep-link payload (shown once) and when it expires."""
+
+    payload: str
+    member_id: int
+    expires_at: float
+
+
+async def upsert_groups(conn: aiosqlite.Connection, groups: Iterable[PoliticalGroup]) -> None:
+    """Add political groups or rename them, in the caller's transaction."""
+    await conn.executemany(
+        "INSERT INTO political_groups (abbreviation, name, non_attached) VALUES (?, ?, ?) "
+        "ON CONFLICT (abbreviation) DO UPDATE SET name = excluded.name, "
+        "non_attached = excluded.non_attached",
+        [(group.abbreviation, group.name, int(group.non_attached)) for group in groups],
+    )
+
+
+async def upsert_member(conn: aiosqlite.Connection, entry: RosterEntry) -> tuple[int, bool]:
+    """Add a member or update the one with the same identity; their id and whether new."""
+    async with conn.execute(
+        "SELECT id FROM members WHERE assembly = ? AND surname = ? AND given_name = ? "
+        "AND country = ?",
+        entry.identity,
+    ) as cursor:
+        row = await cursor.fetchone()
+    values = (entry.particle, entry.political_group, entry.seat)
+    if row is not None:
+        await conn.execute(
+            "UPDATE members SET particle = ?, political_group = ?, seat = ? WHERE id = ?",
+            (*values, row[0]),
+        )
+        return row[0], False
+    async with conn.execute(
+        "INSERT INTO members (assembly, surname, given_name, country, particle, "
+        "political_group, seat) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (*entry.identity, *values),
+    ) as cursor:
+        (member_id,) = await cursor.fetchone()
+    return member_id, True
+
+
+class Members:
+    """Queries and commands on the roster, the invitations and the bindings."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def import_roster(
+        self, entries: Iterable[RosterEntry], groups: Iterable[PoliticalGroup] = ()
+    ) -> tuple[int, int]:
+        """Store a checked roster in one transaction; the numbers of new and updated members."""
+        added = updated = 0
+        async with self._db.transaction() as conn:
+            await upsert_groups(conn, groups)
+            for entry in entries:
+                _, new = await upsert_member(conn, entry)
+                added, updated = added + new, updated + (not new)
+        return added, updated
+
+    async def group_abbreviations(self) -> set[str]:
+        """The abbreviations of every stored political group."""
+        rows = await self._db.fetchall("SELECT abbreviation FROM political_groups")
+        return {row[0] for row in rows}
+
+    async def groups(self) -> list[PoliticalGroup]:
+        """Every political group."""
+        rows = await self._db.fetchall(
+            "SELECT abbreviation, name, non_attached FROM political_groups"
+        )
+        return [PoliticalGroup(row[0], row[1], bool(row[2])) for row in rows]
+
+    async def get(self, member_id: int) -> Member | None:
+        """One member, or ``None``."""
+        row = await self._db.fetchone(
+            f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?", (member_id,)
+        )
+        return member_from_row(row) if row else None
+
+    async def search(self, query: str, limit: int = 20) -> list[Member]:
+        """Members whose surname or given name contains ``query`` (accents and case ignored),
+        by surname; everyone for an empty query."""
+        rows = await self._db.fetchall(f"SELECT {MEMBER_COLUMNS} FROM members")
+        needle = collation_key(query)
+        found = [
+            member_from_row(row)
+            for row in rows
+            if needle in collation_key(f"{row['given_name']} {row['particle']} {row['surname']}")
+        ]
+        found.sort(key=lambda m: (collation_key(m.surname), collation_key(m.given_name)))
+        return found[:limit]
+
+    async def update(self, member_id: int, entry: RosterEntry) -> bool:
+        """Correct a member's record; ``False`` if another member has the same identity."""
+        async with self._db.transaction() as conn:
+            try:
+                await conn.execute(
+                    "UPDATE members SET assembly = ?, surname = ?, given_name = ?, country = ?, "
+                    "particle = ?, political_group = ?, seat = ? WHERE id = ?",
+                    (
+                        *entry.identity,
+                        entry.particle,
+                        entry.political_group,
+                        entry.seat,
+                        member_id,
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                return False
+            await audit_log.record(conn, "member_updated", {"member": member_id})
+        return True
+
+    async def invite(self, member_id: int, ttl: float = INVITATION_TTL) -> Invitation:
+        """A one-time invitation for a member; only its token's hash is stored."""
+        token = secrets.token_urlsafe(32)
+        expires_at = time.time() + ttl
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "INSERT INTO member_invitations (token_sha256, member_id, expires_at) "
+                "VALUES (?, ?, ?) RETURNING id",
+                (token_digest(token), member_id, expires_at),
+            ) as cursor:
+                (invitation_id,) = await cursor.fetchone()
+            await audit_log.record(
+                conn,
+                "invitation",
+                {"invitation": invitation_id, "member": member_id, "expires_at": int(expires_at)},
+            )
+        return Invitation(INVITATION_PREFIX + token, member_id, expires_at)
+
+    async def bind(self, payload: str, user_id: int) -> Member | BindingRefused:
+        """Use an invitation: bind ``user_id`` to its member, or say why not."""
+        token = payload.removeprefix(INVITATION_PREFIX)
+        now = time.time()
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id, member_id, expires_at, used_at FROM member_invitations "
+                "WHERE token_sha256 = ?",
+                (token_digest(token),),
+            ) as cursor:
+                invitation = await cursor.fetchone()
+            if invitation is None:
+                return BindingRefused.UNKNOWN
+            if invitation["used_at"] is not None:
+                return BindingRefused.USED
+            if invitation["expires_at"] <= now:
+                return BindingRefused.EXPIRED
+            member_id = invitation["member_id"]
+            async with conn.execute(
+                "SELECT member_id FROM member_bindings WHERE user_id = ?", (user_id,)
+            ) as cursor:
+                current = await cursor.fetchone()
+            if current is not None and current[0] != member_id:
+                return BindingRefused.ACCOUNT_TAKEN
+            await conn.execute(
+                "UPDATE member_invitations SET used_at = ? WHERE id = ?", (now, invitation["id"])
+            )
+            # A new invitation for a member replaces their old account (e.g. a new phone).
+            await conn.execute("DELETE FROM member_bindings WHERE member_id = ?", (member_id,))
+            await conn.execute(
+                "INSERT INTO member_bindings (user_id, member_id) VALUES (?, ?)",
+                (user_id, member_id),
+            )
+            await audit_log.record(
+                conn, "binding", {"invitation": invitation["id"], "member": member_id}
+            )
+        member = await self.get(member_id)
+        assert member is not None
+        return member
+
+    async def unbind(self, member_id: int) -> int | None:
+        """Drop a member's binding; the Telegram id that was bound, or ``None``."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "DELETE FROM member_bindings WHERE member_id = ? RETURNING user_id", (member_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await audit_log.record(conn, "unbinding", {"member": member_id})
+        return int(row[0])
+
+    async def member_of(self, user_id: int) -> Member | None:
+        """The member a Telegram account is bound to, or ``None``."""
+        row = await self._db.fetchone(
+            f"SELECT {MEMBER_COLUMNS} FROM members "
+            "JOIN member_bindings ON member_bindings.member_id = members.id WHERE user_id = ?",
+            (user_id,),
+        )
+        return member_from_row(row) if row else None
+
+    async def user_of(self, member_id: int) -> int | None:
+        """The Telegram account bound to a member, or ``None``."""
+        row = await self._db.fetchone(
+            "SELECT user_id FROM member_bindings WHERE member_id = ?", (member_id,)
+        )
+        return int(row[0]) if row else None

@@ -1,0 +1,54 @@
+"""Reminders before a declaration closes: recorded per (declaration, days before), in the same
+transaction as the broadcast that carries them, so each is queued once, even across restarts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.broadcasts import DECLARATION_AUDIENCE, Broadcasts
+from storage.database import Database
+
+
+class Nudges:
+    """Which reminders were queued, and queuing one."""
+
+    def __init__(self, db: Database, broadcasts: Broadcasts) -> None:
+        self._db = db
+        self._broadcasts = broadcasts
+
+    async def sent(self, number: int) -> set[int]:
+        """The offsets (days before closing) already queued for a declaration."""
+        rows = await self._db.fetchall(
+            "SELECT days_before FROM declaration_nudges WHERE declaration = ?", (number,)
+        )
+        return {row[0] for row in rows}
+
+    async def queue(
+        self, number: int, days_before: list[int], html_by_locale: dict[str, str]
+    ) -> tuple[int, int] | None:
+        """Queue one reminder to the declaration's unsigned members for these offsets; the
+        broadcast's id and size, or ``None`` if another run queued it first."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.executemany(
+                "INSERT INTO declaration_nudges (declaration, days_before) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING",
+                [(number, days) for days in days_before],
+            )
+            claimed = cursor.rowcount > 0
+            await cursor.close()
+            if not claimed:
+                return None
+            details: dict[str, Any] = {"declaration": number, "days_before": days_before}
+            broadcast_id, total = await self._broadcasts.create(
+                kind="nudge",
+                author_id=None,
+                audience=f"{DECLARATION_AUDIENCE}{number}",
+                html_by_locale=html_by_locale,
+                details=details,
+            )
+            await conn.executemany(
+                "UPDATE declaration_nudges SET broadcast_id = ? "
+                "WHERE declaration = ? AND days_before = ?",
+                [(broadcast_id, number, days) for days in days_before],
+            )
+        return broadcast_id, total
