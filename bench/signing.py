@@ -80,7 +80,7 @@ async def prepare(database: Path, members: int) -> list[str]:
             for i in range(members)
         ]
         await roster.import_roster(entries, GROUPS)
-        ids = sorted(member.id for member in await roster.search("", limit=members))
+        ids = sorted(member.id for member in await roster.search(""))
         declarations = Declarations(db)
         await declarations.create(
             Declaration(NUMBER, "PACE", {"en": "Benchmark"}, {"en": "Free them all."}, "en", ids[0])

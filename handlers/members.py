@@ -26,6 +26,10 @@ from handlers.replies import answer
 logger = logging.getLogger(__name__)
 
 
+MEMBERS_SHOWN = 30
+"""Members listed by one ``/members``; a part of a name narrows a longer list."""
+
+
 async def _member_argument(
     update: Update, context: BotContext, command: str, argument: str
 ) -> Member | None:
@@ -55,9 +59,10 @@ async def list_members(update: Update, context: BotContext) -> None:
     members = await services.members.search(" ".join(context.args or []))
     rows = [
         (member.id, listed_name(member), await services.members.user_of(member.id) is not None)
-        for member in members
+        for member in members[:MEMBERS_SHOWN]
     ]
-    await answer(update, render("members.html", rows=rows))
+    hidden = len(members) - len(rows)
+    await answer(update, render("members.html", rows=rows, hidden=hidden))
 
 
 @allow(*STAFF)

@@ -143,7 +143,7 @@ class Members:
         )
         return member_from_row(row) if row else None
 
-    async def search(self, query: str, limit: int = 20) -> list[Member]:
+    async def search(self, query: str) -> list[Member]:
         """Members whose surname or given name contains ``query`` (accents and case ignored),
         by surname; everyone for an empty query."""
         rows = await self._db.fetchall(f"SELECT {MEMBER_COLUMNS} FROM members")
@@ -154,7 +154,7 @@ class Members:
             if needle in collation_key(f"{row['given_name']} {row['particle']} {row['surname']}")
         ]
         found.sort(key=lambda m: (collation_key(m.surname), collation_key(m.given_name)))
-        return found[:limit]
+        return found
 
     async def update(self, member_id: int, entry: RosterEntry) -> bool:
         """Correct a member's record; ``False`` if another member has the same identity."""

@@ -325,6 +325,10 @@ async def test_coordinators_write_open_and_unbind(bot: RunningBot) -> None:
     listing = await coordinator.ask("/members sutter")
     assert f"\n{sutter.id}. SUTTER Petra, De, Belgium, SOC\n" in listing.text
     assert "VEN Mart, van de" in (await coordinator.ask("/members van de")).text
+    extra = [RosterEntry(f"Zed{i}", "Z", "", "Malta", "SOC", "PACE") for i in range(10)]
+    await services.members.import_roster(extra)
+    everyone = await coordinator.ask("/members")  # 34 members, 30 shown
+    assert "\n…and 4 more: add part of a name, e.g. /members van.\n" in everyone.text
     too_long = await coordinator.ask(f"/newdeclaration 701 {sutter.id}\nTitle\n" + "word " * 201)
     assert too_long.text == (
         "This text has 201 words; the rules allow 200. Shorten it and send the command again."
