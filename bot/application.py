@@ -18,10 +18,9 @@ from bot import health
 from bot.aiohttp_request import AiohttpRequest
 from bot.clock import SYSTEM_CLOCK, Clock
 from bot.config import Settings
-from bot.content import SHIPPED_CONTENT, load_content
-from bot.declaration_content import SHIPPED_DECLARATIONS, load_declarations
 from bot.delivery import DeliveryEngine
 from bot.services import QorgauApplication, Services
+from bot.shipped import prepare_shipped_content
 from handlers import register
 from handlers.context import CONTEXT_TYPES
 from handlers.menus import publish_menus
@@ -110,24 +109,6 @@ def build_application(
     return application
 
 
-async def _prepare_content(cases: Cases) -> None:
-    """A fresh install serves the cases that ship with the bot, with no extra step; a database
-    from before the search index gets its index."""
-    if await cases.count() == 0:
-        added, _ = await cases.upsert(load_content(SHIPPED_CONTENT))
-        logger.info("imported %d shipped cases", added)
-    elif await cases.index.size() == 0:
-        await cases.reindex()
-
-
-async def _prepare_declarations(declarations: Declarations) -> None:
-    """A fresh install holds the declarations that ship with the bot (No. 652)."""
-    if await declarations.count() == 0:
-        for item in load_declarations(SHIPPED_DECLARATIONS):
-            await declarations.import_file(item)
-        logger.info("imported the shipped declarations")
-
-
 def _start_heartbeat(application: QorgauApplication, path: Path) -> None:
     """Touch the heartbeat file while the updater polls (read by ``python -m bot health``)."""
 
@@ -153,8 +134,7 @@ async def serve(
         application = build_application(settings, db, clock)
         services = application.services
         async with application, services.delivery_bot:
-            await _prepare_content(services.cases)
-            await _prepare_declarations(services.declarations)
+            await prepare_shipped_content(services.cases, services.declarations)
             unknown = await services.outbox.recover()
             if unknown:
                 logger.warning("%d queued messages were in flight at a crash", unknown)

@@ -85,12 +85,16 @@ def _import(settings: Settings, arguments: argparse.Namespace) -> int:
 
 def _export(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.content import write_content
+    from bot.shipped import prepare_shipped_content
     from storage import Database
     from storage.cases import Cases
+    from storage.declarations import Declarations
 
     async def read() -> Content:
         async with await Database.open(settings.database) as db:
-            return await Cases(db).content()
+            cases = Cases(db)
+            await prepare_shipped_content(cases, Declarations(db))
+            return await cases.content()
 
     written = write_content(asyncio.run(read()), arguments.path)
     print(f"exported {len(written) - 1} cases to {arguments.path}")

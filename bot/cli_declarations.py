@@ -80,12 +80,15 @@ def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> i
 
 
 def _export_signatures(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.shipped import prepare_shipped_content
     from bot.signatory_block import block, block_csv
+    from storage.cases import Cases
     from storage.declarations import Declarations
     from storage.members import Members
 
     async def read(db: Database) -> str | None:
         declarations = Declarations(db)
+        await prepare_shipped_content(Cases(db), declarations)
         declaration = await declarations.get(arguments.number)
         if declaration is None:
             return None
