@@ -151,8 +151,8 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE broadcasts;
     ALTER TABLE broadcasts_new RENAME TO broadcasts;
     """,
-    # 7: one-typo matching by index (storage/search_index.py): each name word with each of its
-    # letters left out in turn. Derived data, filled by the reindex at start-up.
+    # 7: one-typo matching by index (storage/search_index.py): each name word of at least three
+    # letters, itself and with each of its letters left out in turn. Derived data.
     """
     CREATE TABLE case_name_variants (
         variant TEXT NOT NULL,
@@ -160,6 +160,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (variant, token)
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX case_name_tokens_by_token ON case_name_tokens (token);
+    INSERT OR IGNORE INTO case_name_variants (variant, token)
+    WITH RECURSIVE left_out (token, position) AS (
+        SELECT DISTINCT token, 0 FROM case_name_tokens WHERE length(token) >= 3
+        UNION ALL
+        SELECT token, position + 1 FROM left_out WHERE position < length(token)
+    )
+    SELECT iif(position = 0, token, substr(token, 1, position - 1) || substr(token, position + 1)),
+           token
+    FROM left_out;
     """,
     # 8: deadlines of cases, the reminders still to send before them, each user's settings.
     """

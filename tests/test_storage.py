@@ -13,6 +13,7 @@ import pytest
 from bot.roles import Role
 from storage import Database
 from storage.migrations import MIGRATIONS, migrate, schema_version
+from storage.search_index import deletion_variants
 from storage.users import Users
 
 DAY = date(2026, 11, 22)
@@ -215,3 +216,18 @@ async def test_records_are_cached_until_forgotten(db: Database) -> None:
     assert (await users.get(8)).blocked
     await users.choose_locale(8, "kk")  # writes through this class refresh the record
     assert (await users.get(8)).locale == "kk"
+
+
+async def test_the_typo_index_is_filled_for_a_database_indexed_before_it(tmp_path: Path) -> None:
+    connection = await aiosqlite.connect(tmp_path / "v.sqlite3", isolation_level=None)
+    try:
+        await migrate(connection, MIGRATIONS[:6])
+        await connection.execute(
+            "INSERT INTO case_name_tokens (case_id, token) VALUES ('a', 'erimbetov'), ('a', 'ab')"
+        )
+        await migrate(connection, MIGRATIONS[:7])
+        async with connection.execute("SELECT variant, token FROM case_name_variants") as cursor:
+            stored = {tuple(row) for row in await cursor.fetchall()}
+        assert stored == {(variant, "erimbetov") for variant in deletion_variants("erimbetov")}
+    finally:
+        await connection.close()
