@@ -27,7 +27,7 @@ AWAITING_GRANT_ID, AWAITING_REVOKE_ID = range(2)
 def _parse_user_id(text: str) -> int | None:
     """A positive Telegram user id, or ``None`` for anything else."""
     text = text.strip()
-    if not text.isdigit() or len(text) > 15 or int(text) == 0:
+    if not (text.isascii() and text.isdigit()) or len(text) > 15 or int(text) == 0:
         return None
     return int(text)
 

@@ -47,7 +47,7 @@ async def test_a_question_can_be_cancelled(bot: RunningBot) -> None:
     assert (await admin.ask("/cancel")).text == "There is nothing to cancel."
 
 
-@pytest.mark.parametrize("argument", ["", "abc", "12 34", "0", "99999999999999999999"])
+@pytest.mark.parametrize("argument", ["", "abc", "12 34", "0", "99999999999999999999", "²", "١٢٣"])
 async def test_bad_ids_given_inline(bot: RunningBot, argument: str) -> None:
     admin = await bot.user_with_role(0, Role.ADMIN)
     reply = await admin.ask(f"/revoke {argument}".strip())
