@@ -216,6 +216,8 @@ def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_export_signatures_prints_the_seed_block(tmp_path: Path) -> None:
+    fresh = _cli("export-signatures", "652", database=tmp_path / "fresh.sqlite3")
+    assert (fresh.returncode, fresh.stdout) == (0, seed_block() + "\n")  # shipped: no step
     database = tmp_path / "bot.sqlite3"
     imported = _cli("import-declarations", str(SHIPPED_DECLARATIONS), database=database)
     assert imported.stdout.strip() == "imported 1 declarations (1 new, 0 updated)"
