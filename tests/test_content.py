@@ -4,10 +4,7 @@ through storage, and the import and export commands."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ from bot.content import (
 from bot.i18n import LOCALES
 from storage import Database
 from storage.cases import Cases
+from tests.commands import run_bot_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_IDS = {
@@ -142,31 +140,18 @@ async def test_import_is_idempotent_and_export_round_trips(tmp_path: Path, db: D
     assert load_content(tmp_path / "exported") == content
 
 
-def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env={**env, "BOT_DATABASE": str(database)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_the_import_and_export_commands(tmp_path: Path) -> None:
     database = tmp_path / "bot.sqlite3"
     shipped = tmp_path / "shipped"
     shutil.copytree(SHIPPED_CONTENT, shipped)
-    first = _cli("import", str(shipped), database=database)
+    first = run_bot_command("import", str(shipped), database=database)
     assert (first.returncode, first.stdout.strip()) == (0, "imported 6 cases (6 new, 0 updated)")
     broken = shipped / "cases" / "max-bokayev.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("status:", "status: x\nx:"))
-    failed = _cli("import", str(shipped), database=database)
+    failed = run_bot_command("import", str(shipped), database=database)
     assert failed.returncode == 2 and "nothing imported" in failed.stderr
     assert "max-bokayev.yaml:" in failed.stderr and "Traceback" not in failed.stderr
-    exported = _cli("export", str(tmp_path / "out"), database=database)
+    exported = run_bot_command("export", str(tmp_path / "out"), database=database)
     assert exported.returncode == 0
     assert load_content(tmp_path / "out") == load_content(SHIPPED_CONTENT)
 
@@ -174,7 +159,7 @@ def test_the_import_and_export_commands(tmp_path: Path) -> None:
 def test_a_malformed_file_leaves_the_database_as_it_was(tmp_path: Path) -> None:
     database = tmp_path / "bot.sqlite3"
     folder = _folder(tmp_path, CASE.replace("urgency: 2", "urgency: 0"))
-    result = _cli("import", str(folder), database=database)
+    result = run_bot_command("import", str(folder), database=database)
     assert result.returncode == 2
 
     async def count() -> int:

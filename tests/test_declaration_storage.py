@@ -5,10 +5,7 @@ erasure, and the command-line subcommands."""
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +23,8 @@ from storage.erasure import erase_user
 from storage.members import BindingRefused, Members, token_digest
 from storage.nudges import Nudges
 from storage.users import Users
-from tests.test_declarations import ROOT, seed_block
+from tests.commands import run_bot_command
+from tests.test_declarations import seed_block
 
 GROUPS = (PoliticalGroup("SOC", "Socialists"), PoliticalGroup("EPP", "People's Party"))
 
@@ -202,38 +200,25 @@ async def test_forget_drops_the_binding_and_keeps_signatures_and_the_chain(db: D
     assert (await AuditLog(db).verify())[1] is None
 
 
-def _cli(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=ROOT,
-        env={**env, "BOT_DATABASE": str(database)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_export_signatures_prints_the_seed_block(tmp_path: Path) -> None:
-    fresh = _cli("export-signatures", "652", database=tmp_path / "fresh.sqlite3")
+    fresh = run_bot_command("export-signatures", "652", database=tmp_path / "fresh.sqlite3")
     assert (fresh.returncode, fresh.stdout) == (0, seed_block() + "\n")  # shipped: no step
     database = tmp_path / "bot.sqlite3"
-    imported = _cli("import-declarations", str(SHIPPED_DECLARATIONS), database=database)
+    imported = run_bot_command("import-declarations", str(SHIPPED_DECLARATIONS), database=database)
     assert imported.stdout.strip() == "imported 1 declarations (1 new, 0 updated)"
-    exported = _cli("export-signatures", "652", database=database)
+    exported = run_bot_command("export-signatures", "652", database=database)
     assert exported.returncode == 0
     assert exported.stdout == seed_block() + "\n"
     output = tmp_path / "652.csv"
-    as_csv = _cli(
+    as_csv = run_bot_command(
         "export-signatures", "652", "--format", "csv", "-o", str(output), database=database
     )
     assert as_csv.returncode == 0
     rows = output.read_text(encoding="utf-8").splitlines()
     assert len(rows) == 25 and rows[-1] == "24,VEN,Mart,van de,Netherlands,ALDE"
-    missing = _cli("export-signatures", "653", database=database)
+    missing = run_bot_command("export-signatures", "653", database=database)
     assert (missing.returncode, missing.stderr.strip()) == (2, "no declaration No. 653")
-    verified = _cli("verify-audit", database=database)
+    verified = run_bot_command("verify-audit", database=database)
     assert (verified.returncode, verified.stdout.strip()) == (
         0,
         "the audit log is intact: 0 entries",
@@ -249,8 +234,13 @@ def test_a_roster_with_a_bad_row_imports_nothing(tmp_path: Path) -> None:
         "Aeg,Raivo,,,EPP/CD,PACE,representative\n",
         encoding="utf-8",
     )
-    assert _cli("import-declarations", str(SHIPPED_DECLARATIONS), database=database).returncode == 0
-    failed = _cli("import-members", str(path), database=database)
+    assert (
+        run_bot_command(
+            "import-declarations", str(SHIPPED_DECLARATIONS), database=database
+        ).returncode
+        == 0
+    )
+    failed = run_bot_command("import-members", str(path), database=database)
     assert failed.returncode == 2
     assert failed.stderr.strip() == f"nothing imported: {path}:3: country is missing"
 
@@ -260,7 +250,7 @@ def test_a_roster_with_a_bad_row_imports_nothing(tmp_path: Path) -> None:
 
     assert asyncio.run(count()) == 24
     path.write_text(path.read_text().replace(",,EPP/CD", ",Estonia,EPP/CD"), encoding="utf-8")
-    done = _cli("import-members", str(path), database=database)
+    done = run_bot_command("import-members", str(path), database=database)
     assert done.stdout.strip() == "imported 2 members (0 new, 2 updated)"
 
 
@@ -296,14 +286,14 @@ def test_verify_audit_names_the_first_broken_entry(tmp_path: Path) -> None:
             )
 
     asyncio.run(record_acts())
-    assert _cli("verify-audit", database=database).stdout.strip() == (
+    assert run_bot_command("verify-audit", database=database).stdout.strip() == (
         "the audit log is intact: 3 entries"
     )
     with sqlite3.connect(database) as connection:  # someone with the file in hand
         connection.execute("DROP TRIGGER audit_log_append_only_update")
         connection.execute("UPDATE audit_log SET at = '2000-01-01T00:00:00Z' WHERE seq = 2")
     connection.close()
-    broken = _cli("verify-audit", database=database)
+    broken = run_bot_command("verify-audit", database=database)
     assert (broken.returncode, broken.stderr.strip()) == (
         1,
         "the audit log is broken at entry 2 (of 3)",
@@ -316,13 +306,13 @@ def test_import_declarations_refuses_a_bad_file_and_an_unknown_group(tmp_path: P
     text = "number: 710\nassembly: PACE\nauthoritative: en\ntitle: {en: T}\n"
     tabler = "tabler: {surname: A, given_name: B, country: C, political_group: XYZ}\n"
     path.write_text(text + "text: {en: " + "word " * 201 + "}\n" + tabler, encoding="utf-8")
-    too_long = _cli("import-declarations", str(path), database=database)
+    too_long = run_bot_command("import-declarations", str(path), database=database)
     assert too_long.returncode == 2
     assert too_long.stderr.strip() == (
         f"nothing imported: {path}: text.en: the text has 201 words; the rules allow 200"
     )
     path.write_text(text + "text: {en: Free them.}\n" + tabler, encoding="utf-8")
-    unknown = _cli("import-declarations", str(path), database=database)
+    unknown = run_bot_command("import-declarations", str(path), database=database)
     assert unknown.returncode == 2
     assert "unknown political group 'XYZ' of A" in unknown.stderr
 
