@@ -42,6 +42,7 @@ from bot.telegram_html import MAX_MESSAGE_LENGTH
 from handlers.access import allow
 from handlers.broadcast_progress import send_progress_message
 from handlers.cancel import cancel_conversation
+from handlers.cases import case_rows
 from handlers.context import BotContext
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 from storage.broadcasts import ALL_LOCALES, CASE_AUDIENCE
@@ -156,13 +157,10 @@ async def _offer_cases(update: Update, context: BotContext, query: str) -> int:
             ),
         )
         return CHOOSING_CASE
-    locale = current_locale()
-    keyboard = [
-        [InlineKeyboardButton(case.name[locale], callback_data=f"appeal:case:{case.id}")]
-        for case in found
-    ]
     await answer(
-        update, _("Which case is the news about?"), reply_markup=InlineKeyboardMarkup(keyboard)
+        update,
+        _("Which case is the news about?"),
+        reply_markup=InlineKeyboardMarkup(case_rows(found, "appeal:case")),
     )
     return CHOOSING_CASE
 

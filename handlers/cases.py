@@ -36,11 +36,13 @@ STATUS_NAMES = {
 }
 
 
-def _case_rows(cases: list[Case]) -> list[list[InlineKeyboardButton]]:
-    """A button per case, named in the current locale, opening its card."""
+def case_rows(cases: list[Case], action: str = "case") -> list[list[InlineKeyboardButton]]:
+    """A button per case, named in the current locale, with ``<action>:<case id>`` as its data
+    (by default, opening the case's card)."""
     locale = current_locale()
     return [
-        [InlineKeyboardButton(case.name[locale], callback_data=f"case:{case.id}")] for case in cases
+        [InlineKeyboardButton(case.name[locale], callback_data=f"{action}:{case.id}")]
+        for case in cases
     ]
 
 
@@ -49,7 +51,7 @@ async def _page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMark
     total = await cases.count()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    rows = _case_rows(await cases.most_urgent((page - 1) * PAGE_SIZE, PAGE_SIZE))
+    rows = case_rows(await cases.most_urgent((page - 1) * PAGE_SIZE, PAGE_SIZE))
     navigation = []
     if page > 1:
         navigation.append(InlineKeyboardButton("‹", callback_data=f"cases:page:{page - 1}"))
@@ -152,7 +154,7 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
             ngettext("{count} case found:", "{count} cases found:", len(found)).format(
                 count=len(found)
             ),
-            reply_markup=InlineKeyboardMarkup(_case_rows(found)),
+            reply_markup=InlineKeyboardMarkup(case_rows(found)),
         )
     else:
         suggested = await cases.get_many(await cases.index.suggestions(query))
@@ -160,7 +162,7 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
         await answer(
             update,
             _("No case matches “{query}”. Perhaps one of these?").format(query=quoted),
-            reply_markup=InlineKeyboardMarkup(_case_rows(suggested)),
+            reply_markup=InlineKeyboardMarkup(case_rows(suggested)),
         )
 
 
@@ -220,7 +222,7 @@ async def my_cases(update: Update, context: BotContext) -> None:
         ngettext("You follow {count} case:", "You follow {count} cases:", len(followed)).format(
             count=len(followed)
         ),
-        reply_markup=InlineKeyboardMarkup(_case_rows(followed)),
+        reply_markup=InlineKeyboardMarkup(case_rows(followed)),
     )
 
 

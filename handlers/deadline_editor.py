@@ -31,6 +31,7 @@ from bot.render import render
 from bot.roles import STAFF
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
+from handlers.cases import case_rows
 from handlers.context import BotContext
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
@@ -63,14 +64,11 @@ async def start_new(update: Update, context: BotContext) -> int:
     """Offer the cases a new deadline can belong to."""
     assert context.user_data is not None
     context.user_data[DRAFT] = {"texts": {}}
-    locale = current_locale()
     cases = await context.services.cases.most_urgent(0, CASES_OFFERED)
-    keyboard = [
-        [InlineKeyboardButton(case.name[locale], callback_data=f"deadline:case:{case.id}")]
-        for case in cases
-    ]
     await answer(
-        update, _("Which case is the deadline for?"), reply_markup=InlineKeyboardMarkup(keyboard)
+        update,
+        _("Which case is the deadline for?"),
+        reply_markup=InlineKeyboardMarkup(case_rows(cases, "deadline:case")),
     )
     return CHOOSING_CASE
 
