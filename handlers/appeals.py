@@ -42,7 +42,7 @@ from bot.telegram_html import MAX_MESSAGE_LENGTH
 from handlers.access import allow
 from handlers.broadcast_progress import send_progress_message
 from handlers.cancel import cancel_conversation
-from handlers.cases import case_rows
+from handlers.cases import offer_cases
 from handlers.context import BotContext
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 from storage.broadcasts import ALL_LOCALES, CASE_AUDIENCE
@@ -55,7 +55,6 @@ DRAFT = "appeal"
 audience, and the case of news."""
 
 APPEAL = "appeal"
-CASES_OFFERED = 8
 
 FORMATTING = frozenset(
     {
@@ -145,23 +144,7 @@ async def start_news(update: Update, context: BotContext) -> int:
 
 
 async def _offer_cases(update: Update, context: BotContext, query: str) -> int:
-    cases = context.services.cases
-    found = await cases.get_many(
-        [hit.case_id for hit in await cases.index.search(query, limit=CASES_OFFERED)]
-    )
-    if not found:
-        await answer(
-            update,
-            _("No case matches “{query}”. Send another name.").format(
-                query=html.escape(query.strip()[:60])
-            ),
-        )
-        return CHOOSING_CASE
-    await answer(
-        update,
-        _("Which case is the news about?"),
-        reply_markup=InlineKeyboardMarkup(case_rows(found, "appeal:case")),
-    )
+    await offer_cases(update, context, query, "appeal:case", _("Which case is the news about?"))
     return CHOOSING_CASE
 
 
@@ -478,4 +461,5 @@ def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             fallbacks=[CommandHandler("cancel", end_appeal_conversation, PRIVATE_MESSAGE)],
             name="appeal",
             persistent=True,
+            allow_reentry=True,  # the command again starts over
         )

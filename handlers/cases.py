@@ -20,6 +20,8 @@ from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button
 
 PAGE_SIZE = 5
+CASES_OFFERED = 8
+"""Cases offered to choose from by name, where a coordinator picks one."""
 CASE_PATTERN = r"^case:([a-z0-9-]{1,40})(?::(account|timeline|sources|follow|unfollow))?$"
 PAGE_PATTERN = r"^cases:page:(\d{1,4})$"
 LINK_PREFIX = "case-"
@@ -44,6 +46,23 @@ def case_rows(cases: list[Case], action: str = "case") -> list[list[InlineKeyboa
         [InlineKeyboardButton(case.name[locale], callback_data=f"{action}:{case.id}")]
         for case in cases
     ]
+
+
+async def offer_cases(
+    update: Update, context: BotContext, query: str, action: str, question: str
+) -> None:
+    """Buttons (``<action>:<case id>``) for the cases matching ``query``, under ``question``;
+    or, if none match, a request for another name."""
+    cases = context.services.cases
+    hits = await cases.index.search(query, limit=CASES_OFFERED)
+    found = await cases.get_many([hit.case_id for hit in hits])
+    if not found:
+        quoted = html.escape(query.strip()[:QUOTED_QUERY_LENGTH])
+        await answer(
+            update, _("No case matches “{query}”. Send another name.").format(query=quoted)
+        )
+        return
+    await answer(update, question, reply_markup=InlineKeyboardMarkup(case_rows(found, action)))
 
 
 async def _page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup]:

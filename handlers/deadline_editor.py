@@ -31,7 +31,7 @@ from bot.render import render
 from bot.roles import STAFF
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
-from handlers.cases import case_rows
+from handlers.cases import case_rows, offer_cases
 from handlers.context import BotContext
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
@@ -42,7 +42,8 @@ DRAFT = "deadline"
 """Key of the draft in ``user_data``: case, moment and zone, texts per locale, or the key of
 the deadline being edited."""
 
-CASES_OFFERED = 30
+URGENT_CASES_SHOWN = 10
+"""The most urgent cases offered by /newdeadline without a name."""
 DEADLINES_OFFERED = 20
 MAX_TITLE = 200
 MAX_ACTION = 1500
@@ -61,15 +62,26 @@ def _end(context: BotContext) -> int:
 
 @allow(*STAFF)
 async def start_new(update: Update, context: BotContext) -> int:
-    """Offer the cases a new deadline can belong to."""
+    """``/newdeadline [NAME]``: offer the cases matching the name, or the most urgent ones."""
     assert context.user_data is not None
     context.user_data[DRAFT] = {"texts": {}}
-    cases = await context.services.cases.most_urgent(0, CASES_OFFERED)
+    if context.args:
+        return await case_named(update, context)
+    cases = await context.services.cases.most_urgent(0, URGENT_CASES_SHOWN)
     await answer(
         update,
-        _("Which case is the deadline for?"),
+        _("Which case is the deadline for? Pick one, or send a name."),
         reply_markup=InlineKeyboardMarkup(case_rows(cases, "deadline:case")),
     )
+    return CHOOSING_CASE
+
+
+@allow(*STAFF)
+async def case_named(update: Update, context: BotContext) -> int:
+    """A name given with the command or typed while choosing the case."""
+    assert update.effective_message is not None
+    name = " ".join(context.args) if context.args else update.effective_message.text or ""
+    await offer_cases(update, context, name, "deadline:case", _("Which case is the deadline for?"))
     return CHOOSING_CASE
 
 
@@ -355,7 +367,8 @@ def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             ],
             states={
                 CHOOSING_CASE: [
-                    CallbackQueryHandler(case_chosen, pattern=r"^deadline:case:[a-z0-9-]{1,40}$")
+                    MessageHandler(text, case_named),
+                    CallbackQueryHandler(case_chosen, pattern=r"^deadline:case:[a-z0-9-]{1,40}$"),
                 ],
                 ASKING_MOMENT: [MessageHandler(text, moment_received)],
                 WRITING: [MessageHandler(text, text_received)],
@@ -373,4 +386,5 @@ def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             fallbacks=[CommandHandler("cancel", end_conversation, PRIVATE_MESSAGE)],
             name="deadline",
             persistent=True,
+            allow_reentry=True,  # the command again starts over
         )

@@ -238,6 +238,22 @@ async def test_a_coordinator_moves_then_cancels_a_deadline(
     assert (await reader.ask("/newdeadline")).text == "Sorry, this is not available to you."
 
 
+async def test_the_case_of_a_new_deadline_is_found_by_name(bot: RunningBot) -> None:
+    coordinator = await bot.user_with_role(450, Role.COORDINATOR, language_code="kk")
+    named = await coordinator.ask("/newdeadline Bokayev")
+    assert named.text == "Мерзім қай іске қатысты?"
+    assert named.button_texts[0] == ["Макс Боқаев"]  # then the cases that mention him
+    listing = await coordinator.ask("/newdeadline")
+    assert listing.text == "Мерзім қай іске қатысты? Таңдаңыз немесе есімін жіберіңіз."
+    assert len(listing.button_texts) == 6  # the shipped cases, most urgent first
+    nothing = await coordinator.ask("Zzyzx")
+    assert nothing.text == "«Zzyzx» бойынша іс табылмады. Басқа есім жіберіңіз."
+    typed = await coordinator.ask("Джакишев")
+    await coordinator.press(typed, callback_data=f"deadline:case:{CASE}")
+    (prompt,) = await coordinator.wait_for_replies(1)
+    assert prompt.text.startswith("Мерзімнің күні мен уақытын")
+
+
 async def test_readers_who_blocked_the_bot_get_nothing(
     bot: RunningBot, clock: SettableClock
 ) -> None:
