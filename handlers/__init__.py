@@ -64,7 +64,11 @@ def _command_handlers(
             handlers.append(CommandHandler(command.name, command.callback, chats))
         if command.private_only:
             handlers.append(
-                CommandHandler(command.name, fallbacks.private_only, filters.UpdateType.MESSAGE)
+                CommandHandler(
+                    command.name,
+                    fallbacks.private_only,
+                    filters.UpdateType.MESSAGE & ~filters.ChatType.PRIVATE,
+                )
             )
     return handlers
 

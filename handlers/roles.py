@@ -139,6 +139,7 @@ def role_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         fallbacks=[CommandHandler("cancel", cancel_conversation, PRIVATE_MESSAGE)],
         name="roles",
         persistent=True,
+        allow_reentry=True,  # the command again starts over
     )
 
 

@@ -438,4 +438,5 @@ def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             ],
             name="signing",
             persistent=True,
+            allow_reentry=True,  # the command again starts over
         )

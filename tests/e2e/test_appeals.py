@@ -79,3 +79,17 @@ async def test_an_appeal_to_the_followers_of_a_case(bot: RunningBot) -> None:
         got = any(m.text == "Write for Iskander" for m in reader.chat.bot_messages)
         assert got is (reader in readers[:2])
     assert "followers of Iskander Yerimbetov" in (await coordinator.ask("/appeals")).text
+
+
+async def test_the_command_again_starts_the_flow_over(bot: RunningBot) -> None:
+    coordinator = await bot.user_with_role(503, Role.COORDINATOR)
+    await coordinator.ask("/appeal")
+    await coordinator.ask("Первый текст")
+    again = await coordinator.ask("/appeal")
+    assert again.text.startswith("Send the text of the appeal in Russian")
+    await coordinator.ask("/skip")
+    await coordinator.ask("/skip")
+    audience = await coordinator.ask("Only English")
+    await coordinator.press(audience, callback_data="appeal:to:all")
+    *previews, _confirm = await coordinator.wait_for_replies(2)
+    assert [p.text for p in previews] == ["Only English"]  # the first draft is gone
