@@ -82,3 +82,10 @@ async def bot(api: LocalBotApi, settings: Settings) -> AsyncIterator[RunningBot]
     """The bot serving in this test's event loop until the test ends."""
     async with serving(settings) as application:
         yield RunningBot(api=api, application=application, settings=settings)
+    loose = [
+        message.text
+        for chat in api.world.chats.values()
+        for message in chat.bot_messages
+        if "\n\n\n" in (message.text or "")
+    ]
+    assert not loose, f"messages with more than one blank line in a row: {loose}"
