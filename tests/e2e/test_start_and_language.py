@@ -44,6 +44,13 @@ async def test_help_lists_what_the_role_may_use(bot: RunningBot) -> None:
     for command in ("/grant", "/revoke", "/coordinators"):
         assert command not in reader_help
         assert command in admin_help
+    # Under headings; a heading with none of the role's commands is left out.
+    assert reader_help.startswith("Commands\n\nGetting started\n/start — ")
+    assert "\n\nCases\n/cases — " in reader_help
+    assert "Coordinators" not in reader_help and "Appeals and news" not in reader_help
+    assert "\n\nCoordinators\n/grant — " in admin_help
+    kazakh = await bot.user_with_role(103, Role.SUBSCRIBER, language_code="kk")
+    assert "\n\nМерзімдер мен еске салулар\n/deadlines — " in (await kazakh.ask("/help")).text
 
 
 @pytest.mark.parametrize(
