@@ -109,7 +109,9 @@ class DeliveryEngine:
         self._results_waiting = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._changed = asyncio.Event()
-        self._contents: dict[int, str] = {}
+        self._contents: dict[tuple[int, int], str] = {}
+        """Texts by (broadcast, content): a finished broadcast's texts are deleted, and SQLite
+        may give a later text the same content id, but never under the same broadcast."""
 
     def wake(self) -> None:
         """New rows were queued: look at the outbox now."""
@@ -178,13 +180,12 @@ class DeliveryEngine:
 
     async def _attempt(self, delivery: Delivery) -> None:
         try:
-            html = self._contents.get(delivery.content_id)
+            key = (delivery.broadcast_id, delivery.content_id)
+            html = self._contents.get(key)
             if html is None:
                 if len(self._contents) > 1_000:
                     self._contents.clear()
-                html = self._contents[delivery.content_id] = await self._outbox.content(
-                    delivery.content_id
-                )
+                html = self._contents[key] = await self._outbox.content(delivery.content_id)
             outcome = await self._sender.send(delivery.chat_id, html)
         except Exception:
             logger.exception("sending a queued message failed unexpectedly")

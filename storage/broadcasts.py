@@ -112,6 +112,8 @@ class Broadcasts:
                 "finished_at = iif(? = 0, created_at, NULL) WHERE id = ?",
                 (total, total, total, broadcast_id),
             )
+            if total == 0:  # done already: finish() will not come by
+                await _drop_unused_contents(conn)
         return broadcast_id, total
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
@@ -185,6 +187,8 @@ class Broadcasts:
             )
             changed = cursor.rowcount == 1
             await cursor.close()
+            if changed:
+                await _drop_unused_contents(conn)
         return changed
 
     async def resend_unknown(self, broadcast_id: int) -> int:
@@ -247,3 +251,9 @@ async def _drop_rows(
         f"UPDATE broadcasts SET {counter} = {counter} + ? WHERE id = ?", (count, broadcast_id)
     )
     return count
+
+
+async def _drop_unused_contents(conn: aiosqlite.Connection) -> None:
+    """Delete the message texts no queued message uses any more: once a broadcast is done,
+    the database keeps no copy of what went out (an appeal keeps its texts in its details)."""
+    await conn.execute("DELETE FROM contents WHERE id NOT IN (SELECT content_id FROM outbox)")

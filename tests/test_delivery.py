@@ -75,6 +75,40 @@ async def test_everyone_gets_their_language_once(db: Database) -> None:
     assert await db.fetchall("SELECT * FROM outbox") == []  # no trace once delivered
 
 
+async def test_no_message_text_is_kept_once_a_broadcast_is_done(db: Database) -> None:
+    broadcast_id = await _queue(db, {10: "en", 11: "ru"})
+    assert len(await db.fetchall("SELECT id FROM contents")) == 3  # one per locale
+    sender = ScriptedSender(lambda chat, attempt: Outcome.delivered())
+    await _run_until_settled(
+        db, DeliveryEngine(Outbox(db, Users(db)), sender, rate=None), broadcast_id
+    )
+    broadcasts = Broadcasts(db)
+    assert await broadcasts.finish(broadcast_id)
+    assert await db.fetchall("SELECT id FROM contents") == []
+    _, total = await broadcasts.create(
+        kind="appeal", author_id=1, audience="case:nobody", html_by_locale=TEXTS, details={}
+    )
+    assert total == 0 and await db.fetchall("SELECT id FROM contents") == []
+
+
+async def test_a_reused_content_id_never_sends_an_old_text(db: Database) -> None:
+    await Users(db).touch(10, "en", date(2026, 11, 22))
+    broadcasts, outbox = Broadcasts(db), Outbox(db, Users(db))
+    sender = ScriptedSender(lambda chat, attempt: Outcome.delivered())
+    engine = DeliveryEngine(outbox, sender, rate=None)  # one engine, its text cache warm
+    first_ids = []
+    for text in ("First", "Second"):
+        html = dict.fromkeys(TEXTS, text)
+        broadcast_id, _ = await broadcasts.create(
+            kind="reminder", author_id=None, audience=ALL_LOCALES, html_by_locale=html, details={}
+        )
+        first_ids.append((await db.fetchone("SELECT max(id) FROM contents"))[0])
+        await _run_until_settled(db, engine, broadcast_id)
+        assert await broadcasts.finish(broadcast_id)  # its texts are deleted: ids free again
+    assert first_ids[0] == first_ids[1]  # SQLite gave the second text the same id
+    assert [html for _, html in sender.sends] == ["First", "Second"]
+
+
 async def test_transient_errors_are_retried_then_fail_with_the_reason(db: Database) -> None:
     broadcast_id = await _queue(db, {10: "en", 11: "en"})
 
