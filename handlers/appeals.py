@@ -9,7 +9,6 @@ The conversation is persisted: a restart in the middle of writing loses nothing.
 from __future__ import annotations
 
 import html
-import warnings
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +20,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.appeals import (
     WRITING_ORDER,
@@ -44,6 +42,7 @@ from handlers.broadcast_progress import send_progress_message
 from handlers.cancel import cancel_conversation
 from handlers.cases import offer_cases
 from handlers.context import BotContext
+from handlers.conversation import private_conversation
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 from storage.broadcasts import ALL_LOCALES, CASE_AUDIENCE
 
@@ -426,40 +425,34 @@ async def end_appeal_conversation(update: Update, context: BotContext) -> int:
 def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """The whole ``/appeal`` flow, persisted across restarts."""
     text = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        # The buttons are tracked per chat and user on purpose: only the current question's
-        # buttons lead anywhere, and stale ones are answered by the catch-all.
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("appeal", start_appeal, PRIVATE_MESSAGE),
-                CommandHandler("update", start_news, PRIVATE_MESSAGE),
+    return private_conversation(
+        "appeal",
+        entry_points=[
+            CommandHandler("appeal", start_appeal, PRIVATE_MESSAGE),
+            CommandHandler("update", start_news, PRIVATE_MESSAGE),
+        ],
+        states={
+            CHOOSING_CASE: [
+                MessageHandler(text, case_named),
+                CallbackQueryHandler(case_chosen, pattern=r"^appeal:case:[a-z0-9-]{1,40}$"),
             ],
-            states={
-                CHOOSING_CASE: [
-                    MessageHandler(text, case_named),
-                    CallbackQueryHandler(case_chosen, pattern=r"^appeal:case:[a-z0-9-]{1,40}$"),
-                ],
-                WRITING: [
-                    MessageHandler(text, text_received),
-                    CommandHandler("skip", skip_text, PRIVATE_MESSAGE),
-                    MessageHandler(PRIVATE_MESSAGE & ~filters.COMMAND, text_expected),
-                ],
-                CHOOSING_FALLBACK: [
-                    CallbackQueryHandler(fallback_chosen, pattern=r"^appeal:fallback:(en|ru|kk)$")
-                ],
-                CHOOSING_AUDIENCE: [
-                    CallbackQueryHandler(
-                        audience_chosen, pattern=r"^appeal:to:(all|en|ru|kk|case:[a-z0-9-]{1,40})$"
-                    )
-                ],
-                CONFIRMING: [
-                    CallbackQueryHandler(confirmed, pattern=r"^appeal:send$"),
-                    CallbackQueryHandler(cancelled, pattern=r"^appeal:cancel$"),
-                ],
-            },
-            fallbacks=[CommandHandler("cancel", end_appeal_conversation, PRIVATE_MESSAGE)],
-            name="appeal",
-            persistent=True,
-            allow_reentry=True,  # the command again starts over
-        )
+            WRITING: [
+                MessageHandler(text, text_received),
+                CommandHandler("skip", skip_text, PRIVATE_MESSAGE),
+                MessageHandler(PRIVATE_MESSAGE & ~filters.COMMAND, text_expected),
+            ],
+            CHOOSING_FALLBACK: [
+                CallbackQueryHandler(fallback_chosen, pattern=r"^appeal:fallback:(en|ru|kk)$")
+            ],
+            CHOOSING_AUDIENCE: [
+                CallbackQueryHandler(
+                    audience_chosen, pattern=r"^appeal:to:(all|en|ru|kk|case:[a-z0-9-]{1,40})$"
+                )
+            ],
+            CONFIRMING: [
+                CallbackQueryHandler(confirmed, pattern=r"^appeal:send$"),
+                CallbackQueryHandler(cancelled, pattern=r"^appeal:cancel$"),
+            ],
+        },
+        on_cancel=end_appeal_conversation,
+    )

@@ -6,7 +6,6 @@ The conversation is persisted: a restart in the middle of writing loses nothing.
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import moments
 from bot.appeals import WRITING_ORDER
@@ -33,6 +31,7 @@ from handlers.access import allow
 from handlers.cancel import cancel_conversation
 from handlers.cases import case_rows, offer_cases
 from handlers.context import BotContext
+from handlers.conversation import private_conversation
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
 CHOOSING_CASE, ASKING_MOMENT, WRITING, CONFIRMING, CHOOSING_DEADLINE, CHOOSING_ACTION = range(6)
@@ -357,34 +356,29 @@ async def end_conversation(update: Update, context: BotContext) -> int:
 def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """``/newdeadline`` and ``/editdeadlines``, persisted across restarts."""
     text = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        # Buttons are tracked per chat and user on purpose, as in the appeal conversation.
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("newdeadline", start_new, PRIVATE_MESSAGE),
-                CommandHandler("editdeadlines", start_edit, PRIVATE_MESSAGE),
+    return private_conversation(
+        "deadline",
+        entry_points=[
+            CommandHandler("newdeadline", start_new, PRIVATE_MESSAGE),
+            CommandHandler("editdeadlines", start_edit, PRIVATE_MESSAGE),
+        ],
+        states={
+            CHOOSING_CASE: [
+                MessageHandler(text, case_named),
+                CallbackQueryHandler(case_chosen, pattern=r"^deadline:case:[a-z0-9-]{1,40}$"),
             ],
-            states={
-                CHOOSING_CASE: [
-                    MessageHandler(text, case_named),
-                    CallbackQueryHandler(case_chosen, pattern=r"^deadline:case:[a-z0-9-]{1,40}$"),
-                ],
-                ASKING_MOMENT: [MessageHandler(text, moment_received)],
-                WRITING: [MessageHandler(text, text_received)],
-                CONFIRMING: [
-                    CallbackQueryHandler(save, pattern=r"^deadline:save$"),
-                    CallbackQueryHandler(drop, pattern=r"^deadline:drop$"),
-                ],
-                CHOOSING_DEADLINE: [
-                    CallbackQueryHandler(deadline_picked, pattern=r"^deadline:pick:\d{1,18}$")
-                ],
-                CHOOSING_ACTION: [
-                    CallbackQueryHandler(action_chosen, pattern=r"^deadline:(move|cancel)$")
-                ],
-            },
-            fallbacks=[CommandHandler("cancel", end_conversation, PRIVATE_MESSAGE)],
-            name="deadline",
-            persistent=True,
-            allow_reentry=True,  # the command again starts over
-        )
+            ASKING_MOMENT: [MessageHandler(text, moment_received)],
+            WRITING: [MessageHandler(text, text_received)],
+            CONFIRMING: [
+                CallbackQueryHandler(save, pattern=r"^deadline:save$"),
+                CallbackQueryHandler(drop, pattern=r"^deadline:drop$"),
+            ],
+            CHOOSING_DEADLINE: [
+                CallbackQueryHandler(deadline_picked, pattern=r"^deadline:pick:\d{1,18}$")
+            ],
+            CHOOSING_ACTION: [
+                CallbackQueryHandler(action_chosen, pattern=r"^deadline:(move|cancel)$")
+            ],
+        },
+        on_cancel=end_conversation,
+    )

@@ -14,6 +14,7 @@ from bot.roles import ADMINS, Role
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
 from handlers.context import BotContext
+from handlers.conversation import private_conversation
 from handlers.menus import publish_chat_menu
 from handlers.replies import PRIVATE_MESSAGE, answer
 
@@ -127,7 +128,8 @@ async def revoke_id_received(update: Update, context: BotContext) -> int | None:
 def role_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """``/grant`` and ``/revoke``, persisted so that a restart does not lose the question."""
     text = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
+    return private_conversation(
+        "roles",
         entry_points=[
             CommandHandler("grant", grant, PRIVATE_MESSAGE),
             CommandHandler("revoke", revoke, PRIVATE_MESSAGE),
@@ -136,10 +138,7 @@ def role_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             AWAITING_GRANT_ID: [MessageHandler(text, grant_id_received)],
             AWAITING_REVOKE_ID: [MessageHandler(text, revoke_id_received)],
         },
-        fallbacks=[CommandHandler("cancel", cancel_conversation, PRIVATE_MESSAGE)],
-        name="roles",
-        persistent=True,
-        allow_reentry=True,  # the command again starts over
+        on_cancel=cancel_conversation,
     )
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import warnings
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +24,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.declarations import Declaration, Member, text_digest
 from bot.formatting import date_and_time
@@ -38,6 +36,7 @@ from bot.telegram_html import split_paragraphs
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
 from handlers.context import BotContext
+from handlers.conversation import private_conversation
 from handlers.menus import publish_chat_menu
 from handlers.quorum import announce_quorum
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
@@ -411,32 +410,23 @@ async def late_press(update: Update, context: BotContext) -> None:
 
 def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """The whole signing flow, persisted across restarts, private chats only."""
-    with warnings.catch_warnings():
-        # Buttons are tracked per chat and user on purpose (see appeals.py).
-        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("sign", start_signing, PRIVATE_MESSAGE),
-                MessageHandler(INVITATION_LINK, bind_from_link),
+    return private_conversation(
+        "signing",
+        entry_points=[
+            CommandHandler("sign", start_signing, PRIVATE_MESSAGE),
+            MessageHandler(INVITATION_LINK, bind_from_link),
+        ],
+        states={
+            PICKING: [CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$")],
+            READING: [
+                CallbackQueryHandler(show_original, pattern=r"^sign:original:\d{1,9}$"),
+                CallbackQueryHandler(show_listing, pattern=r"^sign:name:\d{1,9}$"),
+                CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$"),
             ],
-            states={
-                PICKING: [CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$")],
-                READING: [
-                    CallbackQueryHandler(show_original, pattern=r"^sign:original:\d{1,9}$"),
-                    CallbackQueryHandler(show_listing, pattern=r"^sign:name:\d{1,9}$"),
-                    CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$"),
-                ],
-                CONFIRMING: [
-                    CallbackQueryHandler(confirmed, pattern=r"^sign:confirm:"),
-                    CallbackQueryHandler(cancelled, pattern=r"^sign:cancel$"),
-                ],
-            },
-            fallbacks=[
-                CommandHandler("cancel", end_signing_conversation, PRIVATE_MESSAGE),
-                CommandHandler("sign", start_signing, PRIVATE_MESSAGE),
-                MessageHandler(INVITATION_LINK, bind_from_link),
+            CONFIRMING: [
+                CallbackQueryHandler(confirmed, pattern=r"^sign:confirm:"),
+                CallbackQueryHandler(cancelled, pattern=r"^sign:cancel$"),
             ],
-            name="signing",
-            persistent=True,
-            allow_reentry=True,  # the command again starts over
-        )
+        },
+        on_cancel=end_signing_conversation,
+    )
