@@ -118,9 +118,9 @@ class Refusal(StrEnum):
     NOT_OPEN = "not_open"
     """Outside the signing window, or not opened, or closed."""
     TEXT_CHANGED = "text_changed"
+    """The text shown to the member is no longer the declaration's text."""
     OTHER_ASSEMBLY = "other_assembly"
     """The member sits in another assembly than the declaration's."""
-    """The text shown to the member is no longer the declaration's text."""
 
 
 @dataclass(frozen=True, slots=True)
