@@ -14,7 +14,7 @@ from typing import Self
 
 from bench.procstat import cpu_seconds
 from bot.application import POLL_TIMEOUT
-from bot.local_api import LocalBotApi
+from sandbox.local_api import LocalBotApi
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -37,8 +37,8 @@ from typing import IO, Any
 from bench.procstat import CLOCK_TICKS, cpu_seconds, own_cpu_seconds
 from bot.application import DELIVERY_CONNECTIONS, delivery_bot
 from bot.config import DEFAULT_BROADCAST_RATE, Settings
-from bot.delivery import DeliveryEngine
-from handlers.sender import TelegramSender
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.sender import TelegramSender
 from storage.broadcasts import ALL_LOCALES, Broadcasts
 from storage.database import Database
 from storage.outbox import Outbox

@@ -19,8 +19,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bot.local_api import LocalBotApi
-from bot.local_api.flood import AcceptedSend
+from sandbox.local_api import LocalBotApi
+from sandbox.local_api.flood import AcceptedSend
 
 LANGUAGES = ("ru", "kk", "en")
 """Telegram language codes given to the simulated users, round robin."""

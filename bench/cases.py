@@ -3,7 +3,8 @@
 With ``N`` generated cases in three languages (:mod:`bench.generated_content`):
 
 1. import: the cases written as content files, then what ``python -m bot import`` does
-   (:func:`bot.content.load_content`, :meth:`storage.cases.Cases.upsert` with the search index);
+   (:func:`bot.domain.content.load_content`, :meth:`storage.cases.Cases.upsert` with the
+   search index);
 2. search: mixed queries (full names in Latin, Russian and Kazakh letters, surnames, surnames
    with a typo, given names, words of the texts) through :meth:`SearchIndex.search` as ``/case``
    calls it: p50 and p99 in milliseconds, against the target p99 <= 5 ms; and apart, queries
@@ -29,8 +30,8 @@ from typing import Any
 from bench.generated_content import common_words, generated_content
 from bot.application import serving
 from bot.config import Settings
-from bot.content import Case, load_content, write_content
-from bot.local_api import LocalBotApi
+from bot.domain.content import Case, load_content, write_content
+from sandbox.local_api import LocalBotApi
 from storage.cases import Cases
 from storage.database import Database
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from bot.content import STATUSES, Case, Content, Event, Source
+from bot.domain.content import STATUSES, Case, Content, Event, Source
 
 SOURCE = Source(
     id="generated-source",

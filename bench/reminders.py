@@ -34,12 +34,12 @@ from typing import Any
 
 from bench.botproc import FULL, BotProcess
 from bot.application import build_application, serving
-from bot.clock import SettableClock
 from bot.config import Settings
-from bot.content import Case, Content, Deadline
-from bot.local_api import LocalBotApi
+from bot.domain.clock import SettableClock
+from bot.domain.content import Case, Content, Deadline
 from handlers.context import BotContext
 from handlers.reminders import send_due_reminders
+from sandbox.local_api import LocalBotApi
 from storage import Database
 from storage.cases import Cases
 from storage.reminders import DEFAULT_LEADS, Reminders

@@ -10,7 +10,7 @@ from typing import Any
 from bench.botproc import BotKind, BotProcess
 from bench.procstat import machine_busy_seconds, own_cpu_seconds
 from bench.traffic import feed, make_users, messages
-from bot.local_api import LocalBotApi
+from sandbox.local_api import LocalBotApi
 
 DERIVED_FIELDS = (
     "updates_per_s",

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from bench.botproc import FULL, BotProcess
 from bench.procstat import machine_busy_seconds, own_cpu_seconds
-from bot.declarations import Declaration, Status
-from bot.local_api import LocalBotApi, SimMessage, SimUser
-from bot.roster import RosterEntry
-from bot.signatory_block import PoliticalGroup
+from bot.domain.declarations import Declaration, Status
+from bot.domain.roster import RosterEntry
+from bot.domain.signatory_block import PoliticalGroup
+from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.declarations import Declarations

@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Iterator
 
-from bot.local_api import LocalBotApi, SimUser
+from sandbox.local_api import LocalBotApi, SimUser
 
 LANGUAGES = ("en", "ru", "kk")
 """Telegram language codes of the simulated users, in turn."""

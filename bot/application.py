@@ -15,23 +15,23 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
 from bot import health
-from bot.aiohttp_request import AiohttpRequest
-from bot.clock import SYSTEM_CLOCK, Clock
 from bot.config import Settings
-from bot.delivery import DeliveryEngine
+from bot.delivery.engine import DeliveryEngine
+from bot.delivery.http import AiohttpRequest
+from bot.delivery.sender import TelegramSender
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.services import QorgauApplication, Services
 from bot.shipped import prepare_shipped_content
 from handlers import register
 from handlers.context import CONTEXT_TYPES
 from handlers.menus import publish_menus
-from handlers.sender import TelegramSender
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.cases import Cases
+from storage.declaration_reminders import Nudges
 from storage.declarations import Declarations
 from storage.members import Members
-from storage.nudges import Nudges
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.reminders import Reminders

@@ -14,7 +14,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 
 if TYPE_CHECKING:
-    from bot.content import Content
+    from bot.domain.content import Content
 
 ENVIRONMENT_HELP = """\
 environment:
@@ -52,15 +52,15 @@ def _run(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, _: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from sandbox.demo import run_demo
 
     configure_logging(None, level=30)
     return asyncio.run(run_demo(settings))
 
 
 def _import(settings: Settings, arguments: argparse.Namespace) -> int:
-    from bot.case_news import import_with_news
-    from bot.content import ContentError, load_content
+    from bot.domain.content import ContentError, load_content
+    from bot.news import import_with_news
     from storage import Database
     from storage.cases import Cases
 
@@ -84,7 +84,7 @@ def _import(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, arguments: argparse.Namespace) -> int:
-    from bot.content import write_content
+    from bot.domain.content import write_content
     from bot.shipped import prepare_shipped_content
     from storage import Database
     from storage.cases import Cases

@@ -30,7 +30,7 @@ def _in_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -
 
 
 def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
-    from bot.roster import RosterError, load_roster
+    from bot.domain.roster import RosterError, load_roster
     from storage.members import Members
 
     async def store(db: Database) -> int:
@@ -48,7 +48,7 @@ def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> int:
-    from bot.declaration_content import DeclarationFileError, load_declarations
+    from bot.domain.declaration_content import DeclarationFileError, load_declarations
     from storage.declarations import Declarations
     from storage.members import Members
 
@@ -80,8 +80,8 @@ def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> i
 
 
 def _export_signatures(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.domain.signatory_block import block, block_csv
     from bot.shipped import prepare_shipped_content
-    from bot.signatory_block import block, block_csv
     from storage.cases import Cases
     from storage.declarations import Declarations
     from storage.members import Members

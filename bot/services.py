@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from telegram import Bot
 from telegram.ext import Application
 
-from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import DeliveryEngine
+from bot.delivery.engine import DeliveryEngine
+from bot.domain.clock import Clock
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.cases import Cases
+from storage.declaration_reminders import Nudges
 from storage.declarations import Declarations
 from storage.members import Members
-from storage.nudges import Nudges
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
 from storage.reminders import Reminders

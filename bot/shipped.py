@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import logging
 
-from bot.content import SHIPPED_CONTENT, load_content
-from bot.declaration_content import SHIPPED_DECLARATIONS, load_declarations
+from bot import data_path
+from bot.domain.content import load_content
+from bot.domain.declaration_content import load_declarations
 from storage.cases import Cases
 from storage.declarations import Declarations
 
 logger = logging.getLogger(__name__)
+
+SHIPPED_CONTENT = data_path("content")
+"""The cases that ship with the bot, from the documents in ../shared/seeds/."""
+
+SHIPPED_DECLARATIONS = SHIPPED_CONTENT / "declarations"
+"""The declarations that ship with the bot (No. 652, from ../shared/seeds/)."""
 
 
 async def prepare_shipped_content(cases: Cases, declarations: Declarations) -> None:

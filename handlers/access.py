@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.ext import BaseHandler, ConversationHandler
 
-from bot.i18n import gettext as _
-from bot.roles import Role
+from bot.domain.roles import Role
+from bot.text.i18n import gettext as _
 from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.appeals import (
+from bot.domain.appeals import (
     WRITING_ORDER,
     BadHtml,
     EmptyText,
@@ -30,13 +30,13 @@ from bot.appeals import (
     check_text,
     texts_for_every_locale,
 )
-from bot.case_news import NEWS, news_message, post_news
-from bot.content import FALLBACK_ORDER, Event
-from bot.i18n import LOCALES, current_locale, language_in_current_locale
-from bot.i18n import gettext as _
-from bot.render import render
-from bot.roles import STAFF
-from bot.telegram_html import MAX_MESSAGE_LENGTH
+from bot.domain.content import FALLBACK_ORDER, Event
+from bot.domain.roles import STAFF
+from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
+from bot.news import NEWS, news_message, post_news
+from bot.text.i18n import LOCALES, current_locale, language_in_current_locale
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.broadcast_progress import send_progress_message
 from handlers.cancel import cancel_conversation

@@ -12,13 +12,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
-from bot.appeals import pace, progress_bar
-from bot.case_news import NEWS
-from bot.formatting import date_and_time, duration, number, percent
-from bot.i18n import current_locale, language_in_current_locale, ngettext, use_locale
-from bot.i18n import gettext as _
-from bot.render import render
-from bot.roles import STAFF
+from bot.domain.appeals import pace, progress_bar
+from bot.domain.roles import STAFF
+from bot.news import NEWS
+from bot.text.formatting import date_and_time, duration, number, percent
+from bot.text.i18n import current_locale, language_in_current_locale, ngettext, use_locale
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button

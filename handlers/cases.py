@@ -7,14 +7,14 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.content import Case, Texts, in_language
-from bot.formatting import long_date, partial_date
-from bot.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
-from bot.i18n import gettext as _
-from bot.render import render
-from bot.roles import EVERYONE
-from bot.search import clear_winner, query_tokens
-from bot.telegram_html import split_paragraphs
+from bot.domain.content import Case, Texts, in_language
+from bot.domain.roles import EVERYONE
+from bot.domain.search import clear_winner, query_tokens
+from bot.domain.telegram_html import split_paragraphs
+from bot.text.formatting import long_date, partial_date
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button

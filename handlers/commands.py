@@ -9,9 +9,9 @@ from typing import Any
 from babel.support import LazyProxy
 from telegram import Update
 
-from bot.i18n import lazy_gettext
-from bot.render import render
-from bot.roles import EVERYONE, STAFF, Role
+from bot.domain.roles import EVERYONE, STAFF, Role
+from bot.text.i18n import lazy_gettext
+from bot.text.render import render
 from handlers import (
     appeals,
     broadcast_progress,

@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot import i18n
-from bot.roles import Role, effective_role
+from bot.domain.roles import Role, effective_role
 from bot.services import QorgauApplication, Services
+from bot.text import i18n
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]

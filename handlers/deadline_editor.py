@@ -18,15 +18,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot import moments
-from bot.appeals import WRITING_ORDER
-from bot.content import Deadline
-from bot.formatting import date_and_time, weekday_date_and_time
-from bot.i18n import current_locale, language_in_current_locale
-from bot.i18n import gettext as _
-from bot.reminders import relative
-from bot.render import render
-from bot.roles import STAFF
+from bot.domain import moments
+from bot.domain.appeals import WRITING_ORDER
+from bot.domain.content import Deadline
+from bot.domain.reminders import relative
+from bot.domain.roles import STAFF
+from bot.text.formatting import date_and_time, weekday_date_and_time
+from bot.text.i18n import current_locale, language_in_current_locale
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
 from handlers.cases import case_rows, offer_cases

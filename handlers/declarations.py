@@ -9,14 +9,20 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from telegram import Update
 
-from bot.declarations import Declaration, DeclarationTooLong, RuleSettings, Status, check_length
-from bot.formatting import date_and_time
-from bot.i18n import LOCALES, current_locale, language_in_current_locale
-from bot.i18n import gettext as _
-from bot.render import render
-from bot.roles import STAFF, Role
-from bot.signatory_block import block, block_csv
-from bot.telegram_html import MAX_MESSAGE_LENGTH
+from bot.domain.declarations import (
+    Declaration,
+    DeclarationTooLong,
+    RuleSettings,
+    Status,
+    check_length,
+)
+from bot.domain.roles import STAFF, Role
+from bot.domain.signatory_block import block, block_csv
+from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
+from bot.text.formatting import date_and_time
+from bot.text.i18n import LOCALES, current_locale, language_in_current_locale
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import NetworkError, TelegramError
 
-from bot.i18n import gettext as _
+from bot.text.i18n import gettext as _
 from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.i18n import gettext as _
-from bot.roles import EVERYONE
+from bot.domain.roles import EVERYONE
+from bot.text.i18n import gettext as _
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button

@@ -12,11 +12,11 @@ from telegram import (
 )
 from telegram.constants import InlineQueryLimit, ParseMode
 
-from bot.content import Case
-from bot.i18n import current_locale
-from bot.i18n import gettext as _
-from bot.roles import EVERYONE
-from bot.search import query_tokens
+from bot.domain.content import Case
+from bot.domain.roles import EVERYONE
+from bot.domain.search import query_tokens
+from bot.text.i18n import current_locale
+from bot.text.i18n import gettext as _
 from handlers.access import allow
 from handlers.cases import LINK_PREFIX, STATUS_NAMES, card_text
 from handlers.context import BotContext

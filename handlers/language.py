@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import i18n
-from bot.i18n import gettext as _
-from bot.i18n import language_name
-from bot.roles import EVERYONE
+from bot.domain.roles import EVERYONE
+from bot.text import i18n
+from bot.text.i18n import gettext as _
+from bot.text.i18n import language_name
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.menus import publish_chat_menu

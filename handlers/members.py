@@ -11,13 +11,13 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import filters
 
-from bot.declarations import Member
-from bot.formatting import date_and_time
-from bot.i18n import gettext as _
-from bot.render import render
-from bot.roles import STAFF, Role
-from bot.roster import REQUIRED, SEATS, RosterError, entry_from_fields, parse_roster
-from bot.signatory_block import listed_name
+from bot.domain.declarations import Member
+from bot.domain.roles import STAFF, Role
+from bot.domain.roster import REQUIRED, SEATS, RosterError, entry_from_fields, parse_roster
+from bot.domain.signatory_block import listed_name
+from bot.text.formatting import date_and_time
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.menus import publish_chat_menu

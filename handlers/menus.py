@@ -8,10 +8,10 @@ from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeCh
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ExtBot
 
-from bot import i18n
-from bot.i18n import gettext as _
-from bot.roles import Role
+from bot.domain.roles import Role
 from bot.services import QorgauApplication
+from bot.text import i18n
+from bot.text.i18n import gettext as _
 
 logger = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from bot import i18n
-from bot.declarations import Declaration
-from bot.formatting import date_and_time
-from bot.nudges import due_nudges
-from bot.render import render
+from bot.domain.declaration_reminders import due_nudges
+from bot.domain.declarations import Declaration
+from bot.text import i18n
+from bot.text.formatting import date_and_time
+from bot.text.render import render
 from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)

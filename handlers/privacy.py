@@ -6,11 +6,11 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.formatting import long_date
-from bot.i18n import gettext as _
-from bot.render import render
-from bot.roles import EVERYONE, role_name
-from bot.signatory_block import listed_name
+from bot.domain.roles import EVERYONE, role_name
+from bot.domain.signatory_block import listed_name
+from bot.text.formatting import long_date
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.menus import remove_chat_menu

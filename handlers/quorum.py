@@ -6,10 +6,10 @@ import logging
 
 from telegram.error import BadRequest, Forbidden
 
-from bot import i18n
-from bot.declarations import Declaration
-from bot.i18n import gettext as _
-from bot.roles import Role
+from bot.domain.declarations import Declaration
+from bot.domain.roles import Role
+from bot.text import i18n
+from bot.text.i18n import gettext as _
 from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)

@@ -8,13 +8,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import moments
-from bot.content import Case
-from bot.formatting import weekday_date_and_time
-from bot.i18n import current_locale
-from bot.i18n import gettext as _
-from bot.ics import CalendarEvent, calendar
-from bot.reminders import (
+from bot.domain import moments
+from bot.domain.content import Case
+from bot.domain.ics import CalendarEvent, calendar
+from bot.domain.reminders import (
     LEADS_EXAMPLE,
     MAX_LEADS,
     LeadError,
@@ -27,8 +24,11 @@ from bot.reminders import (
     reminder_html,
     triage,
 )
-from bot.render import render
-from bot.roles import EVERYONE
+from bot.domain.roles import EVERYONE
+from bot.text.formatting import weekday_date_and_time
+from bot.text.i18n import current_locale
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
-from bot.i18n import gettext as _
+from bot.text.i18n import gettext as _
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 """A new message (not an edit) in a private chat."""

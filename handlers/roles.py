@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.i18n import gettext as _
-from bot.render import render
-from bot.roles import ADMINS, Role
+from bot.domain.roles import ADMINS, Role
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
 from handlers.context import BotContext

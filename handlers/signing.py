@@ -25,14 +25,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.declarations import Declaration, Member, text_digest
-from bot.formatting import date_and_time
-from bot.i18n import current_locale, language_in_current_locale
-from bot.i18n import gettext as _
-from bot.render import render
-from bot.roles import EVERYONE, Role
-from bot.signatory_block import listed_name
-from bot.telegram_html import split_paragraphs
+from bot.domain.declarations import Declaration, Member, text_digest
+from bot.domain.roles import EVERYONE, Role
+from bot.domain.signatory_block import listed_name
+from bot.domain.telegram_html import split_paragraphs
+from bot.text.formatting import date_and_time
+from bot.text.i18n import current_locale, language_in_current_locale
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
 from handlers.context import BotContext

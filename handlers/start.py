@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.i18n import gettext as _
-from bot.render import render
-from bot.roles import EVERYONE
+from bot.domain.roles import EVERYONE
+from bot.text.i18n import gettext as _
+from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer

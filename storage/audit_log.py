@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.audit import GENESIS, AuditEntry, chain_hash, first_broken
+from bot.domain.audit import GENESIS, AuditEntry, chain_hash, first_broken
 from storage.database import Database
 
 

@@ -8,8 +8,8 @@ from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
-from bot.clock import SYSTEM_CLOCK, Clock
-from bot.content import Case, Content, Event, Source
+from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.domain.content import Case, Content, Event, Source
 from storage.database import Database
 from storage.deadlines import Deadlines, sync_case
 from storage.search_index import SearchIndex

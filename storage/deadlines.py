@@ -13,8 +13,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import SYSTEM_CLOCK, Clock
-from bot.content import Case, Deadline
+from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.domain.content import Case, Deadline
 from storage import reminders
 from storage.database import Database
 

@@ -16,8 +16,8 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.declaration_content import DeclarationFile
-from bot.declarations import (
+from bot.domain.declaration_content import DeclarationFile
+from bot.domain.declarations import (
     Declaration,
     Member,
     Quorum,

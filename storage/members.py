@@ -17,9 +17,9 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.declarations import Member
-from bot.roster import RosterEntry
-from bot.signatory_block import PoliticalGroup, collation_key
+from bot.domain.declarations import Member
+from bot.domain.roster import RosterEntry
+from bot.domain.signatory_block import PoliticalGroup, collation_key
 from storage import audit_log
 from storage.database import Database
 

@@ -90,7 +90,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_by_broadcast ON outbox (broadcast_id, state);
     CREATE INDEX outbox_by_chat ON outbox (chat_id);
     """,
-    # 3: case content, as imported from the YAML files (bot/content.py).
+    # 3: case content, as imported from the YAML files (bot/domain/content.py).
     """
     CREATE TABLE sources (
         id   TEXT PRIMARY KEY,
@@ -106,7 +106,7 @@ MIGRATIONS: tuple[str, ...] = (
     ) STRICT;
     CREATE INDEX cases_by_urgency ON cases (urgency, updated DESC);
     """,
-    # 4: search over the cases (storage/search_index.py): normalized keys (bot/search.py),
+    # 4: search over the cases (storage/search_index.py): normalized keys (bot/domain/search.py),
     # rebuilt from the cases, so never the only copy of anything.
     """
     CREATE VIRTUAL TABLE case_search USING fts5 (case_id UNINDEXED, names, texts);
@@ -291,7 +291,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (declaration, days_before)
     ) STRICT, WITHOUT ROWID;
 
-    -- Append-only and hash-chained (bot/audit.py); names members, never Telegram accounts.
+    -- Append-only and hash-chained (bot/domain/audit.py); names members, never Telegram accounts.
     CREATE TABLE audit_log (
         seq    INTEGER PRIMARY KEY,
         at     TEXT NOT NULL,

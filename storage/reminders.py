@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
-from bot.content import Deadline, Texts
+from bot.domain.content import Deadline, Texts
 from storage.broadcasts import insert_personal
 from storage.database import Database
 

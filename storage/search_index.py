@@ -1,4 +1,4 @@
-"""The search index over cases: SQLite FTS5 on normalized keys (bot/search.py), plus the name
+"""The search index over cases: SQLite FTS5 on normalized keys (bot/domain/search.py), plus the name
 words of every case for one-typo matching and "did you mean" suggestions.
 
 One-typo matching looks words up by their deletion variants (each word with one letter left
@@ -17,8 +17,8 @@ from collections.abc import Iterable
 
 import aiosqlite
 
-from bot.content import Case
-from bot.search import (
+from bot.domain.content import Case
+from bot.domain.search import (
     MIN_FUZZY_CHARS,
     SearchHit,
     edit_distance,

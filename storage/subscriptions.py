@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.clock import SYSTEM_CLOCK, Clock
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from storage import reminders
 from storage.database import Database
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.roles import Role
+from bot.domain.roles import Role
 from storage.database import Database
 
 _COLUMNS = "user_id, locale, locale_chosen, role, first_seen, last_seen, blocked"

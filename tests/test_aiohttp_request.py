@@ -12,8 +12,8 @@ from aiohttp import web
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
 
-from bot.aiohttp_request import AiohttpRequest
-from bot.local_api import LocalBotApi
+from bot.delivery.http import AiohttpRequest
+from sandbox.local_api import LocalBotApi
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from bot.case_news import import_with_news, new_events, news_message, post_news
-from bot.content import SHIPPED_CONTENT, Event, load_content
+from bot.domain.content import Event, load_content
+from bot.news import import_with_news, new_events, news_message, post_news
+from bot.shipped import SHIPPED_CONTENT
 from storage import Database
 from storage.broadcasts import Broadcasts
 from storage.cases import Cases

@@ -15,8 +15,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-from bot import i18n
-from bot.telegram_html import parse_html
+from bot.domain.telegram_html import parse_html
+from bot.text import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "locales" / "messages.pot"

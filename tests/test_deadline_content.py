@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import SHIPPED_CONTENT, ContentError, load_content, write_content
+from bot.domain.content import ContentError, load_content, write_content
+from bot.shipped import SHIPPED_CONTENT
 from tests.test_content import CASE, _folder
 
 DEADLINES = """\

@@ -11,17 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.declaration_content import SHIPPED_DECLARATIONS, load_declarations
-from bot.declarations import Declaration, RuleSettings, Status, text_digest
-from bot.roster import RosterEntry
-from bot.signatory_block import PoliticalGroup
+from bot.domain.declaration_content import load_declarations
+from bot.domain.declarations import Declaration, RuleSettings, Status, text_digest
+from bot.domain.roster import RosterEntry
+from bot.domain.signatory_block import PoliticalGroup
+from bot.shipped import SHIPPED_DECLARATIONS
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
+from storage.declaration_reminders import Nudges
 from storage.declarations import Declarations, Refusal, Signature
 from storage.erasure import erase_user
 from storage.members import BindingRefused, Members, token_digest
-from storage.nudges import Nudges
 from storage.users import Users
 from tests.commands import run_bot_command
 from tests.test_declarations import seed_block

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.audit import GENESIS, AuditEntry, chain_hash, first_broken
-from bot.declaration_content import (
-    SHIPPED_DECLARATIONS,
+from bot.domain.audit import GENESIS, AuditEntry, chain_hash, first_broken
+from bot.domain.declaration_content import (
     DeclarationFileError,
     load_declaration,
     parse_declaration,
 )
-from bot.declarations import (
+from bot.domain.declaration_reminders import due_nudges
+from bot.domain.declarations import (
     Declaration,
     Member,
     RuleSettings,
@@ -23,9 +23,8 @@ from bot.declarations import (
     evaluate_quorum,
     word_count,
 )
-from bot.nudges import due_nudges
-from bot.roster import RosterError, load_roster
-from bot.signatory_block import (
+from bot.domain.roster import RosterError, load_roster
+from bot.domain.signatory_block import (
     PoliticalGroup,
     block,
     block_csv,
@@ -33,6 +32,7 @@ from bot.signatory_block import (
     listed_name,
     ordered,
 )
+from bot.shipped import SHIPPED_DECLARATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "001_a4f2ce3bcb53d0dd.txt"

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from bot.delivery import DeliveryEngine, Outcome
+from bot.delivery.engine import DeliveryEngine, Outcome
 from storage import Database
 from storage.broadcasts import ALL_LOCALES, Broadcasts
 from storage.outbox import Outbox, Progress

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot import i18n
-from bot.formatting import long_date
+from bot.text import i18n
+from bot.text.formatting import long_date
 
 
 @pytest.mark.parametrize(

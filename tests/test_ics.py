@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from bot.ics import MAX_OCTETS, CalendarEvent, calendar, escape, fold
+from bot.domain.ics import MAX_OCTETS, CalendarEvent, calendar, escape, fold
 
 STAMP = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 EVENT = CalendarEvent(

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from bot.pacing import GROUP_CHAT_SPACING, PRIVATE_CHAT_SPACING, Pacer
+from bot.domain.pacing import GROUP_CHAT_SPACING, PRIVATE_CHAT_SPACING, Pacer
 
 
 class Clock:

@@ -7,10 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import moments
-from bot.content import Deadline
-from bot.i18n import use_locale
-from bot.reminders import (
+from bot.domain import moments
+from bot.domain.content import Deadline
+from bot.domain.reminders import (
     LATE_AFTER,
     NotPositiveLead,
     Timing,
@@ -23,6 +22,7 @@ from bot.reminders import (
     timing,
     triage,
 )
+from bot.text.i18n import use_locale
 from storage.reminders import DueReminder
 
 BERLIN = moments.zone("Europe/Berlin")

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.clock import SettableClock
-from bot.content import Case, Content, Deadline
+from bot.domain.clock import SettableClock
+from bot.domain.content import Case, Content, Deadline
 from storage import Database
 from storage.cases import Cases
 from storage.erasure import erase_user

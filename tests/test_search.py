@@ -1,4 +1,4 @@
-"""Search: the normalized keys (bot/search.py) and the index over the shipped cases."""
+"""Search: the normalized keys (bot/domain/search.py) and the index over the shipped cases."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from bot.content import SHIPPED_CONTENT, load_content
-from bot.search import (
+from bot.domain.content import load_content
+from bot.domain.search import (
     MAX_QUERY_TOKENS,
     edit_distance,
     edit_distance_at_most_one,
@@ -15,6 +15,7 @@ from bot.search import (
     normalize,
     tokens,
 )
+from bot.shipped import SHIPPED_CONTENT
 from storage import Database
 from storage.cases import Cases
 from storage.search_index import SearchIndex

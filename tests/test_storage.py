@@ -10,7 +10,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from bot.roles import Role
+from bot.domain.roles import Role
 from storage import Database
 from storage.migrations import MIGRATIONS, migrate, schema_version
 from storage.search_index import deletion_variants

@@ -11,9 +11,9 @@ import pytest
 
 from bot.application import serving
 from bot.config import Settings
-from bot.local_api import LocalBotApi, SimMessage, SimUser
-from bot.roles import Role
+from bot.domain.roles import Role
 from bot.services import QorgauApplication
+from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 
 ADMIN_ID = 7_365_912_001
 """The one id in BOT_ADMINS for these tests."""

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.local_api import LocalBotApi
+from sandbox.local_api import LocalBotApi
 from tests.e2e.conftest import ADMIN_ID
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import logging
 import pytest
 from telegram.ext import CommandHandler
 
-from bot.i18n import gettext, use_locale
-from bot.roles import EVERYONE, Role
+from bot.domain.roles import EVERYONE, Role
+from bot.text.i18n import gettext, use_locale
 from handlers.access import all_handlers, policy_of, undeclared_callbacks
 from handlers.commands import COMMANDS
 from tests.e2e.conftest import RunningBot

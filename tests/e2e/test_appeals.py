@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.roles import Role
+from bot.domain.roles import Role
 from tests.e2e.conftest import RunningBot, message_starting
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local_api import SimChat, SimUser
+from sandbox.local_api import SimChat, SimUser
 from tests.e2e.conftest import RunningBot
 
 

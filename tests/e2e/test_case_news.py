@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.content import Event, load_content, write_content
-from bot.roles import Role
+from bot.domain.content import Event, load_content, write_content
+from bot.domain.roles import Role
 from tests.e2e.conftest import RunningBot, message_starting
 from tests.e2e.processes import environment, run_cli
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram_html import MAX_MESSAGE_LENGTH, split_paragraphs, utf16_len
+from bot.domain.telegram_html import MAX_MESSAGE_LENGTH, split_paragraphs, utf16_len
 from tests.e2e.conftest import RunningBot
 
 

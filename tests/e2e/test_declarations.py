@@ -14,10 +14,10 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecution
 
 from bot.application import serving
 from bot.config import Settings
-from bot.declarations import Declaration, Member, RuleSettings, Status
-from bot.local_api import LocalBotApi, SimMessage, SimUser
-from bot.roles import Role
-from bot.roster import RosterEntry
+from bot.domain.declarations import Declaration, Member, RuleSettings, Status
+from bot.domain.roles import Role
+from bot.domain.roster import RosterEntry
+from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_privacy import ERASED_ID, _traces
 from tests.test_declarations import seed_block

@@ -15,9 +15,9 @@ import pytest
 
 from bot.application import serving
 from bot.config import Settings
-from bot.delivery import CLAIM_AHEAD, SETTLE_EVERY
-from bot.local_api import FloodLimits, LocalBotApi, SimMessage, SimUser
-from bot.roles import Role
+from bot.delivery.engine import CLAIM_AHEAD, SETTLE_EVERY
+from bot.domain.roles import Role
+from sandbox.local_api import FloodLimits, LocalBotApi, SimMessage, SimUser
 from storage.broadcasts import ALL_LOCALES
 from storage.outbox import Progress
 from tests.e2e.conftest import ADMIN_ID, RunningBot, message_starting

@@ -9,8 +9,8 @@ import pytest
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.domain.roles import EVERYONE
 from bot.logs import silence_noisy_loggers
-from bot.roles import EVERYONE
 from handlers.access import allow
 from handlers.context import BotContext
 from tests.e2e.conftest import RunningBot

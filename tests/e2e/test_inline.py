@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bench.generated_content import generated_content
-from bot.local_api import InlineAnswer
-from bot.telegram_html import parse_html
+from bot.domain.telegram_html import parse_html
+from sandbox.local_api import InlineAnswer
 from tests.e2e.conftest import RunningBot
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.roles import Role
+from bot.domain.roles import Role
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 
 ERASED_ID = 7_365_912_847

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.local_api import LocalBotApi
+from sandbox.local_api import LocalBotApi
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.processes import bot_process, environment, eventually, has_row, run_cli
 

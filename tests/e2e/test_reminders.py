@@ -19,13 +19,14 @@ import icalendar
 import pytest
 
 from bot.application import serving
-from bot.clock import SettableClock
 from bot.config import Settings
-from bot.content import SHIPPED_CONTENT, Content, Deadline, load_content
-from bot.delivery import CLAIM_AHEAD, SETTLE_EVERY
-from bot.local_api import LocalBotApi, SimMessage, SimUser
-from bot.roles import Role
+from bot.delivery.engine import CLAIM_AHEAD, SETTLE_EVERY
+from bot.domain.clock import SettableClock
+from bot.domain.content import Content, Deadline, load_content
+from bot.domain.roles import Role
 from bot.services import QorgauApplication
+from bot.shipped import SHIPPED_CONTENT
+from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from storage import Database
 from storage.cases import Cases
 from storage.reminders import Reminders, ReminderSettings

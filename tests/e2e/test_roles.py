@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.roles import Role
+from bot.domain.roles import Role
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local_api import LocalBotApi
-from bot.roles import Role
+from bot.domain.roles import Role
+from sandbox.local_api import LocalBotApi
 from tests.e2e.conftest import RunningBot
 
 GREETING = {

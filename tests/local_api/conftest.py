@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 from telegram import Bot
 
-from bot.local_api import LocalBotApi
+from sandbox.local_api import LocalBotApi
 
 from .rawhttp import RawCaller
 

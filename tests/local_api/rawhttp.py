@@ -6,7 +6,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.local_api import LocalBotApi
+from sandbox.local_api import LocalBotApi
 
 
 class RawCaller:

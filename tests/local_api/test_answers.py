@@ -7,7 +7,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InlineQuer
 from telegram import InputTextMessageContent as TextContent
 from telegram.error import BadRequest
 
-from bot.local_api import CallbackAnswer, LocalBotApi
+from sandbox.local_api import CallbackAnswer, LocalBotApi
 
 
 def article(

@@ -16,7 +16,7 @@ async def test_cli_serves_and_prints_the_base_url(http: aiohttp.ClientSession) -
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.local_api",
+        "sandbox.local_api",
         "--port",
         "0",
         "--token",

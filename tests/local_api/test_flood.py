@@ -8,8 +8,8 @@ import pytest
 from telegram import Bot
 from telegram.error import RetryAfter
 
-from bot.local_api import FloodControl, FloodLimits, LocalBotApi
-from bot.local_api.errors import ApiError
+from sandbox.local_api import FloodControl, FloodLimits, LocalBotApi
+from sandbox.local_api.errors import ApiError
 
 from .rawhttp import RawCaller
 

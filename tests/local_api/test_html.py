@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.local_api import HtmlError, parse_html
+from sandbox.local_api import HtmlError, parse_html
 
 ACCEPTED = [
     ("plain text", "plain text"),

@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
-from bot.local_api import LocalBotApi, SimUser
+from sandbox.local_api import LocalBotApi, SimUser
 
 from .rawhttp import RawCaller
 

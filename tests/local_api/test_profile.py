@@ -12,7 +12,7 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.local_api import LocalBotApi
+from sandbox.local_api import LocalBotApi
 
 
 async def test_commands_are_kept_per_scope_and_language(api: LocalBotApi, bot: Bot) -> None:

@@ -7,8 +7,8 @@ import pytest
 from telegram import Bot
 from telegram.error import EndPointNotFound, InvalidToken
 
-from bot.local_api import LocalBotApi
-from bot.local_api.methods import METHODS, Method
+from sandbox.local_api import LocalBotApi
+from sandbox.local_api.methods import METHODS, Method
 
 from .rawhttp import RawCaller
 

@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.local_api import LocalBotApi, SimMessage, SimUser
+from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 
 LANGUAGES = InlineKeyboardMarkup(
     [

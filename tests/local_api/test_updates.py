@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Conflict
 
-from bot.local_api import LocalBotApi
+from sandbox.local_api import LocalBotApi
 
 from .rawhttp import RawCaller
 

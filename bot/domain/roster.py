@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from bot.signatory_block import PoliticalGroup
+from bot.domain.signatory_block import PoliticalGroup
 
 SEATS = ("representative", "substitute")
 REQUIRED = ("surname", "given_name", "country", "political_group", "assembly")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.i18n import lazy_gettext
+from bot.text.i18n import lazy_gettext
 
 
 class Role(StrEnum):

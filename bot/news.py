@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.content import Case, Content, Event, Texts, in_language
-from bot.formatting import partial_date
-from bot.i18n import LOCALES, language_in_current_locale, use_locale
-from bot.render import render
+from bot.domain.content import Case, Content, Event, Texts, in_language
+from bot.text.formatting import partial_date
+from bot.text.i18n import LOCALES, language_in_current_locale, use_locale
+from bot.text.render import render
 from storage.broadcasts import CASE_AUDIENCE, Broadcasts
 from storage.cases import Cases
 from storage.database import Database

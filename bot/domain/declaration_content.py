@@ -15,18 +15,15 @@ from typing import Any
 
 import yaml
 
-from bot.declarations import (
+from bot.domain.declarations import (
     Declaration,
     DeclarationTooLong,
     RuleSettings,
     Status,
     check_length,
 )
-from bot.roster import RosterEntry, entry_from_fields, group_from_fields
-from bot.signatory_block import PoliticalGroup
-
-SHIPPED_DECLARATIONS = Path(__file__).resolve().parent.parent / "content" / "declarations"
-"""The declarations that ship with the bot (No. 652, from ../shared/seeds/)."""
+from bot.domain.roster import RosterEntry, entry_from_fields, group_from_fields
+from bot.domain.signatory_block import PoliticalGroup
 
 KEYS = {
     "number",

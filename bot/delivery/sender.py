@@ -6,7 +6,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.delivery import Outcome
+from bot.delivery.engine import Outcome
 
 GONE_REASONS = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
 

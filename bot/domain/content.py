@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from bot import moments
-from bot.i18n import LOCALES
+from bot.domain import moments
+from bot.text.i18n import LOCALES
 
 STATUSES = ("detained", "on_trial", "convicted", "released", "in_exile", "died_in_custody")
 TAGS = (
@@ -33,8 +33,6 @@ CASE_ID = re.compile(r"(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*")
 """A case id: lowercase words joined by dashes, at most 40 characters (it travels in buttons)."""
 PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 OPTIONAL_TEXTS = ("detention", "charges", "sentence")
-SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
-"""The cases that ship with the bot, from the documents in ../shared/seeds/."""
 
 Texts = dict[str, str]
 """One text per locale."""

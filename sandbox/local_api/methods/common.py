@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.telegram_html import MAX_MESSAGE_LENGTH, HtmlError, parse_html, utf16_len
+from bot.domain.telegram_html import MAX_MESSAGE_LENGTH, HtmlError, parse_html, utf16_len
 
 from ..errors import bad_request, forbidden
 from ..markup import validate_reply_markup

@@ -1,4 +1,4 @@
-"""Run the local Bot API alone: ``python -m bot.local_api [--port N] [--token T]``."""
+"""Run the local Bot API alone: ``python -m sandbox.local_api [--port N] [--token T]``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ async def serve(port: int, token: str) -> None:
 
 def main() -> None:
     """Parse the command line and serve."""
-    parser = argparse.ArgumentParser(prog="python -m bot.local_api", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sandbox.local_api", description=__doc__)
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default="123456:TEST")
     args = parser.parse_args()

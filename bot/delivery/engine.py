@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.pacing import Pacer
+from bot.domain.pacing import Pacer
 from storage.outbox import Delivery, Fate, Outbox, Settlement
 
 logger = logging.getLogger(__name__)

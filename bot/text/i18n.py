@@ -20,11 +20,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
 
+from bot import data_path
+
 LOCALES: tuple[str, ...] = ("en", "ru", "kk")
 """Supported locales; the first is the source language of the catalogs."""
 
 DOMAIN = "messages"
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALE_DIR = data_path("locales")
 
 _current_locale: ContextVar[str] = ContextVar("locale", default=LOCALES[0])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.telegram_html import utf16_len
+from bot.domain.telegram_html import utf16_len
 
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 

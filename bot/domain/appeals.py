@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.i18n import LOCALES
-from bot.telegram_html import MAX_MESSAGE_LENGTH, HtmlError, parse_html, utf16_len
+from bot.domain.telegram_html import MAX_MESSAGE_LENGTH, HtmlError, parse_html, utf16_len
+from bot.text.i18n import LOCALES
 
 WRITING_ORDER: tuple[str, ...] = ("ru", "kk", "en")
 """The order in which a coordinator is asked for the texts (every locale once)."""

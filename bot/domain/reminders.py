@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_timedelta
 
-from bot import moments
-from bot.formatting import weekday_date_and_time
-from bot.i18n import current_locale, ngettext, use_locale
-from bot.render import render
+from bot.domain import moments
+from bot.text.formatting import weekday_date_and_time
+from bot.text.i18n import current_locale, ngettext, use_locale
+from bot.text.render import render
 from storage.reminders import DueReminder
 
 MAX_LEAD = timedelta(days=90)

@@ -1,6 +1,6 @@
 """``python -m bot demo``: chat with the real bot in this terminal, with no token and no network.
 
-The demo starts the local Bot API server (``bot/local_api``) on 127.0.0.1 with a throwaway
+The demo starts the local Bot API server (``sandbox/local_api``) on 127.0.0.1 with a throwaway
 token, serves the bot against it and plays a Telegram user whose messages are the lines typed
 in the terminal (or piped in: translators can script previews). The bot's replies are printed
 as the user would read them, inline buttons numbered; typing a number presses one.
@@ -27,8 +27,8 @@ from typing import Any
 
 from bot.application import serving
 from bot.config import Settings
-from bot.local_api import LocalBotApi, SimMessage, SimUser
 from bot.logs import configure_logging
+from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 
 DEMO_USER_ID = 1_000_001
 """The user the demo starts as; the administrator."""

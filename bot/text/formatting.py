@@ -14,7 +14,7 @@ from babel.dates import (
 )
 from babel.numbers import format_decimal, format_percent
 
-from bot.i18n import current_locale
+from bot.text.i18n import current_locale
 
 
 def long_date(day: date) -> str:

@@ -1,6 +1,6 @@
 """A local Telegram Bot API server with a simulated world, for tests, benchmarks and demos."""
 
-from bot.telegram_html import HtmlError, ParsedText, parse_html
+from bot.domain.telegram_html import HtmlError, ParsedText, parse_html
 
 from .api import LocalBotApi
 from .calllog import ApiCall, CallLog

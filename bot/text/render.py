@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot import i18n
+from bot.text import i18n
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
