@@ -35,11 +35,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from bench.procstat import CLOCK_TICKS, cpu_seconds, own_cpu_seconds
-from bot.application import DELIVERY_CONNECTIONS, delivery_bot
-from bot.config import DEFAULT_BROADCAST_RATE, Settings
+from bot.config import DEFAULT_BROADCAST_RATE
 from bot.delivery.engine import DeliveryEngine
+from bot.delivery.http import DELIVERY_CONNECTIONS, bulk_client
 from bot.delivery.sender import TelegramSender
-from storage.broadcasts import ALL_LOCALES, Broadcasts
+from bot.domain.broadcasts import ALL_LOCALES
+from storage.broadcasts import Broadcasts
 from storage.database import Database
 from storage.outbox import Outbox
 from storage.users import Users
@@ -236,7 +237,7 @@ async def run_engine(
             )
             assert total == recipients, (total, recipients)
             outbox = Outbox(db, Users(db))
-            bot = delivery_bot(Settings(token=TOKEN, api_base_url=server.base_url))
+            bot = bulk_client(TOKEN, server.base_url)
             async with bot:
                 setup_s = time.perf_counter() - setup_started
                 rss_before = _rss_mib()

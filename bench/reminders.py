@@ -6,7 +6,7 @@ N/3 readers, each following one of N/30 cases, each case with one deadline (a mi
 
 1. **start-up**: ``python -m bot run`` as a real process on that database, from spawn to its
    first getUpdates at the local Bot API server, against the same on a fresh database;
-2. **tick**: the scheduler's job itself (:func:`handlers.reminders.send_due_reminders`) run
+2. **tick**: the scheduler's job itself (:func:`bot.reminders.queue_due_reminders`) run
    in this process with a settable clock: with nothing due (1,000 ticks), and, after one
    unmeasured tick that warms the templates up, with 10, 100 and 500 rows due; the nothing-due
    tick is also measured on a database ten times smaller,
@@ -33,16 +33,17 @@ from pathlib import Path
 from typing import Any
 
 from bench.botproc import FULL, BotProcess
-from bot.application import build_application, serving
+from bot.application import serving
 from bot.config import Settings
 from bot.domain.clock import SettableClock
 from bot.domain.content import Case, Content, Deadline
-from handlers.context import BotContext
-from handlers.reminders import send_due_reminders
+from bot.domain.reminders import DEFAULT_LEADS
+from bot.reminders import queue_due_reminders
+from bot.services import Services
 from sandbox.local_api import LocalBotApi
 from storage import Database
 from storage.cases import Cases
-from storage.reminders import DEFAULT_LEADS, Reminders
+from storage.reminders import Reminders
 
 TOKEN = "123456:BENCH"
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -149,13 +150,12 @@ async def ticks(path: Path) -> dict[str, Any]:
     clock = SettableClock(START)
     settings = Settings(token=TOKEN, database=path)
     async with await Database.open(path) as db:
-        application = build_application(settings, db, clock)
-        context = BotContext(application)
-        reminders = application.services.reminders
+        services = Services.create(settings, db, clock)
+        reminders = services.reminders
         idle = []
         for _ in range(IDLE_TICKS):
             began = time.perf_counter()
-            await send_due_reminders(context)
+            await queue_due_reminders(services)
             idle.append((time.perf_counter() - began) * 1_000)
         due_runs = []
         for size in (READERS_PER_CASE, *DUE_SIZES):
@@ -165,7 +165,7 @@ async def ticks(path: Path) -> dict[str, Any]:
             clock.set(datetime.fromtimestamp(row[0], UTC))
             before = await reminders.pending_count()
             began = time.perf_counter()
-            await send_due_reminders(context)
+            await queue_due_reminders(services)
             elapsed = (time.perf_counter() - began) * 1_000
             handled = before - await reminders.pending_count()
             due_runs.append({"due": handled, "ms": elapsed, "ms_per_row": elapsed / handled})

@@ -8,17 +8,13 @@ import signal
 from asyncio import FIRST_COMPLETED
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-from telegram import Bot, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 
-from bot import health
+from bot import jobs
 from bot.config import Settings
-from bot.delivery.engine import DeliveryEngine
-from bot.delivery.http import AiohttpRequest
-from bot.delivery.sender import TelegramSender
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.services import QorgauApplication, Services
 from bot.shipped import prepare_shipped_content
@@ -26,44 +22,18 @@ from handlers import register
 from handlers.context import CONTEXT_TYPES
 from handlers.menus import publish_menus
 from storage import Database
-from storage.audit_log import AuditLog
-from storage.broadcasts import Broadcasts
-from storage.cases import Cases
-from storage.declaration_reminders import Nudges
-from storage.declarations import Declarations
-from storage.members import Members
-from storage.outbox import Outbox
-from storage.persistence import SqlitePersistence
-from storage.reminders import Reminders
-from storage.subscriptions import Subscriptions
-from storage.users import Users
 
 logger = logging.getLogger(__name__)
 
-DELIVERY_CONNECTIONS = 64
-"""Connections of the delivery engine's own client: its ceiling of sends in flight."""
-
 POLL_TIMEOUT = 30
 """Seconds a getUpdates call waits for news: long polling keeps an idle bot near zero CPU."""
-
-
-def delivery_bot(settings: Settings) -> Bot:
-    """A second client for bulk sends, with its own connection pool."""
-    return Bot(
-        settings.require_token(),
-        base_url=settings.api_base_url,
-        request=AiohttpRequest(connection_pool_size=DELIVERY_CONNECTIONS),
-    )
 
 
 def build_application(
     settings: Settings, db: Database, clock: Clock = SYSTEM_CLOCK
 ) -> QorgauApplication:
     """Wire settings, storage and every handler into an application (not yet started)."""
-    persistence = SqlitePersistence(db)
-    users = Users(db)
-    outbox = Outbox(db, users)
-    broadcasts = Broadcasts(db)
+    services = Services.create(settings, db, clock)
     application = (
         ApplicationBuilder()
         .application_class(QorgauApplication)
@@ -71,7 +41,7 @@ def build_application(
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(CONTEXT_TYPES)
-        .persistence(persistence)
+        .persistence(services.persistence)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -86,41 +56,9 @@ def build_application(
         .build()
     )
     assert isinstance(application, QorgauApplication)
-    bulk_bot = delivery_bot(settings)
-    application.services = Services(
-        settings=settings,
-        db=db,
-        users=users,
-        persistence=persistence,
-        outbox=outbox,
-        broadcasts=broadcasts,
-        cases=Cases(db, clock),
-        subscriptions=Subscriptions(db, clock),
-        members=Members(db),
-        declarations=Declarations(db),
-        audit=AuditLog(db),
-        nudges=Nudges(db, broadcasts),
-        delivery=DeliveryEngine(outbox, TelegramSender(bulk_bot), rate=settings.broadcast_rate),
-        delivery_bot=bulk_bot,
-        clock=clock,
-        reminders=Reminders(db),
-    )
+    application.services = services
     register(application)
     return application
-
-
-def _start_heartbeat(application: QorgauApplication, path: Path) -> None:
-    """Touch the heartbeat file while the updater polls (read by ``python -m bot health``)."""
-
-    async def heartbeat(_: object) -> None:
-        if application.updater is not None and application.updater.running:
-            health.beat(path)
-
-    health.beat(path)
-    assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        heartbeat, interval=health.HEARTBEAT_INTERVAL, name="heartbeat"
-    )
 
 
 async def serve(
@@ -144,17 +82,13 @@ async def serve(
             await application.updater.start_polling(
                 timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
             )
-            stop_delivery = asyncio.Event()
-            delivery = asyncio.create_task(services.delivery.run(stop_delivery))
-            _start_heartbeat(application, health.heartbeat_path(settings.database))
-            logger.info("bot started")
-            if on_started is not None:
-                await on_started(application)
-            await stop.wait()
-            logger.info("bot stopping")
-            await application.updater.stop()
-            stop_delivery.set()
-            await delivery
+            async with jobs.running(application):
+                logger.info("bot started")
+                if on_started is not None:
+                    await on_started(application)
+                await stop.wait()
+                logger.info("bot stopping")
+                await application.updater.stop()
             await application.stop()
 
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.content import Case, Content, Event, Texts, in_language
+from bot.domain.broadcasts import CASE_AUDIENCE, Kind
+from bot.domain.content import Case, Content, Event
+from bot.domain.languages import LOCALES, Texts, in_language
 from bot.text.formatting import partial_date
-from bot.text.i18n import LOCALES, language_in_current_locale, use_locale
+from bot.text.i18n import language_in_current_locale, use_locale
 from bot.text.render import render
-from storage.broadcasts import CASE_AUDIENCE, Broadcasts
+from storage.broadcasts import Broadcasts
 from storage.cases import Cases
 from storage.database import Database
-
-NEWS = "case_update"
-"""The kind of the broadcasts that carry news of a case."""
 
 
 def news_message(case: Case, event: Event, locale: str) -> str:
@@ -38,7 +37,7 @@ async def tell_followers(
     """Queue ``event`` for every follower of ``case``; return the broadcast and its size."""
     audience = CASE_AUDIENCE + case.id
     return await broadcasts.create(
-        kind=NEWS,
+        kind=Kind.NEWS,
         author_id=author_id,
         audience=audience,
         html_by_locale={locale: news_message(case, event, locale) for locale in LOCALES},

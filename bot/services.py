@@ -1,4 +1,5 @@
-"""The services handlers use, and the application that carries them."""
+"""The services handlers and jobs use, opened once per process, and the application that
+carries them."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from telegram import Bot
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.delivery.broadcasts import BroadcastMonitor
 from bot.delivery.engine import DeliveryEngine
-from bot.domain.clock import Clock
+from bot.delivery.http import bulk_client
+from bot.delivery.sender import TelegramSender
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.cases import Cases
-from storage.declaration_reminders import Nudges
+from storage.declaration_reminders import DeclarationReminders
 from storage.declarations import Declarations
 from storage.members import Members
 from storage.outbox import Outbox
@@ -26,26 +30,56 @@ from storage.users import Users
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What handlers need besides Telegram: settings, storage and the delivery engine."""
+    """What handlers and jobs need besides Telegram: settings, storage and delivery."""
 
     settings: Settings
     db: Database
+    clock: Clock
+    """The time the bot goes by: the system's, or a test's."""
     users: Users
     persistence: SqlitePersistence
-    outbox: Outbox
-    broadcasts: Broadcasts
     cases: Cases
     subscriptions: Subscriptions
+    reminders: Reminders
     members: Members
     declarations: Declarations
+    declaration_reminders: DeclarationReminders
     audit: AuditLog
-    nudges: Nudges
+    outbox: Outbox
+    broadcasts: Broadcasts
+    broadcast_monitor: BroadcastMonitor
     delivery: DeliveryEngine
     delivery_bot: Bot
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""
-    clock: Clock
-    """The time reminders and deadlines go by: the system's, or a test's."""
-    reminders: Reminders
+
+    @classmethod
+    def create(cls, settings: Settings, db: Database, clock: Clock = SYSTEM_CLOCK) -> Services:
+        """Wire storage and the delivery engine over an open database."""
+        users = Users(db)
+        outbox = Outbox(db, users)
+        broadcasts = Broadcasts(db)
+        delivery_bot = bulk_client(settings.require_token(), settings.api_base_url)
+        return cls(
+            settings=settings,
+            db=db,
+            clock=clock,
+            users=users,
+            persistence=SqlitePersistence(db),
+            cases=Cases(db, clock),
+            subscriptions=Subscriptions(db, clock),
+            reminders=Reminders(db),
+            members=Members(db),
+            declarations=Declarations(db),
+            declaration_reminders=DeclarationReminders(db, broadcasts),
+            audit=AuditLog(db),
+            outbox=outbox,
+            broadcasts=broadcasts,
+            broadcast_monitor=BroadcastMonitor(broadcasts, outbox),
+            delivery=DeliveryEngine(
+                outbox, TelegramSender(delivery_bot), rate=settings.broadcast_rate
+            ),
+            delivery_bot=delivery_bot,
+        )
 
 
 class QorgauApplication(Application):  # type: ignore[type-arg]

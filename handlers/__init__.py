@@ -19,14 +19,13 @@ from telegram.ext import (
 from bot.services import QorgauApplication
 from handlers import (
     appeals,
-    broadcast_progress,
+    broadcasts,
     cases,
     deadline_editor,
     fallbacks,
     inline,
     language,
     members,
-    nudges,
     privacy,
     reminders,
     roles,
@@ -104,9 +103,7 @@ def register(application: QorgauApplication) -> None:
                 reminders.send_calendar, pattern=f"^{reminders.CALENDAR_CALLBACK}$"
             ),
             CallbackQueryHandler(reminders.toggle_mute, pattern=reminders.MUTE_PATTERN),
-            CallbackQueryHandler(
-                broadcast_progress.broadcast_action, pattern=broadcast_progress.ACTION_PATTERN
-            ),
+            CallbackQueryHandler(broadcasts.broadcast_action, pattern=broadcasts.ACTION_PATTERN),
             MessageHandler(
                 PRIVATE_MESSAGE & members.ROSTER_FILE & members.ROSTER_CAPTION,
                 members.import_roster_file,
@@ -124,22 +121,6 @@ def register(application: QorgauApplication) -> None:
         group=FEATURES,
     )
     application.add_error_handler(on_error)
-    assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        broadcast_progress.refresh_progress,
-        interval=broadcast_progress.PROGRESS_INTERVAL,
-        data={},
-        name="broadcast progress",
-    )
-    application.job_queue.run_repeating(
-        reminders.send_due_reminders, interval=reminders.REMINDER_TICK, name="reminders"
-    )
-    application.job_queue.run_repeating(
-        nudges.send_due_nudges,
-        interval=nudges.NUDGE_INTERVAL,
-        first=nudges.NUDGE_FIRST,
-        name="declaration nudges",
-    )
 
     undeclared = undeclared_callbacks(application.handlers)
     if undeclared:

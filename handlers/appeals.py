@@ -30,21 +30,22 @@ from bot.domain.appeals import (
     check_text,
     texts_for_every_locale,
 )
-from bot.domain.content import FALLBACK_ORDER, Event
+from bot.domain.broadcasts import ALL_LOCALES, CASE_AUDIENCE, Kind
+from bot.domain.content import Event
+from bot.domain.languages import FALLBACK_ORDER, LOCALES
 from bot.domain.roles import STAFF
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
-from bot.news import NEWS, news_message, post_news
-from bot.text.i18n import LOCALES, current_locale, language_in_current_locale
+from bot.news import news_message, post_news
+from bot.text.i18n import current_locale, language_in_current_locale
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
-from handlers.broadcast_progress import send_progress_message
+from handlers.broadcasts import send_progress_message
 from handlers.cancel import cancel_conversation
 from handlers.cases import offer_cases
 from handlers.context import BotContext
 from handlers.conversation import private_conversation
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
-from storage.broadcasts import ALL_LOCALES, CASE_AUDIENCE
 
 WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CONFIRMING, CHOOSING_CASE = range(5)
 """States of the appeal conversation."""
@@ -52,8 +53,6 @@ WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CONFIRMING, CHOOSING_CASE = range
 DRAFT = "appeal"
 """Key of the draft in ``user_data``: its kind, texts per locale, the next locale, fallback,
 audience, and the case of news."""
-
-APPEAL = "appeal"
 
 FORMATTING = frozenset(
     {
@@ -83,7 +82,7 @@ def _as_html(message: Message) -> str:
 
 
 def _is_news(context: BotContext) -> bool:
-    return _draft(context).get("kind") == NEWS
+    return _draft(context).get("kind") == Kind.NEWS
 
 
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
@@ -124,7 +123,7 @@ async def start_appeal(update: Update, context: BotContext) -> int:
     if await _refuse_while_sending(update, context):
         return ConversationHandler.END
     assert context.user_data is not None
-    context.user_data[DRAFT] = {"kind": APPEAL, "texts": {}, "next": 0}
+    context.user_data[DRAFT] = {"kind": Kind.APPEAL, "texts": {}, "next": 0}
     await _ask_for_text(update, context, WRITING_ORDER[0])
     return WRITING
 
@@ -135,7 +134,7 @@ async def start_news(update: Update, context: BotContext) -> int:
     if await _refuse_while_sending(update, context):
         return ConversationHandler.END
     assert context.user_data is not None
-    context.user_data[DRAFT] = {"kind": NEWS, "texts": {}, "next": 0}
+    context.user_data[DRAFT] = {"kind": Kind.NEWS, "texts": {}, "next": 0}
     if context.args:
         return await _offer_cases(update, context, " ".join(context.args))
     await answer(update, _("Which case is the news about? Send a name."))
@@ -369,7 +368,7 @@ async def confirmed(update: Update, context: BotContext) -> int:
     services = context.services
     assert context.user_data is not None
     del context.user_data[DRAFT]
-    if draft.get("kind") == NEWS:
+    if draft.get("kind") == Kind.NEWS:
         posted = await post_news(
             services.db,
             services.cases,
@@ -385,7 +384,7 @@ async def confirmed(update: Update, context: BotContext) -> int:
         broadcast_id, _queued = posted
     else:
         broadcast_id, _queued = await services.broadcasts.create(
-            kind=APPEAL,
+            kind=Kind.APPEAL,
             author_id=update.effective_user.id,
             audience=draft["audience"],
             html_by_locale=texts_for_every_locale(draft["texts"], draft["fallback"]),
@@ -407,7 +406,7 @@ async def cancelled(update: Update, context: BotContext) -> int:
     await query.edit_message_reply_markup(None)
     assert context.user_data is not None
     draft = context.user_data.pop(DRAFT, {})
-    if draft.get("kind") == NEWS:
+    if draft.get("kind") == Kind.NEWS:
         await answer(update, _("The news was not sent."))
     else:
         await answer(update, _("The appeal was not sent."))

@@ -7,13 +7,15 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.domain.content import Case, Texts, in_language
+from bot.domain.content import Case
+from bot.domain.languages import Texts, in_language
 from bot.domain.roles import EVERYONE
 from bot.domain.search import clear_winner, query_tokens
 from bot.domain.telegram_html import split_paragraphs
 from bot.text.formatting import long_date, partial_date
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
+from bot.text.i18n import current_locale, language_in_current_locale, ngettext
 from bot.text.i18n import gettext as _
+from bot.text.names import status_name
 from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
@@ -27,15 +29,6 @@ PAGE_PATTERN = r"^cases:page:(\d{1,4})$"
 LINK_PREFIX = "case-"
 LINK_PATTERN = r"^/start case-[a-z0-9-]{1,40}$"
 """``/start case-<id>`` opens a case's card: the link under a card posted inline."""
-
-STATUS_NAMES = {
-    "detained": lazy_gettext("detained"),
-    "on_trial": lazy_gettext("on trial"),
-    "convicted": lazy_gettext("convicted"),
-    "released": lazy_gettext("released"),
-    "in_exile": lazy_gettext("in exile"),
-    "died_in_custody": lazy_gettext("died in custody"),
-}
 
 
 def case_rows(cases: list[Case], action: str = "case") -> list[list[InlineKeyboardButton]]:
@@ -128,7 +121,7 @@ def card_text(case: Case) -> str:
     return render(
         "case_card.html",
         name=case.name[locale],
-        status=str(STATUS_NAMES[case.status]),
+        status=status_name(case.status),
         detention=case.detention[locale] if case.detention else None,
         charges=case.charges[locale] if case.charges else None,
         sentence=case.sentence[locale] if case.sentence else None,

@@ -14,7 +14,7 @@ from bot.text.i18n import lazy_gettext
 from bot.text.render import render
 from handlers import (
     appeals,
-    broadcast_progress,
+    broadcasts,
     cancel,
     cases,
     deadline_editor,
@@ -139,7 +139,7 @@ SECTIONS: tuple[Section, ...] = (
             ),
             Command(
                 "appeals",
-                broadcast_progress.list_appeals,
+                broadcasts.list_appeals,
                 lazy_gettext("Recent appeals, news and reports"),
             ),
         ),

@@ -21,9 +21,8 @@ from telegram.ext import (
 from bot.domain import moments
 from bot.domain.appeals import WRITING_ORDER
 from bot.domain.content import Deadline
-from bot.domain.reminders import relative
 from bot.domain.roles import STAFF
-from bot.text.formatting import date_and_time, weekday_date_and_time
+from bot.text.formatting import date_and_time, relative, weekday_date_and_time
 from bot.text.i18n import current_locale, language_in_current_locale
 from bot.text.i18n import gettext as _
 from bot.text.render import render

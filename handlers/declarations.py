@@ -16,11 +16,12 @@ from bot.domain.declarations import (
     Status,
     check_length,
 )
+from bot.domain.languages import LOCALES
 from bot.domain.roles import STAFF, Role
 from bot.domain.signatory_block import block, block_csv
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
 from bot.text.formatting import date_and_time
-from bot.text.i18n import LOCALES, current_locale, language_in_current_locale
+from bot.text.i18n import current_locale, language_in_current_locale
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow

@@ -17,8 +17,9 @@ from bot.domain.roles import EVERYONE
 from bot.domain.search import query_tokens
 from bot.text.i18n import current_locale
 from bot.text.i18n import gettext as _
+from bot.text.names import status_name
 from handlers.access import allow
-from handlers.cases import LINK_PREFIX, STATUS_NAMES, card_text
+from handlers.cases import LINK_PREFIX, card_text
 from handlers.context import BotContext
 
 PAGE_SIZE = InlineQueryLimit.RESULTS
@@ -36,7 +37,7 @@ def _offset(raw: str) -> int:
 def _article(case: Case, bot_username: str) -> InlineQueryResultArticle:
     locale = current_locale()
     brief = case.brief[locale]
-    description = f"{STATUS_NAMES[case.status]} · {brief}"
+    description = f"{status_name(case.status)} · {brief}"
     if len(description) > DESCRIPTION_LENGTH:
         description = description[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
     link = f"https://t.me/{bot_username}?start={LINK_PREFIX}{case.id}"

@@ -6,10 +6,11 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.domain.roles import EVERYONE, role_name
+from bot.domain.roles import EVERYONE
 from bot.domain.signatory_block import listed_name
 from bot.text.formatting import long_date
 from bot.text.i18n import gettext as _
+from bot.text.names import role_name
 from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext

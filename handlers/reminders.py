@@ -1,5 +1,5 @@
-"""``/deadlines`` and its calendar file, ``/reminders`` with its mute buttons, ``/timezone``,
-``/remindbefore``, and the repeating job that hands due reminders to the delivery engine."""
+"""``/deadlines`` and its calendar file, ``/reminders`` with its mute buttons, ``/timezone`` and
+``/remindbefore``."""
 
 from __future__ import annotations
 
@@ -9,37 +9,26 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.domain import moments
-from bot.domain.content import Case
+from bot.domain.content import Case, StoredDeadline
 from bot.domain.ics import CalendarEvent, calendar
 from bot.domain.reminders import (
     LEADS_EXAMPLE,
     MAX_LEADS,
     LeadError,
     NotPositiveLead,
+    ReminderSettings,
     TooLongLead,
     TooManyLeads,
-    lead_text,
     parse_leads,
-    relative,
-    reminder_html,
-    triage,
 )
 from bot.domain.roles import EVERYONE
-from bot.text.formatting import weekday_date_and_time
+from bot.text.formatting import lead_text, relative, weekday_date_and_time
 from bot.text.i18n import current_locale
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button
-from storage.deadlines import StoredDeadline
-from storage.reminders import ReminderSettings
-
-REMINDER_TICK = 1.0
-"""Seconds between two looks for due reminders (one indexed query when none is due)."""
-
-DUE_BATCH = 500
-"""Reminders handled per transaction."""
 
 SHOWN = 10
 """Deadlines listed by ``/deadlines``."""
@@ -49,30 +38,6 @@ IN_CALENDAR = 100
 
 CALENDAR_CALLBACK = "deadlines:ics"
 MUTE_PATTERN = r"^reminders:(mute|unmute)(?::([a-z0-9-]{1,40}))?$"
-
-
-async def send_due_reminders(context: BotContext) -> None:
-    """The repeating job: queue the message of every due reminder, once, and drop the late
-    ones whose deadline has passed."""
-    services = context.services
-    while True:
-        now = services.clock.now()
-        due = await services.reminders.due(now, DUE_BATCH)
-        if not due:
-            return
-        chosen, dropped = triage(due, now)
-        messages = [
-            (
-                reminder.id,
-                reminder.user_id,
-                reminder_html(reminder, late, now, services.settings.timezone),
-            )
-            for reminder, late in chosen
-        ]
-        if await services.reminders.dispatch(messages, [r.id for r in dropped], now):
-            services.delivery.wake()
-        if len(due) < DUE_BATCH:
-            return
 
 
 def _zone(settings: ReminderSettings, default: ZoneInfo) -> ZoneInfo:

@@ -4,39 +4,19 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
+from bot.domain.broadcasts import (
+    ALL_LOCALES,
+    AUTHORED,
+    CASE_AUDIENCE,
+    DECLARATION_AUDIENCE,
+    Broadcast,
+    Kind,
+)
 from storage.database import Database
-
-ALL_LOCALES = "all"
-"""Audience of every user who has not blocked the bot."""
-
-
-@dataclass(frozen=True, slots=True)
-class Broadcast:
-    """One broadcast as listed to coordinators."""
-
-    id: int
-    kind: str
-    author_id: int | None
-    created_at: float
-    details: dict[str, Any]
-    status: str
-    progress_message_id: int | None
-
-
-AUTHORED = ("appeal", "case_update")
-"""Kinds of broadcast a coordinator writes, follows and gets a report of."""
-
-CASE_AUDIENCE = "case:"
-"""Prefix of the audience of one case's subscribers: ``case:<case id>``."""
-
-DECLARATION_AUDIENCE = "declaration:"
-"""Prefix of the audience of the bound members who have not signed a declaration:
-``declaration:<number>``."""
 
 
 def _audience_filter(audience: str) -> tuple[str, tuple[str, ...]]:
@@ -72,7 +52,7 @@ class Broadcasts:
     async def create(
         self,
         *,
-        kind: str,
+        kind: Kind,
         author_id: int | None,
         audience: str,
         html_by_locale: dict[str, str],
@@ -121,7 +101,7 @@ class Broadcasts:
         rows = await self._select("WHERE id = ?", (broadcast_id,))
         return rows[0] if rows else None
 
-    async def active(self, kind: str | None = None) -> list[Broadcast]:
+    async def active(self, kind: Kind | None = None) -> list[Broadcast]:
         """Broadcasts (of one kind, or all) being sent, or stopped but not yet reported; oldest
         first."""
         return await self._select(
@@ -149,7 +129,7 @@ class Broadcasts:
         return [
             Broadcast(
                 id=row["id"],
-                kind=row["kind"],
+                kind=Kind(row["kind"]),
                 author_id=row["author_id"],
                 created_at=row["created_at"],
                 details=json.loads(row["details"]),
@@ -215,7 +195,7 @@ class Broadcasts:
 
 
 async def insert_personal(
-    conn: aiosqlite.Connection, kind: str, messages: list[tuple[int, str]], created_at: float
+    conn: aiosqlite.Connection, kind: Kind, messages: list[tuple[int, str]], created_at: float
 ) -> int:
     """Queue a broadcast without an author whose recipients each get their own HTML, inside the
     caller's transaction; identical texts are stored once. Return the broadcast's id."""

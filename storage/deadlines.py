@@ -7,25 +7,15 @@ deadline moves them, a cancelled or removed one takes them away.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
-from bot.domain.content import Case, Deadline
+from bot.domain.content import Case, Deadline, StoredDeadline
 from storage import reminders
 from storage.database import Database
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDeadline:
-    """A deadline with its case and the key its buttons carry."""
-
-    key: int
-    case_id: str
-    deadline: Deadline
 
 
 def _data(deadline: Deadline) -> str:

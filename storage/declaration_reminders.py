@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.broadcasts import DECLARATION_AUDIENCE, Broadcasts
+from bot.domain.broadcasts import DECLARATION_AUDIENCE, Kind
+from storage.broadcasts import Broadcasts
 from storage.database import Database
 
 
-class Nudges:
+class DeclarationReminders:
     """Which reminders were queued, and queuing one."""
 
     def __init__(self, db: Database, broadcasts: Broadcasts) -> None:
@@ -19,7 +20,7 @@ class Nudges:
     async def sent(self, number: int) -> set[int]:
         """The offsets (days before closing) already queued for a declaration."""
         rows = await self._db.fetchall(
-            "SELECT days_before FROM declaration_nudges WHERE declaration = ?", (number,)
+            "SELECT days_before FROM declaration_reminders WHERE declaration = ?", (number,)
         )
         return {row[0] for row in rows}
 
@@ -30,7 +31,7 @@ class Nudges:
         broadcast's id and size, or ``None`` if another run queued it first."""
         async with self._db.transaction() as conn:
             cursor = await conn.executemany(
-                "INSERT INTO declaration_nudges (declaration, days_before) VALUES (?, ?) "
+                "INSERT INTO declaration_reminders (declaration, days_before) VALUES (?, ?) "
                 "ON CONFLICT DO NOTHING",
                 [(number, days) for days in days_before],
             )
@@ -40,14 +41,14 @@ class Nudges:
                 return None
             details: dict[str, Any] = {"declaration": number, "days_before": days_before}
             broadcast_id, total = await self._broadcasts.create(
-                kind="nudge",
+                kind=Kind.DECLARATION_REMINDER,
                 author_id=None,
                 audience=f"{DECLARATION_AUDIENCE}{number}",
                 html_by_locale=html_by_locale,
                 details=details,
             )
             await conn.executemany(
-                "UPDATE declaration_nudges SET broadcast_id = ? "
+                "UPDATE declaration_reminders SET broadcast_id = ? "
                 "WHERE declaration = ? AND days_before = ?",
                 [(broadcast_id, number, days) for days in days_before],
             )

@@ -304,6 +304,35 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     """,
+    # 10: "nudges" are called declaration reminders everywhere, in the schema too.
+    """
+    ALTER TABLE declaration_nudges RENAME TO declaration_reminders;
+    CREATE TABLE broadcasts_new (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT    NOT NULL CHECK (kind IN (
+                                'appeal', 'case_update', 'reminder', 'declaration_reminder')),
+        author_id   INTEGER,           -- NULL once the author erased themselves
+        created_at  REAL    NOT NULL,  -- unix time
+        details     TEXT    NOT NULL CHECK (json_valid(details)),
+        status      TEXT    NOT NULL DEFAULT 'sending'
+                            CHECK (status IN ('sending', 'stopped', 'done')),
+        total       INTEGER NOT NULL DEFAULT 0,
+        sent        INTEGER NOT NULL DEFAULT 0,
+        blocked     INTEGER NOT NULL DEFAULT 0,
+        failed      INTEGER NOT NULL DEFAULT 0,
+        cancelled   INTEGER NOT NULL DEFAULT 0,
+        unknown     INTEGER NOT NULL DEFAULT 0,  -- in flight at a crash, left unsent on purpose
+        progress_message_id INTEGER,
+        finished_at REAL
+    ) STRICT;
+    INSERT INTO broadcasts_new
+    SELECT id, iif(kind = 'nudge', 'declaration_reminder', kind), author_id, created_at, details,
+           status, total, sent, blocked, failed, cancelled, unknown, progress_message_id,
+           finished_at
+    FROM broadcasts;
+    DROP TABLE broadcasts;
+    ALTER TABLE broadcasts_new RENAME TO broadcasts;
+    """,
 )
 
 

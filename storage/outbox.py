@@ -8,70 +8,12 @@ they become ``unknown`` and wait for a coordinator's decision, never resent sile
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from enum import StrEnum
 
 import aiosqlite
 
+from bot.domain.broadcasts import Delivery, Fate, Progress, Settlement
 from storage.database import Database
 from storage.users import Users
-
-
-class Fate(StrEnum):
-    """How one delivery attempt ended."""
-
-    SENT = "sent"
-    RETRY = "retry"  # failed for now: try again at ``not_before``, one attempt spent
-    DEFERRED = "deferred"  # not tried (pacing, or Telegram's retry_after): take at ``not_before``
-    BLOCKED = "blocked"  # the recipient blocked the bot or is gone: send them nothing more
-    FAILED = "failed"  # gave up, with a reason
-    UNKNOWN = "unknown"  # the request may or may not have reached Telegram (a timeout)
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A claimed outbox row: one message to one chat."""
-
-    id: int
-    broadcast_id: int
-    chat_id: int
-    content_id: int
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
-class Settlement:
-    """The fate of one delivery attempt, to be recorded."""
-
-    delivery: Delivery
-    fate: Fate
-    not_before: float = 0.0
-    reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Where a broadcast stands."""
-
-    total: int
-    sent: int
-    blocked: int
-    failed: int
-    cancelled: int
-    abandoned: int
-    pending: int
-    in_flight: int
-    unknown: int
-
-    @property
-    def settled(self) -> int:
-        """Messages no longer waiting to be sent."""
-        return self.sent + self.blocked + self.failed + self.cancelled + self.abandoned
-
-    @property
-    def finished(self) -> bool:
-        """Nothing is queued or being sent (``unknown`` rows may await a decision)."""
-        return self.pending == 0 and self.in_flight == 0
 
 
 class Outbox:

@@ -10,42 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
-from bot.domain.content import Deadline, Texts
+from bot.domain.broadcasts import Kind
+from bot.domain.content import Deadline
+from bot.domain.reminders import DEFAULT_LEADS, DueReminder, ReminderSettings
 from storage.broadcasts import insert_personal
 from storage.database import Database
-
-DEFAULT_LEADS: tuple[int, ...] = (7 * 86_400, 86_400, 2 * 3_600)
-"""Seconds before a deadline that its reminders go out when a user chose nothing else."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReminderSettings:
-    """One user's choices about reminders."""
-
-    zone: str | None = None  # None: BOT_TIMEZONE
-    leads: tuple[int, ...] = DEFAULT_LEADS  # seconds before the deadline, longest first
-    muted: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DueReminder:
-    """A reminder whose time has come, with what its message needs."""
-
-    id: int
-    user_id: int
-    locale: str
-    zone: str | None
-    blocked: bool
-    case_name: Texts
-    deadline_key: int
-    deadline: Deadline
-    lead: timedelta
-    due_at: datetime
 
 
 def deadline_from_row(
@@ -254,5 +227,5 @@ class Reminders:
             await cursor.close()
             outgoing = [(chat_id, html) for rid, chat_id, html in messages if rid in removed]
             if outgoing:
-                await insert_personal(conn, "reminder", outgoing, now.timestamp())
+                await insert_personal(conn, Kind.REMINDER, outgoing, now.timestamp())
         return len(outgoing)

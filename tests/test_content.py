@@ -9,14 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.content import (
-    ContentError,
-    in_language,
-    load_content,
-    write_content,
-)
+from bot.domain.content import ContentError, load_content, write_content
+from bot.domain.languages import LOCALES, in_language
 from bot.shipped import SHIPPED_CONTENT
-from bot.text.i18n import LOCALES
 from storage import Database
 from storage.cases import Cases
 from tests.commands import run_bot_command

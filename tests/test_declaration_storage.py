@@ -19,7 +19,7 @@ from bot.shipped import SHIPPED_DECLARATIONS
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
-from storage.declaration_reminders import Nudges
+from storage.declaration_reminders import DeclarationReminders
 from storage.declarations import Declarations, Refusal, Signature
 from storage.erasure import erase_user
 from storage.members import BindingRefused, Members, token_digest
@@ -255,7 +255,7 @@ def test_a_roster_with_a_bad_row_imports_nothing(tmp_path: Path) -> None:
     assert done.stdout.strip() == "imported 2 members (0 new, 2 updated)"
 
 
-async def test_a_nudge_is_queued_once_to_the_unsigned_bound_members(db: Database) -> None:
+async def test_a_declaration_reminder_goes_once_to_the_unsigned_bound(db: Database) -> None:
     ids = await roster(db, 3)
     members, users = Members(db), Users(db)
     for user_id, member_id in zip((11, 12, 13), ids, strict=True):
@@ -265,14 +265,14 @@ async def test_a_nudge_is_queued_once_to_the_unsigned_bound_members(db: Database
     await users.touch(14, "en", date.today())  # not a member
     await open_declaration(db, ids[0], RuleSettings())
     await Declarations(db).sign(700, ids[0], "en", text_digest("Free them."), datetime.now(UTC))
-    nudges = Nudges(db, Broadcasts(db))
+    reminders = DeclarationReminders(db, Broadcasts(db))
     texts = {"en": "e", "ru": "r", "kk": "k"}
-    queued = await nudges.queue(700, [3], texts)
+    queued = await reminders.queue(700, [3], texts)
     assert queued is not None and queued[1] == 2
     rows = await db.fetchall("SELECT chat_id FROM outbox ORDER BY chat_id")
     assert [row[0] for row in rows] == [12, 13]
-    assert await nudges.queue(700, [3], texts) is None  # a second run, or after a restart
-    assert await nudges.sent(700) == {3}
+    assert await reminders.queue(700, [3], texts) is None  # a second run, or after a restart
+    assert await reminders.sent(700) == {3}
 
 
 def test_verify_audit_names_the_first_broken_entry(tmp_path: Path) -> None:

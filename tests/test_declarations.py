@@ -14,7 +14,7 @@ from bot.domain.declaration_content import (
     load_declaration,
     parse_declaration,
 )
-from bot.domain.declaration_reminders import due_nudges
+from bot.domain.declaration_reminders import due_reminder_days
 from bot.domain.declarations import (
     Declaration,
     Member,
@@ -240,11 +240,12 @@ def test_a_declaration_file_error_names_the_file(tmp_path: Path) -> None:
         load_declaration(path)
 
 
-def test_nudges_are_due_once_each_before_the_window_closes() -> None:
+def test_declaration_reminders_are_due_once_each_before_the_window_closes() -> None:
     closes = datetime(2026, 12, 10, 18, tzinfo=UTC)
-    assert due_nudges(closes, closes - timedelta(days=4), sent=()) == []
-    assert due_nudges(closes, closes - timedelta(days=3), sent=()) == [3]
-    assert due_nudges(closes, closes - timedelta(days=2), sent={3}) == []
-    assert due_nudges(closes, closes - timedelta(hours=20), sent={3}) == [1]
-    assert due_nudges(closes, closes - timedelta(hours=20), sent=()) == [1, 3]  # one reminder
-    assert due_nudges(closes, closes, sent=()) == []
+    assert due_reminder_days(closes, closes - timedelta(days=4), sent=()) == []
+    assert due_reminder_days(closes, closes - timedelta(days=3), sent=()) == [3]
+    assert due_reminder_days(closes, closes - timedelta(days=2), sent={3}) == []
+    assert due_reminder_days(closes, closes - timedelta(hours=20), sent={3}) == [1]
+    # Both due at once make one reminder.
+    assert due_reminder_days(closes, closes - timedelta(hours=20), sent=()) == [1, 3]
+    assert due_reminder_days(closes, closes, sent=()) == []

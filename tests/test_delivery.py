@@ -11,9 +11,10 @@ from datetime import date
 import pytest
 
 from bot.delivery.engine import DeliveryEngine, Outcome
+from bot.domain.broadcasts import ALL_LOCALES, Progress
 from storage import Database
-from storage.broadcasts import ALL_LOCALES, Broadcasts
-from storage.outbox import Outbox, Progress
+from storage.broadcasts import Broadcasts
+from storage.outbox import Outbox
 from storage.users import Users
 
 TEXTS = {"en": "Hello", "ru": "Привет", "kk": "Сәлем"}

@@ -11,19 +11,19 @@ from bot.domain import moments
 from bot.domain.content import Deadline
 from bot.domain.reminders import (
     LATE_AFTER,
+    DueReminder,
     NotPositiveLead,
     Timing,
     TooLongLead,
     TooManyLeads,
     UnreadableLead,
-    lead_text,
     parse_leads,
-    reminder_html,
     timing,
     triage,
 )
+from bot.reminders import reminder_html
+from bot.text.formatting import lead_text
 from bot.text.i18n import use_locale
-from storage.reminders import DueReminder
 
 BERLIN = moments.zone("Europe/Berlin")
 ALMATY = moments.zone("Asia/Almaty")

@@ -10,10 +10,11 @@ import pytest
 
 from bot.domain.clock import SettableClock
 from bot.domain.content import Case, Content, Deadline
+from bot.domain.reminders import DEFAULT_LEADS
 from storage import Database
 from storage.cases import Cases
 from storage.erasure import erase_user
-from storage.reminders import DEFAULT_LEADS, Reminders
+from storage.reminders import Reminders
 from storage.subscriptions import Subscriptions
 from storage.users import Users
 

@@ -86,6 +86,30 @@ async def test_rebuilding_the_broadcasts_table_keeps_their_outbox_rows(tmp_path:
         await connection.close()
 
 
+async def test_nudges_become_declaration_reminders_in_the_schema(tmp_path: Path) -> None:
+    connection = await aiosqlite.connect(tmp_path / "n.sqlite3", isolation_level=None)
+    try:
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await migrate(connection, MIGRATIONS[:9])
+        await connection.executescript(
+            "INSERT INTO broadcasts (id, kind, created_at, details) VALUES (1, 'nudge', 0, '{}');"
+            "INSERT INTO contents (id, html) VALUES (1, 'x');"
+            "INSERT INTO outbox (broadcast_id, chat_id, content_id) VALUES (1, 5, 1);"
+        )
+        await migrate(connection)
+        async with connection.execute("SELECT kind FROM broadcasts") as cursor:
+            assert await cursor.fetchall() == [("declaration_reminder",)]
+        async with connection.execute("SELECT count(*) FROM outbox") as cursor:
+            assert (await cursor.fetchone())[0] == 1
+        with pytest.raises(sqlite3.IntegrityError):
+            await connection.execute(
+                "INSERT INTO broadcasts (kind, created_at, details) VALUES ('nudge', 0, '{}')"
+            )
+        await connection.execute("SELECT * FROM declaration_reminders")
+    finally:
+        await connection.close()
+
+
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     connection = await aiosqlite.connect(tmp_path / "new.sqlite3", isolation_level=None)
     try:

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.domain.broadcasts import Delivery, Fate, Settlement
 from bot.domain.pacing import Pacer
-from storage.outbox import Delivery, Fate, Outbox, Settlement
+from storage.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""python-telegram-bot's networking over aiohttp, for the delivery engine's own client.
+"""The delivery engine's own client: python-telegram-bot's networking over aiohttp.
 
 httpx, PTB's default, spends most of a bulk send's CPU in its connection pool bookkeeping;
 over aiohttp the same sends cost a quarter of the CPU (see bench/README.md). Errors keep the
@@ -12,11 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import aiohttp
+from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 if TYPE_CHECKING:
     from telegram._utils.types import ODVInput  # the type PTB's own requests declare
+
+DELIVERY_CONNECTIONS = 64
+"""Connections of the delivery engine's own client: its ceiling of sends in flight."""
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds for each of: waiting for a free connection, connecting, and reading the answer."""
@@ -95,3 +99,11 @@ def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str]
     for name, (file_name, content, mime_type) in files.items():
         form.add_field(name, content, filename=file_name, content_type=mime_type)
     return form
+
+
+def bulk_client(token: str, base_url: str) -> Bot:
+    """The delivery engine's own client, with its own connection pool: bulk sends never queue
+    behind, or in front of, the replies to people talking to the bot."""
+    return Bot(
+        token, base_url=base_url, request=AiohttpRequest(connection_pool_size=DELIVERY_CONNECTIONS)
+    )

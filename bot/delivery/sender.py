@@ -12,8 +12,8 @@ GONE_REASONS = ("chat not found", "user is deactivated", "bot was blocked", "bot
 
 
 class TelegramSender:
-    """Sends through its own :class:`~telegram.Bot`, so bulk sends never queue behind, or in
-    front of, the replies to people talking to the bot."""
+    """Sends through the delivery engine's own :class:`~telegram.Bot` (see
+    :func:`bot.delivery.http.bulk_client`)."""
 
     def __init__(self, bot: Bot) -> None:
         self._bot = bot

@@ -3,10 +3,8 @@ and how far a broadcast has come."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.domain.languages import LOCALES
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH, HtmlError, parse_html, utf16_len
-from bot.text.i18n import LOCALES
 
 WRITING_ORDER: tuple[str, ...] = ("ru", "kk", "en")
 """The order in which a coordinator is asked for the texts (every locale once)."""
@@ -51,23 +49,3 @@ def texts_for_every_locale(texts: dict[str, str], fallback: str) -> dict[str, st
     if fallback not in texts:
         raise ValueError(f"the fallback {fallback!r} has no text")
     return {locale: texts.get(locale, texts[fallback]) for locale in LOCALES}
-
-
-@dataclass(frozen=True, slots=True)
-class Pace:
-    """Speed and time left, from two looks at a broadcast."""
-
-    rate: float
-    seconds_left: float | None
-
-
-def pace(settled_before: int, settled_now: int, elapsed: float, remaining: int) -> Pace:
-    """Messages per second between two looks, and the time the remaining ones will take."""
-    rate = (settled_now - settled_before) / elapsed if elapsed > 0 else 0.0
-    return Pace(rate, remaining / rate if rate > 0 else None)
-
-
-def progress_bar(done: int, total: int, width: int = 12) -> str:
-    """A bar of full and empty blocks."""
-    filled = width if total <= 0 else min(width, done * width // total)
-    return "▓" * filled + "░" * (width - filled)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from bot.domain import moments
-from bot.text.i18n import LOCALES
+from bot.domain.languages import LOCALES, Texts
 
 STATUSES = ("detained", "on_trial", "convicted", "released", "in_exile", "died_in_custody")
 TAGS = (
@@ -33,9 +33,6 @@ CASE_ID = re.compile(r"(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*")
 """A case id: lowercase words joined by dashes, at most 40 characters (it travels in buttons)."""
 PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 OPTIONAL_TEXTS = ("detention", "charges", "sentence")
-
-Texts = dict[str, str]
-"""One text per locale."""
 
 
 class ContentError(ValueError):
@@ -326,18 +323,6 @@ def _read_case(path: Path, sources: dict[str, Source]) -> Case:
     )
 
 
-FALLBACK_ORDER = ("ru", "kk", "en")
-"""Where a text is missing, the language to show instead: the most widely read first."""
-
-
-def in_language(texts: Texts, locale: str) -> tuple[str, str | None]:
-    """The text for ``locale``, or another language's where it has none, with that language."""
-    if locale in texts:
-        return texts[locale], None
-    other = next(code for code in FALLBACK_ORDER if code in texts)
-    return texts[other], other
-
-
 def load_content(folder: Path) -> Content:
     """Read and check a whole content folder; the first problem raises :class:`ContentError`."""
     sources = _read_sources(folder / "sources.yaml")
@@ -425,3 +410,12 @@ def write_content(content: Content, folder: Path) -> list[Path]:
         path.write_text(_dump(_case_document(case)), encoding="utf-8")
         written.append(path)
     return written
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDeadline:
+    """A deadline with its case and the key its buttons carry."""
+
+    key: int
+    case_id: str
+    deadline: Deadline

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-NUDGE_DAYS: tuple[int, ...] = (3, 1)
+REMINDER_DAYS: tuple[int, ...] = (3, 1)
 """Days before a declaration closes when its unsigned members are reminded."""
 
 
-def due_nudges(
-    closes_at: datetime, now: datetime, sent: Iterable[int], days: Iterable[int] = NUDGE_DAYS
+def due_reminder_days(
+    closes_at: datetime, now: datetime, sent: Iterable[int], days: Iterable[int] = REMINDER_DAYS
 ) -> list[int]:
     """The offsets (days before closing) whose moment has come and that were not sent, while
     the window is still open; smallest first. Several at once (a declaration opened late, a bot

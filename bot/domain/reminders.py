@@ -1,5 +1,5 @@
-"""The rules of reminders, free of Telegram: lead times as people write them, which due
-reminders go out (on time, late, or not at all), and the text of a reminder.
+"""The rules of reminders, free of Telegram and storage: lead times as people write them, and
+which due reminders go out (on time, late, or not at all).
 
 A lead time is an exact duration before the deadline's UTC instant, so daylight-saving changes
 move no reminder; only the local times shown follow each reader's zone.
@@ -7,20 +7,14 @@ move no reminder; only the local times shown follow each reader's zone.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_timedelta
-
-from bot.domain import moments
-from bot.text.formatting import weekday_date_and_time
-from bot.text.i18n import current_locale, ngettext, use_locale
-from bot.text.render import render
-from storage.reminders import DueReminder
+from bot.domain.content import Deadline
+from bot.domain.languages import Texts
 
 MAX_LEAD = timedelta(days=90)
 MAX_LEADS = 5
@@ -97,36 +91,6 @@ def parse_leads(text: str) -> tuple[int, ...]:
     return tuple(leads)
 
 
-def lead_text(seconds: int) -> str:
-    """A lead time in words of the current locale, exactly: "1 день 12 часов"."""
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    minutes = rest // 60
-    parts = []
-    if days:
-        parts.append(ngettext("{count} day", "{count} days", days).format(count=days))
-    if hours:
-        parts.append(ngettext("{count} hour", "{count} hours", hours).format(count=hours))
-    if minutes:
-        parts.append(ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes))
-    return " ".join(parts)
-
-
-def relative(moment: datetime, now: datetime) -> str:
-    """How far ``moment`` is from ``now`` in the current locale, in minutes below an hour, hours
-    below a day, days beyond (never "1 week"): "через 21 час", "3 күннен кейін"."""
-    delta = moment - now
-    span = abs(delta)
-    unit = "minute" if span < timedelta(hours=1) else "hour" if span < timedelta(days=1) else "day"
-    return format_timedelta(
-        delta,
-        granularity=unit,
-        threshold=math.inf,  # no larger unit qualifies: the granularity is the unit
-        add_direction=True,
-        locale=current_locale(),
-    )
-
-
 class Timing(Enum):
     """What becomes of a due reminder."""
 
@@ -166,19 +130,30 @@ def triage(
     return list(chosen.values()), dropped
 
 
-def reminder_html(reminder: DueReminder, late: bool, now: datetime, default_zone: ZoneInfo) -> str:
-    """The reminder's message in its reader's language and time zone."""
-    where = moments.zone(reminder.zone) if reminder.zone else default_zone
-    deadline = reminder.deadline
-    with use_locale(reminder.locale):
-        return render(
-            "reminder.html",
-            late=late,
-            title=deadline.title[reminder.locale],
-            case=reminder.case_name[reminder.locale],
-            when=weekday_date_and_time(deadline.moment, where),
-            zone=where.key,
-            relative=relative(deadline.moment, now),
-            action=deadline.action[reminder.locale],
-            link=deadline.link,
-        )
+DEFAULT_LEADS: tuple[int, ...] = (7 * 86_400, 86_400, 2 * 3_600)
+"""Seconds before a deadline that its reminders go out when a user chose nothing else."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    """One user's choices about reminders."""
+
+    zone: str | None = None  # None: BOT_TIMEZONE
+    leads: tuple[int, ...] = DEFAULT_LEADS  # seconds before the deadline, longest first
+    muted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """A reminder whose time has come, with what its message needs."""
+
+    id: int
+    user_id: int
+    locale: str
+    zone: str | None
+    blocked: bool
+    case_name: Texts
+    deadline_key: int
+    deadline: Deadline
+    lead: timedelta
+    due_at: datetime

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.text.i18n import lazy_gettext
-
 
 class Role(StrEnum):
     """A user's role; ``ADMIN`` comes from ``BOT_ADMINS``, the others are stored."""
@@ -26,16 +24,3 @@ def effective_role(user_id: int, stored: Role | None, admins: frozenset[int]) ->
     if user_id in admins:
         return Role.ADMIN
     return stored or Role.SUBSCRIBER
-
-
-_ROLE_NAMES = {
-    Role.ADMIN: lazy_gettext("administrator"),
-    Role.COORDINATOR: lazy_gettext("coordinator"),
-    Role.MEMBER: lazy_gettext("member of parliament"),
-    Role.SUBSCRIBER: lazy_gettext("reader"),
-}
-
-
-def role_name(role: Role) -> str:
-    """The role's name in the current locale."""
-    return str(_ROLE_NAMES[role])

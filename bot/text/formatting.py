@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timedelta, tzinfo
 
 from babel.dates import (
@@ -14,7 +15,7 @@ from babel.dates import (
 )
 from babel.numbers import format_decimal, format_percent
 
-from bot.text.i18n import current_locale
+from bot.text.i18n import current_locale, ngettext
 
 
 def long_date(day: date) -> str:
@@ -63,4 +64,34 @@ def duration(seconds: float) -> str:
     """A rounded span of time: "31 секунда", "2 minutes"."""
     return format_timedelta(
         timedelta(seconds=max(1, round(seconds))), threshold=1.1, locale=current_locale()
+    )
+
+
+def lead_text(seconds: int) -> str:
+    """A lead time in words of the current locale, exactly: "1 день 12 часов"."""
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(ngettext("{count} day", "{count} days", days).format(count=days))
+    if hours:
+        parts.append(ngettext("{count} hour", "{count} hours", hours).format(count=hours))
+    if minutes:
+        parts.append(ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes))
+    return " ".join(parts)
+
+
+def relative(moment: datetime, now: datetime) -> str:
+    """How far ``moment`` is from ``now`` in the current locale, in minutes below an hour, hours
+    below a day, days beyond (never "1 week"): "через 21 час", "3 күннен кейін"."""
+    delta = moment - now
+    span = abs(delta)
+    unit = "minute" if span < timedelta(hours=1) else "hour" if span < timedelta(days=1) else "day"
+    return format_timedelta(
+        delta,
+        granularity=unit,
+        threshold=math.inf,  # no larger unit qualifies: the granularity is the unit
+        add_direction=True,
+        locale=current_locale(),
     )

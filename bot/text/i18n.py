@@ -21,9 +21,7 @@ from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
 
 from bot import data_path
-
-LOCALES: tuple[str, ...] = ("en", "ru", "kk")
-"""Supported locales; the first is the source language of the catalogs."""
+from bot.domain.languages import LOCALES
 
 DOMAIN = "messages"
 LOCALE_DIR = data_path("locales")

@@ -419,13 +419,15 @@ async def test_unsigned_members_are_reminded_before_the_window_closes(bot: Runni
     # Two days before the window closes: the three-day reminder is due, the one-day one not.
     await services.declarations.set_status(700, Status.OPEN, datetime.now(UTC) + timedelta(days=2))
     for _run in range(2):  # the reminder is queued once however often the job runs
-        await run_job_now(bot, "declaration nudges")
+        await run_job_now(bot, "declaration reminders")
     await bot.api.wait_until(lambda: any("⏳" in m.text for m in late.chat.bot_messages))
     reminder = next(m for m in late.chat.bot_messages if "⏳" in m.text)
     assert reminder.text.startswith("⏳ № 700 «Free the political prisoners» жазбаша")
-    assert await services.nudges.sent(700) == {3}
-    nudges = await services.db.fetchall("SELECT count(*) FROM broadcasts WHERE kind = 'nudge'")
-    assert nudges[0][0] == 1
+    assert await services.declaration_reminders.sent(700) == {3}
+    queued = await services.db.fetchall(
+        "SELECT count(*) FROM broadcasts WHERE kind = 'declaration_reminder'"
+    )
+    assert queued[0][0] == 1
     assert not any("⏳" in m.text for m in signer.chat.bot_messages)
     # Reminders are not appeals: /appeals does not list them.
     assert (await coordinator.ask("/appeals")).text.endswith(

@@ -16,10 +16,9 @@ import pytest
 from bot.application import serving
 from bot.config import Settings
 from bot.delivery.engine import CLAIM_AHEAD, SETTLE_EVERY
+from bot.domain.broadcasts import ALL_LOCALES, Progress
 from bot.domain.roles import Role
 from sandbox.local_api import FloodLimits, LocalBotApi, SimMessage, SimUser
-from storage.broadcasts import ALL_LOCALES
-from storage.outbox import Progress
 from tests.e2e.conftest import ADMIN_ID, RunningBot, message_starting
 from tests.e2e.processes import bot_process
 

@@ -23,13 +23,14 @@ from bot.config import Settings
 from bot.delivery.engine import CLAIM_AHEAD, SETTLE_EVERY
 from bot.domain.clock import SettableClock
 from bot.domain.content import Content, Deadline, load_content
+from bot.domain.reminders import ReminderSettings
 from bot.domain.roles import Role
 from bot.services import QorgauApplication
 from bot.shipped import SHIPPED_CONTENT
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from storage import Database
 from storage.cases import Cases
-from storage.reminders import Reminders, ReminderSettings
+from storage.reminders import Reminders
 from storage.subscriptions import Subscriptions
 from storage.users import Users
 from tests.e2e.conftest import RunningBot

@@ -1,53 +1,47 @@
-"""The repeating job that reminds unsigned members before a declaration's window closes."""
+"""Reminders before a declaration closes, as the bot sends them: 3 days and 1 day before, to
+the bound members who have not signed, each queued once for the delivery engine."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
-from bot.domain.declaration_reminders import due_nudges
+from bot.domain.declaration_reminders import due_reminder_days
 from bot.domain.declarations import Declaration
+from bot.services import Services
 from bot.text import i18n
 from bot.text.formatting import date_and_time
 from bot.text.render import render
-from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)
 
-NUDGE_INTERVAL = 600.0
-"""Seconds between two looks for reminders that are due."""
 
-NUDGE_FIRST = 2.0
-"""Seconds after start-up of the first look, so a restart catches up at once."""
-
-
-def _reminder(declaration: Declaration, context: BotContext) -> dict[str, str]:
+def reminder_texts(declaration: Declaration, services: Services) -> dict[str, str]:
     """The reminder in every locale."""
     assert declaration.closes_at is not None
     texts = {}
     for locale in i18n.LOCALES:
         with i18n.use_locale(locale):
             texts[locale] = render(
-                "declaration_nudge.html",
+                "declaration_reminder.html",
                 number=declaration.number,
                 title=declaration.title_in(locale),
-                closes=date_and_time(declaration.closes_at, context.services.settings.timezone),
+                closes=date_and_time(declaration.closes_at, services.settings.timezone),
             )
     return texts
 
 
-async def send_due_nudges(context: BotContext) -> None:
+async def queue_due_reminders(services: Services) -> None:
     """Queue the reminders whose moment has come, each once, for the delivery engine."""
-    services = context.services
-    now = datetime.now(UTC)
+    now = services.clock.now()
     for declaration in await services.declarations.open_for_signing():
         if declaration.closes_at is None or not declaration.accepts_signatures(now):
             continue
-        due = due_nudges(declaration.closes_at, now, await services.nudges.sent(declaration.number))
+        sent = await services.declaration_reminders.sent(declaration.number)
+        due = due_reminder_days(declaration.closes_at, now, sent)
         if not due:
             continue
-        queued = await services.nudges.queue(
-            declaration.number, due, _reminder(declaration, context)
+        queued = await services.declaration_reminders.queue(
+            declaration.number, due, reminder_texts(declaration, services)
         )
         if queued is not None:
             logger.info("queued a declaration reminder to %d members", queued[1])

@@ -1,20 +1,25 @@
-"""The progress of a broadcast in its author's chat, edited in place every few seconds; the
+"""A broadcast in its author's chat: the progress, edited in place every few seconds, with its
 Stop button; the final report, with the choice about messages whose fate is unknown; and
-``/appeals``, the list of recent ones."""
+``/appeals``, the list of recent ones. What the progress is comes from
+:mod:`bot.delivery.broadcasts`."""
 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
-from bot.domain.appeals import pace, progress_bar
+from bot.domain.broadcasts import (
+    ALL_LOCALES,
+    Broadcast,
+    Kind,
+    Progress,
+    progress_bar,
+)
 from bot.domain.roles import STAFF
-from bot.news import NEWS
 from bot.text.formatting import date_and_time, duration, number, percent
 from bot.text.i18n import current_locale, language_in_current_locale, ngettext, use_locale
 from bot.text.i18n import gettext as _
@@ -22,13 +27,8 @@ from bot.text.render import render
 from handlers.access import allow
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button
-from storage.broadcasts import ALL_LOCALES, AUTHORED, Broadcast
-from storage.outbox import Progress
 
 logger = logging.getLogger(__name__)
-
-PROGRESS_INTERVAL = 3.0
-"""Seconds between two edits of a progress message."""
 
 ACTION_PATTERN = r"^appeal:(stop|resend|leave):(\d{1,18})$"
 
@@ -40,7 +40,7 @@ def _progress_text(
     return render(
         "appeal_progress.html",
         broadcast_id=broadcast.id,
-        news=broadcast.kind == NEWS,
+        news=broadcast.kind == Kind.NEWS,
         bar=progress_bar(progress.settled, progress.total),
         share=percent(progress.settled / progress.total if progress.total else 1),
         done=number(done),
@@ -76,34 +76,20 @@ async def send_progress_message(context: BotContext, broadcast_id: int, chat_id:
 
 
 async def refresh_progress(context: BotContext) -> None:
-    """The repeating job: edit the progress of each active appeal or news; report the finished
-    ones; finish broadcasts without an author to tell."""
-    services = context.services
-    assert context.job is not None
-    samples: dict[int, tuple[float, int]] = context.job.data  # type: ignore[assignment]
-    for broadcast in await services.broadcasts.active():
-        progress = await services.outbox.progress(broadcast.id)
-        now = time.monotonic()
-        then, settled_then = samples.get(broadcast.id, (now, progress.settled))
-        samples[broadcast.id] = (now, progress.settled)
-        remaining = progress.pending + progress.in_flight
-        speed = pace(settled_then, progress.settled, now - then, remaining)
-        finished = progress.finished and await services.broadcasts.finish(broadcast.id)
-        if finished:
-            samples.pop(broadcast.id, None)
-        if broadcast.kind not in AUTHORED or broadcast.author_id is None:
-            # Reminders and the like have no author, and an author may have erased themselves:
-            # nobody can decide about messages of unknown fate, so they stay unsent.
-            if finished and progress.unknown:
-                await services.broadcasts.abandon_unknown(broadcast.id)
+    """The repeating job: edit the progress of each appeal or news being sent, and report the
+    ones that finished, in their author's language."""
+    for snapshot in await context.services.broadcast_monitor.look():
+        broadcast, progress = snapshot.broadcast, snapshot.progress
+        if not snapshot.reported:
             continue
+        assert broadcast.author_id is not None
         with use_locale(await _author_locale(context, broadcast.author_id)):
-            if finished:
-                text = _progress_text(broadcast, progress, speed.rate, None)
+            if snapshot.finished:
+                text = _progress_text(broadcast, progress, snapshot.rate, None)
                 await _edit_progress(context, broadcast, text, None)
                 await _send_report(context, broadcast, progress)
             elif broadcast.status == "sending":
-                text = _progress_text(broadcast, progress, speed.rate, speed.seconds_left)
+                text = _progress_text(broadcast, progress, snapshot.rate, snapshot.seconds_left)
                 await _edit_progress(context, broadcast, text, _stop_button(broadcast.id))
 
 
@@ -135,7 +121,7 @@ async def _send_report(
     text = render(
         "appeal_report.html",
         broadcast_id=broadcast.id,
-        news=broadcast.kind == NEWS,
+        news=broadcast.kind == Kind.NEWS,
         sent=number(progress.sent),
         blocked=number(progress.blocked),
         failed=number(progress.failed),
@@ -237,7 +223,7 @@ async def list_appeals(update: Update, context: BotContext) -> None:
         items.append(
             {
                 "id": broadcast.id,
-                "news": broadcast.kind == NEWS,
+                "news": broadcast.kind == Kind.NEWS,
                 "when": date_and_time(
                     datetime.fromtimestamp(broadcast.created_at, UTC), services.settings.timezone
                 ),

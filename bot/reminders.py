@@ -1,0 +1,59 @@
+"""Reminders before deadlines, as the bot sends them: each due reminder's message in its
+reader's language and zone, queued once for the delivery engine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain import moments
+from bot.domain.reminders import DueReminder, triage
+from bot.services import Services
+from bot.text.formatting import relative, weekday_date_and_time
+from bot.text.i18n import use_locale
+from bot.text.render import render
+
+
+def reminder_html(reminder: DueReminder, late: bool, now: datetime, default_zone: ZoneInfo) -> str:
+    """The reminder's message in its reader's language and time zone."""
+    where = moments.zone(reminder.zone) if reminder.zone else default_zone
+    deadline = reminder.deadline
+    with use_locale(reminder.locale):
+        return render(
+            "reminder.html",
+            late=late,
+            title=deadline.title[reminder.locale],
+            case=reminder.case_name[reminder.locale],
+            when=weekday_date_and_time(deadline.moment, where),
+            zone=where.key,
+            relative=relative(deadline.moment, now),
+            action=deadline.action[reminder.locale],
+            link=deadline.link,
+        )
+
+
+DUE_BATCH = 500
+"""Reminders handled per transaction."""
+
+
+async def queue_due_reminders(services: Services) -> None:
+    """Queue the message of every due reminder, once, and drop the late ones whose deadline
+    has passed."""
+    while True:
+        now = services.clock.now()
+        due = await services.reminders.due(now, DUE_BATCH)
+        if not due:
+            return
+        chosen, dropped = triage(due, now)
+        messages = [
+            (
+                reminder.id,
+                reminder.user_id,
+                reminder_html(reminder, late, now, services.settings.timezone),
+            )
+            for reminder, late in chosen
+        ]
+        if await services.reminders.dispatch(messages, [r.id for r in dropped], now):
+            services.delivery.wake()
+        if len(due) < DUE_BATCH:
+            return
