@@ -11,7 +11,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import filters
 
-from bot.domain.declarations import Member
+from bot.domain.members import Member
 from bot.domain.roles import STAFF, Role
 from bot.domain.roster import REQUIRED, SEATS, RosterError, entry_from_fields, parse_roster
 from bot.domain.signatory_block import listed_name

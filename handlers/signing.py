@@ -25,7 +25,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.declarations import Declaration, Member, text_digest
+from bot.domain.declarations import Declaration, Refusal, Signature, text_digest
+from bot.domain.members import INVITATION_PREFIX, BindingRefused, Member
 from bot.domain.roles import EVERYONE, Role
 from bot.domain.signatory_block import listed_name
 from bot.domain.telegram_html import split_paragraphs
@@ -40,8 +41,6 @@ from handlers.conversation import private_conversation
 from handlers.menus import publish_chat_menu
 from handlers.quorum import announce_quorum
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
-from storage.declarations import Refusal, Signature
-from storage.members import INVITATION_PREFIX, BindingRefused
 
 logger = logging.getLogger(__name__)
 

@@ -10,22 +10,23 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from enum import StrEnum
 
 import aiosqlite
 
 from bot.domain.declaration_content import DeclarationFile
 from bot.domain.declarations import (
     Declaration,
-    Member,
     Quorum,
+    Refusal,
     RuleSettings,
+    Signature,
     Status,
     evaluate_quorum,
     text_digest,
 )
+from bot.domain.members import Member
 from storage import audit_log
 from storage.database import Database
 from storage.members import MEMBER_COLUMNS, member_from_row, upsert_groups, upsert_member
@@ -109,34 +110,6 @@ def _row_values(declaration: Declaration) -> tuple[object, ...]:
         rules.min_delegations,
         rules.min_groups,
     )
-
-
-class Refusal(StrEnum):
-    """Why a signature was not taken."""
-
-    NO_DECLARATION = "no_declaration"
-    NOT_OPEN = "not_open"
-    """Outside the signing window, or not opened, or closed."""
-    TEXT_CHANGED = "text_changed"
-    """The text shown to the member is no longer the declaration's text."""
-    OTHER_ASSEMBLY = "other_assembly"
-    """The member sits in another assembly than the declaration's."""
-
-
-@dataclass(frozen=True, slots=True)
-class Signature:
-    """A member's signature under a declaration."""
-
-    declaration: int
-    member_id: int
-    sequence: int
-    signed_at: datetime | None
-    text_sha256: str
-    """The SHA-256 of the exact text signed."""
-    new: bool = False
-    """Made by this call (``False``: the member had signed before)."""
-    quorum_reached: bool = False
-    """This signature completed the quorum."""
 
 
 class Declarations:

@@ -12,19 +12,14 @@ import secrets
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
 
 import aiosqlite
 
-from bot.domain.declarations import Member
+from bot.domain.members import INVITATION_PREFIX, BindingRefused, Invitation, Member
 from bot.domain.roster import RosterEntry
 from bot.domain.signatory_block import PoliticalGroup, collation_key
 from storage import audit_log
 from storage.database import Database
-
-INVITATION_PREFIX = "m_"
-"""Deep-link payloads of invitations start with this; the token follows."""
 
 INVITATION_TTL = 7 * 24 * 3600
 """Seconds an invitation stays valid."""
@@ -51,25 +46,6 @@ def member_from_row(row: sqlite3.Row) -> Member:
 def token_digest(token: str) -> str:
     """What is stored of an invitation token."""
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
-
-
-class BindingRefused(StrEnum):
-    """Why an invitation did not bind."""
-
-    UNKNOWN = "unknown"
-    USED = "used"
-    EXPIRED = "expired"
-    ACCOUNT_TAKEN = "account_taken"
-    """This Telegram account is bound to another member already."""
-
-
-@dataclass(frozen=True, slots=True)
-class Invitation:
-    """A fresh invitation: the deep-link payload (shown once) and when it expires."""
-
-    payload: str
-    member_id: int
-    expires_at: float
 
 
 async def upsert_groups(conn: aiosqlite.Connection, groups: Iterable[PoliticalGroup]) -> None:

@@ -8,39 +8,25 @@ from __future__ import annotations
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.roles import Role
+from bot.domain.users import UserRecord
 from storage.database import Database
 
 _COLUMNS = "user_id, locale, locale_chosen, role, first_seen, last_seen, blocked"
 
 
-@dataclass(frozen=True, slots=True)
-class UserRecord:
-    """What the bot keeps about one user."""
-
-    user_id: int
-    locale: str
-    locale_chosen: bool
-    role: Role
-    first_seen: date
-    last_seen: date
-    blocked: bool = False
-    """The bot's last message to them was refused: they blocked it or left Telegram."""
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> UserRecord:
-        return cls(
-            user_id=row["user_id"],
-            locale=row["locale"],
-            locale_chosen=bool(row["locale_chosen"]),
-            role=Role(row["role"]),
-            first_seen=date.fromisoformat(row["first_seen"]),
-            last_seen=date.fromisoformat(row["last_seen"]),
-            blocked=bool(row["blocked"]),
-        )
+def _record(row: sqlite3.Row) -> UserRecord:
+    return UserRecord(
+        user_id=row["user_id"],
+        locale=row["locale"],
+        locale_chosen=bool(row["locale_chosen"]),
+        role=Role(row["role"]),
+        first_seen=date.fromisoformat(row["first_seen"]),
+        last_seen=date.fromisoformat(row["last_seen"]),
+        blocked=bool(row["blocked"]),
+    )
 
 
 class Users:
@@ -73,7 +59,7 @@ class Users:
     def _remember(self, row: sqlite3.Row | None) -> UserRecord | None:
         if row is None:
             return None
-        record = UserRecord.from_row(row)
+        record = _record(row)
         self._cache[record.user_id] = record
         self._cache.move_to_end(record.user_id)
         if len(self._cache) > self._cache_size:

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from bot.domain.declaration_content import load_declarations
-from bot.domain.declarations import Declaration, RuleSettings, Status, text_digest
+from bot.domain.declarations import (
+    Declaration,
+    Refusal,
+    RuleSettings,
+    Signature,
+    Status,
+    text_digest,
+)
+from bot.domain.members import BindingRefused
 from bot.domain.roster import RosterEntry
 from bot.domain.signatory_block import PoliticalGroup
 from bot.shipped import SHIPPED_DECLARATIONS
@@ -20,9 +28,9 @@ from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
 from storage.declaration_reminders import DeclarationReminders
-from storage.declarations import Declarations, Refusal, Signature
+from storage.declarations import Declarations
 from storage.erasure import erase_user
-from storage.members import BindingRefused, Members, token_digest
+from storage.members import Members, token_digest
 from storage.users import Users
 from tests.commands import run_bot_command
 from tests.test_declarations import seed_block

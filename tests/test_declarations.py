@@ -15,14 +15,8 @@ from bot.domain.declaration_content import (
     parse_declaration,
 )
 from bot.domain.declaration_reminders import due_reminder_days
-from bot.domain.declarations import (
-    Declaration,
-    Member,
-    RuleSettings,
-    Status,
-    evaluate_quorum,
-    word_count,
-)
+from bot.domain.declarations import Declaration, RuleSettings, Status, evaluate_quorum, word_count
+from bot.domain.members import Member
 from bot.domain.roster import RosterError, load_roster
 from bot.domain.signatory_block import (
     PoliticalGroup,

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.members import Member
+
 
 class Status(StrEnum):
     """Where a declaration stands: written, collecting signatures, or closed for good."""
@@ -31,21 +33,6 @@ class RuleSettings:
     min_signatures: int = 20
     min_delegations: int = 4
     min_groups: int = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """A parliamentarian of the roster, as listed under a declaration."""
-
-    id: int
-    surname: str
-    given_name: str
-    particle: str
-    country: str
-    political_group: str
-    assembly: str
-    seat: str | None = None
-    """``representative`` or ``substitute``; ``None`` where the record does not say."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +137,31 @@ def evaluate_quorum(
         groups=len({m.political_group for m in signers if m.political_group not in unattached}),
         rules=rules,
     )
+
+
+class Refusal(StrEnum):
+    """Why a signature was not taken."""
+
+    NO_DECLARATION = "no_declaration"
+    NOT_OPEN = "not_open"
+    """Outside the signing window, or not opened, or closed."""
+    TEXT_CHANGED = "text_changed"
+    """The text shown to the member is no longer the declaration's text."""
+    OTHER_ASSEMBLY = "other_assembly"
+    """The member sits in another assembly than the declaration's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A member's signature under a declaration."""
+
+    declaration: int
+    member_id: int
+    sequence: int
+    signed_at: datetime | None
+    text_sha256: str
+    """The SHA-256 of the exact text signed."""
+    new: bool = False
+    """Made by this call (``False``: the member had signed before)."""
+    quorum_reached: bool = False
+    """This signature completed the quorum."""

@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.domain.declarations import Member
+from bot.domain.members import Member
 
 _SEPARATORS = re.compile(r"[\s'’ʼ‘`\-]+")
 

@@ -14,7 +14,8 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecution
 
 from bot.application import serving
 from bot.config import Settings
-from bot.domain.declarations import Declaration, Member, RuleSettings, Status
+from bot.domain.declarations import Declaration, RuleSettings, Status
+from bot.domain.members import Member
 from bot.domain.roles import Role
 from bot.domain.roster import RosterEntry
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
