@@ -1,4 +1,16 @@
-# Qorgau bot: python -m bot run, with the database on the /data volume.
+# Qorgau bot: python -m bot run, installed from its wheel, with the database on the /data volume.
+
+# The wheel: the bot, its catalogs, templates and shipped content (no sandbox, tests or bench).
+FROM python:3.11-slim AS wheel
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY storage ./storage
+COPY locales ./locales
+COPY content ./content
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,16 +22,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 qorgau \
     && mkdir /data && chown qorgau:qorgau /data
 
-WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY bot ./bot
-COPY handlers ./handlers
-COPY storage ./storage
-COPY locales ./locales
-COPY content ./content
-RUN pip install -e .
+# The dependencies in a layer of their own, read from pyproject.toml: a change of the code
+# alone reuses it.
+COPY pyproject.toml /tmp/pyproject.toml
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('/tmp/pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/pyproject.toml /tmp/requirements.txt
+
+COPY --from=wheel /wheels /wheels
+RUN pip install --no-deps /wheels/*.whl && rm -rf /wheels
 
 USER qorgau
+WORKDIR /data
 VOLUME ["/data"]
 
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \

@@ -50,7 +50,12 @@ async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
 
 @asynccontextmanager
 async def bot_process(
-    api: LocalBotApi, database: Path, broadcast_rate: float | None = None
+    api: LocalBotApi,
+    database: Path,
+    broadcast_rate: float | None = None,
+    *,
+    cwd: Path = ROOT,
+    extra_env: dict[str, str] | None = None,
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """``python -m bot run`` against ``api``; yielded once it polls; killed if still alive."""
     polls_before = api.polls_received
@@ -59,8 +64,8 @@ async def bot_process(
         "-m",
         "bot",
         "run",
-        cwd=ROOT,
-        env=environment(api, database, broadcast_rate),
+        cwd=cwd,
+        env={**environment(api, database, broadcast_rate), **(extra_env or {})},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

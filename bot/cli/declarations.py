@@ -4,29 +4,15 @@ block and the audit log."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
+from bot.cli.database import in_database
 from bot.config import Settings
 
 if TYPE_CHECKING:
     from storage import Database
-
-T = TypeVar("T")
-
-
-def _in_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
-    """Run ``work(db)`` on the bot's database and return its result."""
-    from storage import Database
-
-    async def run() -> T:
-        async with await Database.open(settings.database) as db:
-            return await work(db)
-
-    return asyncio.run(run())
 
 
 def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -44,7 +30,7 @@ def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"imported {len(roster.members)} members ({added} new, {updated} updated)")
         return 0
 
-    return _in_database(settings, store)
+    return in_database(settings, store)
 
 
 def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -76,7 +62,7 @@ def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> i
         print(f"imported {len(items)} declarations ({new} new, {len(items) - new} updated)")
         return 0
 
-    return _in_database(settings, store)
+    return in_database(settings, store)
 
 
 def _export_signatures(settings: Settings, arguments: argparse.Namespace) -> int:
@@ -97,7 +83,7 @@ def _export_signatures(settings: Settings, arguments: argparse.Namespace) -> int
             return block_csv(signers, declaration.tabler_id)
         return block(signers, declaration.tabler_id, await Members(db).groups()) + "\n"
 
-    output = _in_database(settings, read)
+    output = in_database(settings, read)
     if output is None:
         print(f"no declaration No. {arguments.number}", file=sys.stderr)
         return 2
@@ -112,7 +98,7 @@ def _export_signatures(settings: Settings, arguments: argparse.Namespace) -> int
 def _verify_audit(settings: Settings, _: argparse.Namespace) -> int:
     from storage.audit_log import AuditLog
 
-    count, broken = _in_database(settings, lambda db: AuditLog(db).verify())
+    count, broken = in_database(settings, lambda db: AuditLog(db).verify())
     if broken is not None:
         print(f"the audit log is broken at entry {broken} (of {count})", file=sys.stderr)
         return 1

@@ -1,0 +1,67 @@
+"""``run``, ``demo`` and ``health``: the bot itself, the terminal demo and the container's check.
+
+Subcommands import what they need when chosen, so ``--help`` and ``health`` stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot.config import Settings
+from bot.logs import configure_logging
+
+
+def _run(settings: Settings, _: argparse.Namespace) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.application import run
+
+    settings.require_token()
+    configure_logging(settings.token)
+    try:
+        asyncio.run(run(settings))
+    except InvalidToken:
+        print("BOT_TOKEN was refused by the Bot API: check the token.", file=sys.stderr)
+        return 2
+    except NetworkError as error:
+        print(
+            f"cannot reach the Bot API at {settings.api_base_url}: {error.message}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _demo(settings: Settings, _: argparse.Namespace) -> int:
+    try:
+        from sandbox.demo import run_demo
+    except ImportError:
+        print(
+            "the demo runs from a checkout of the source (its local Bot API server is not "
+            "installed with the bot): git clone, then python -m bot demo in the clone",
+            file=sys.stderr,
+        )
+        return 2
+    configure_logging(None, level=30)
+    return asyncio.run(run_demo(settings))
+
+
+def _health(settings: Settings, _: argparse.Namespace) -> int:
+    from bot.health import heartbeat_path, is_alive
+
+    alive = is_alive(heartbeat_path(settings.database))
+    print("healthy" if alive else "unhealthy: no recent heartbeat")
+    return 0 if alive else 1
+
+
+def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``run``, ``demo`` and ``health``."""
+    for name, summary, handler in (
+        ("run", "run the bot with long polling until SIGINT or SIGTERM", _run),
+        ("demo", "chat with the bot in this terminal: no token, no network", _demo),
+        ("health", "exit 0 if the running bot beat recently (for HEALTHCHECK)", _health),
+    ):
+        parser = commands.add_parser(name, help=summary, description=summary)
+        parser.set_defaults(handler=handler)
