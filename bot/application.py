@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, Defaults
 
 from bot import jobs
@@ -77,7 +78,9 @@ async def serve(
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """Open the database, poll Telegram until ``stop`` is set, then shut down cleanly."""
+    """Open the database, poll Telegram until ``stop`` is set, then shut down cleanly: whatever
+    fails after the start, the updater, the jobs and the delivery engine stop before the
+    database closes."""
     async with await Database.open(settings.database) as db:
         application = build_application(settings, db, clock)
         services = application.services
@@ -88,18 +91,41 @@ async def serve(
                 logger.warning("%d queued messages were in flight at a crash", unknown)
             await publish_menus(application)
             await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES
-            )
-            async with jobs.running(application):
-                logger.info("bot started")
-                if on_started is not None:
-                    await on_started(application)
-                await stop.wait()
-                logger.info("bot stopping")
-                await application.updater.stop()
-            await application.stop()
+            try:
+                await _poll_until(application, stop, on_started)
+            finally:
+                await _stop(application)
+
+
+async def _poll_until(
+    application: QorgauApplication,
+    stop: asyncio.Event,
+    on_started: Callable[[QorgauApplication], Awaitable[None]] | None,
+) -> None:
+    assert application.updater is not None
+    await application.updater.start_polling(
+        timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
+    )
+    async with jobs.running(application):
+        logger.info("bot started")
+        if on_started is not None:
+            await on_started(application)
+        await stop.wait()
+        logger.info("bot stopping")
+        await application.updater.stop()
+
+
+async def _stop(application: QorgauApplication) -> None:
+    """Stop polling (if it still runs) and the application, so it can shut down."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+
+
+def _polling_failed(error: TelegramError) -> None:
+    """A failed getUpdates: python-telegram-bot retries; say why, without a traceback."""
+    logger.warning("polling failed, retrying: %s: %s", type(error).__name__, error.message)
 
 
 @asynccontextmanager

@@ -29,6 +29,9 @@ DECLARATION_REMINDER_INTERVAL = 600.0
 DECLARATION_REMINDER_FIRST = 2.0
 """Seconds after start-up of the first look, so a restart catches up at once."""
 
+WIPE_RETRY = 5.0
+"""Seconds between two tries to finish a pending wipe of erased data (see Database.wipe)."""
+
 
 async def _queue_reminders(context: BotContext) -> None:
     await queue_due_reminders(context.services)
@@ -36,6 +39,12 @@ async def _queue_reminders(context: BotContext) -> None:
 
 async def _queue_declaration_reminders(context: BotContext) -> None:
     await queue_due_declaration_reminders(context.services)
+
+
+async def _finish_wipe(context: BotContext) -> None:
+    """Wipe erased data from the WAL once the reader that held it back has left."""
+    if context.services.db.wipe_pending:
+        await context.services.db.wipe()
 
 
 async def _beat(context: BotContext) -> None:
@@ -66,6 +75,7 @@ async def running(application: QorgauApplication) -> AsyncIterator[None]:
             first=DECLARATION_REMINDER_FIRST,
             name="declaration reminders",
         ),
+        queue.run_repeating(_finish_wipe, interval=WIPE_RETRY, name="wipe"),
         queue.run_repeating(
             _beat, interval=health.HEARTBEAT_INTERVAL, data=heartbeat, name="heartbeat"
         ),

@@ -16,7 +16,7 @@ from typing import Any, Self
 
 import aiosqlite
 
-from storage.migrations import migrate
+from storage.migrations import SchemaTooNew, migrate
 
 BUSY_TIMEOUT_MS = 5_000
 
@@ -32,13 +32,21 @@ _CONNECTION_PRAGMAS = (
 Params = Iterable[Any] | dict[str, Any]
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be opened, created or written; the message says why."""
+
+
 async def _connect(path: Path, *, read_only: bool) -> aiosqlite.Connection:
     connection = await aiosqlite.connect(path, isolation_level=None)
-    connection.row_factory = sqlite3.Row
-    for pragma in _CONNECTION_PRAGMAS:
-        await connection.execute(pragma)
-    if read_only:
-        await connection.execute("PRAGMA query_only = ON")
+    try:
+        connection.row_factory = sqlite3.Row
+        for pragma in _CONNECTION_PRAGMAS:
+            await connection.execute(pragma)
+        if read_only:
+            await connection.execute("PRAGMA query_only = ON")
+    except BaseException:
+        await connection.close()  # its thread would keep the process alive
+        raise
     return connection
 
 
@@ -51,20 +59,32 @@ class Database:
         self._reader = reader
         self._write_lock = asyncio.Lock()
         self._transaction_owner: asyncio.Task[Any] | None = None
+        self.wipe_pending = False
+        """Deleted data may still be in the WAL: a reader (a backup, an export) held an older
+        snapshot when :meth:`wipe` ran. The next :meth:`wipe`, or the next start, finishes."""
 
     @classmethod
     async def open(cls, path: Path) -> Self:
-        """Create the file and its folder if needed, switch to WAL and apply pending migrations."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await _connect(path, read_only=False)
+        """Create the file and its folder if needed, switch to WAL, apply pending migrations and
+        wipe what a crash may have left in the WAL (an erased user's rows, say); raise
+        :class:`DatabaseUnavailable` with the cause if any of it fails."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = await _connect(path, read_only=False)
+        except (OSError, sqlite3.Error) as error:
+            raise DatabaseUnavailable(_cause(error)) from error
         try:
             await writer.execute("PRAGMA journal_mode = WAL")
             await migrate(writer)
-            reader = await _connect(path, read_only=True)
+            database = cls(path, writer, await _connect(path, read_only=True))
+        except (OSError, sqlite3.Error, SchemaTooNew) as error:
+            await writer.close()
+            raise DatabaseUnavailable(_cause(error)) from error
         except BaseException:
             await writer.close()
             raise
-        return cls(path, writer, reader)
+        await database.wipe()
+        return database
 
     async def close(self) -> None:
         """Close both connections; safe to call twice."""
@@ -107,13 +127,25 @@ class Database:
         async with self._reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def checkpoint(self) -> None:
-        """Copy the WAL into the main file and truncate it, so erased data leaves no old frames."""
+    async def wipe(self) -> bool:
+        """Copy the WAL into the main file and truncate it, so deleted data leaves no copy in
+        old frames (freed pages are zeroed by ``secure_delete``). Never waits for a reader: if
+        one holds an older snapshot, the wipe stays pending; return whether it is done."""
         async with self._write_lock:
-            for _ in range(50):
+            await self._writer.execute("PRAGMA busy_timeout = 0")
+            try:
                 async with self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
                     busy, _, _ = await cursor.fetchone()
-                if not busy:
-                    return
-                await asyncio.sleep(0.02)
-        raise sqlite3.OperationalError("WAL checkpoint stayed busy")
+            finally:
+                await self._writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.wipe_pending = bool(busy)
+        return not busy
+
+
+def _cause(error: BaseException) -> str:
+    """Why the database cannot be used, in one line."""
+    if isinstance(error, FileExistsError):  # from mkdir: a file stands where a folder should
+        return f"{error.filename} is a file, not a folder"
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    return str(error)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from storage.database import Database
 
 
-async def erase_user(db: Database, user_id: int) -> None:
-    """Delete the user's rows in one transaction, then truncate the WAL so no copy lingers."""
+async def erase_user(db: Database, user_id: int) -> bool:
+    """Delete the user's rows in one transaction, then truncate the WAL so no copy lingers;
+    return whether that wipe is done (else it finishes as soon as no reader holds an older
+    snapshot, or at the next start: see :meth:`Database.wipe`)."""
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM reminders WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM reminder_settings WHERE user_id = ?", (user_id,))
@@ -23,4 +25,4 @@ async def erase_user(db: Database, user_id: int) -> None:
         )
         await conn.execute("DELETE FROM outbox WHERE chat_id = ?", (user_id,))
         await conn.execute("UPDATE broadcasts SET author_id = NULL WHERE author_id = ?", (user_id,))
-    await db.checkpoint()
+    return await db.wipe()

@@ -336,6 +336,10 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer version of the bot."""
+
+
 async def schema_version(connection: aiosqlite.Connection) -> int:
     """The number of migrations applied to this database."""
     async with connection.execute("PRAGMA user_version") as cursor:
@@ -349,7 +353,7 @@ async def migrate(
     """Apply every pending step; return the resulting version."""
     version = await schema_version(connection)
     if version > len(migrations):
-        raise RuntimeError(
+        raise SchemaTooNew(
             f"database schema version {version} is newer than this bot ({len(migrations)})"
         )
     async with connection.execute("PRAGMA foreign_keys") as cursor:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import content, declarations, running
+from bot.cli.database import Unusable
 from bot.config import ConfigError, load_settings
 
 ENVIRONMENT_HELP = """\
@@ -45,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return arguments.handler(settings, arguments)
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    except Unusable as error:
+        print(error, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

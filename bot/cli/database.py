@@ -1,4 +1,4 @@
-"""Running a subcommand's work on the bot's database."""
+"""Running a subcommand's work on the bot's database, and saying clearly when it cannot."""
 
 from __future__ import annotations
 
@@ -14,13 +14,25 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class Unusable(Exception):
+    """``BOT_DATABASE`` cannot be used; the message says which file and why, in one line."""
+
+
+def unusable(settings: Settings, cause: object) -> Unusable:
+    """The error a subcommand ends with when the database cannot be opened or written."""
+    return Unusable(f"BOT_DATABASE {settings.database} cannot be used: {cause}")
+
+
 def in_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     """Open ``BOT_DATABASE``, run ``work(db)`` and return its result."""
-
     from storage import Database
+    from storage.database import DatabaseUnavailable
 
     async def run() -> T:
         async with await Database.open(settings.database) as db:
             return await work(db)
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    except DatabaseUnavailable as error:
+        raise unusable(settings, error) from None

@@ -17,11 +17,15 @@ def _run(settings: Settings, _: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.application import run
+    from bot.cli.database import unusable
+    from storage.database import DatabaseUnavailable
 
     settings.require_token()
     configure_logging(settings.token)
     try:
         asyncio.run(run(settings))
+    except DatabaseUnavailable as error:
+        raise unusable(settings, error) from None
     except InvalidToken:
         print("BOT_TOKEN was refused by the Bot API: check the token.", file=sys.stderr)
         return 2

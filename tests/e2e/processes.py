@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from sandbox.local_api import LocalBotApi
 from tests.e2e.conftest import ADMIN_ID
@@ -32,7 +33,8 @@ def environment(
     return env
 
 
-async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+async def run_cli(*args: str, env: dict[str, str], **popen: Any) -> tuple[int, str, str]:
+    """``python -m bot ARGS``: its exit code, stdout and stderr (it must end within 30 s)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -42,6 +44,7 @@ async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        **popen,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode is not None
@@ -93,3 +96,14 @@ def has_row(database: Path, query: str) -> Callable[[], bool]:
             return connection.execute(query).fetchone() is not None
 
     return check
+
+
+def traces(database: Path, user_id: int) -> list[str]:
+    """Where the id still appears, as text or as SQLite's big-endian integer, in the database,
+    its WAL and its shared-memory index."""
+    needles = {"text": str(user_id).encode(), "int48": user_id.to_bytes(6, "big")}
+    found = []
+    for path in database.parent.glob(database.name + "*"):
+        content = path.read_bytes()
+        found += [f"{path.name}: {kind}" for kind, needle in needles.items() if needle in content]
+    return found

@@ -20,7 +20,8 @@ from bot.domain.roles import Role
 from bot.domain.roster import RosterEntry
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_privacy import ERASED_ID, _traces
+from tests.e2e.processes import traces
+from tests.e2e.test_privacy import ERASED_ID
 from tests.test_declarations import seed_block
 
 TEXT = "We call for the release of every political prisoner in Kazakhstan."
@@ -373,7 +374,7 @@ async def test_forget_erases_the_binding_and_keeps_the_signature(bot: RunningBot
     (confirm,) = await mp.wait_for_replies(1)
     await mp.press(confirm, "Подписать декларацию № 700")
     await mp.wait_for_replies(1)
-    assert _traces(bot.settings.database, ERASED_ID)
+    assert traces(bot.settings.database, ERASED_ID)
     privacy = await mp.ask("/privacy")
     assert "закреплён за членом парламента SHARMA Virendra, United Kingdom, SOC" in privacy.text
     question = await mp.ask("/forget")
@@ -381,7 +382,7 @@ async def test_forget_erases_the_binding_and_keeps_the_signature(bot: RunningBot
     await (await mp.press(question, callback_data="forget:yes")).wait_answer()
     await mp.wait_for_edit(question)
     await bot.api.wait_until(bot.api.confirmed_all_updates)
-    assert _traces(bot.settings.database, ERASED_ID) == []
+    assert traces(bot.settings.database, ERASED_ID) == []
     assert [m.surname for m in await services.declarations.signers(700)] == ["Sharma"]
     assert (await services.audit.verify())[1] is None
 

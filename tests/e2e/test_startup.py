@@ -1,0 +1,87 @@
+"""Start and stop always end: a database that cannot be used is one clear line and exit 2,
+never a traceback or a hang; whatever fails after the start stops everything in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import resource
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot.application import serve
+from bot.config import Settings
+from sandbox.local_api import LocalBotApi
+from tests.e2e.processes import environment, run_cli
+
+
+async def refused(api: LocalBotApi, database: Path, **popen: object) -> str:
+    """Run the bot on ``database``; it must exit 2 at once, naming BOT_DATABASE, no traceback."""
+    code, _, stderr = await run_cli("run", env=environment(api, database), **popen)
+    assert code == 2, stderr
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr, stderr
+    assert stderr.startswith(f"BOT_DATABASE {database} cannot be used: ")
+    assert api.token not in stderr
+    return stderr
+
+
+async def test_a_folder_where_the_file_should_be(api: LocalBotApi, tmp_path: Path) -> None:
+    (tmp_path / "bot.sqlite3").mkdir()
+    assert "unable to open database file" in await refused(api, tmp_path / "bot.sqlite3")
+
+
+async def test_a_file_where_the_folder_should_be(api: LocalBotApi, tmp_path: Path) -> None:
+    (tmp_path / "var").write_text("not a folder")
+    assert "var is a file, not a folder" in await refused(api, tmp_path / "var" / "bot.sqlite3")
+
+
+def _small_files() -> None:
+    """Files of this process cannot grow: its disk is as good as full."""
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+
+async def test_a_full_disk(api: LocalBotApi, tmp_path: Path) -> None:
+    stderr = await refused(api, tmp_path / "bot.sqlite3", preexec_fn=_small_files)
+    assert "disk" in stderr or "full" in stderr
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Path:
+    """A folder on a file system mounted read-only, holding a database made before."""
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    mounting = ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)]
+    made = subprocess.run(mounting, capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a file system here: {made.stderr.decode().strip()}")
+    try:
+        with contextlib.closing(sqlite3.connect(mount / "bot.sqlite3")) as made_before:
+            made_before.execute("CREATE TABLE t (x)")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+async def test_a_read_only_mount(api: LocalBotApi, read_only_folder: Path) -> None:
+    stderr = await refused(api, read_only_folder / "bot.sqlite3")
+    assert "readonly" in stderr or "read-only" in stderr
+
+
+async def test_a_failure_after_the_start_stops_everything_before_the_database_closes(
+    api: LocalBotApi, settings: Settings
+) -> None:
+    class Broken(Exception):
+        """Something that fails once the bot runs."""
+
+    async def broken(_: object) -> None:
+        raise Broken
+
+    with pytest.raises(Broken):  # not masked by "This Application is still running!"
+        await serve(settings, asyncio.Event(), on_started=broken)
+    polls = api.polls_received
+    await asyncio.sleep(0.5)
+    assert api.polls_received == polls  # nothing polls on against the closed database
