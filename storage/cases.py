@@ -99,7 +99,7 @@ class Cases:
             )
             await conn.execute(
                 "UPDATE cases SET updated = ?, data = ? WHERE id = ?",
-                (case.updated.isoformat(), _json(asdict(case)), case.id),
+                (case.updated.isoformat(), _case_json(case), case.id),
             )
             await self.index.update(case)
         return case

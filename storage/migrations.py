@@ -333,6 +333,12 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE broadcasts;
     ALTER TABLE broadcasts_new RENAME TO broadcasts;
     """,
+    # 11: news posted in the bot stored the case with a "deadlines" key in cases.data; the
+    # deadlines live in their own table.
+    """
+    UPDATE cases SET data = json_remove(data, '$.deadlines')
+    WHERE json_type(data, '$.deadlines') IS NOT NULL;
+    """,
 )
 
 

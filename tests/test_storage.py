@@ -110,6 +110,21 @@ async def test_nudges_become_declaration_reminders_in_the_schema(tmp_path: Path)
         await connection.close()
 
 
+async def test_a_case_stored_with_its_deadlines_by_news_loses_them(tmp_path: Path) -> None:
+    connection = await aiosqlite.connect(tmp_path / "d.sqlite3", isolation_level=None)
+    try:
+        await migrate(connection, MIGRATIONS[:10])
+        await connection.execute(
+            "INSERT INTO cases (id, status, urgency, updated, data) "
+            """VALUES ('a', 'detained', 1, '2026-01-01', '{"id": "a", "deadlines": []}')"""
+        )
+        await migrate(connection)
+        async with connection.execute("SELECT data FROM cases") as cursor:
+            assert await cursor.fetchall() == [('{"id":"a"}',)]
+    finally:
+        await connection.close()
+
+
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     connection = await aiosqlite.connect(tmp_path / "new.sqlite3", isolation_level=None)
     try:
