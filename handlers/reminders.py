@@ -247,7 +247,7 @@ async def set_leads(update: Update, context: BotContext) -> None:
         )
         return
     try:
-        leads = parse_leads(text)
+        leads = parse_leads(text, context.locale)
     except LeadError as problem:
         await answer(update, _explain(problem))
         return

@@ -71,6 +71,34 @@ async def plan(
     return count
 
 
+async def remind_at_once_if_late(
+    conn: aiosqlite.Connection, now: datetime, *, user_id: int, case_id: str
+) -> int:
+    """One reminder due now for each deadline of a new subscription that no lead is still
+    ahead of: who follows a case 100 minutes before its hearing hears of it at once, not never.
+    Run after :func:`plan`; return how many were created."""
+    cursor = await conn.execute(
+        """
+        INSERT INTO reminders (user_id, case_id, deadline_key, lead_seconds, due_at)
+        SELECT s.user_id, s.case_id, d.key, CAST(d.moment - :now AS INTEGER), :now
+        FROM subscriptions s
+        JOIN deadlines d ON d.case_id = s.case_id
+        LEFT JOIN reminder_settings r ON r.user_id = s.user_id
+        WHERE s.user_id = :user_id AND s.case_id = :case_id
+            AND s.muted = 0 AND coalesce(r.muted, 0) = 0
+            AND d.cancelled = 0 AND d.moment - :now >= 1
+            AND NOT EXISTS (
+                SELECT 1 FROM reminders x WHERE x.user_id = s.user_id AND x.deadline_key = d.key
+            )
+        ON CONFLICT DO NOTHING
+        """,
+        {"now": now.timestamp(), "user_id": user_id, "case_id": case_id},
+    )
+    count = cursor.rowcount
+    await cursor.close()
+    return count
+
+
 async def unplan(
     conn: aiosqlite.Connection,
     *,

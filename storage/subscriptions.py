@@ -16,13 +16,18 @@ class Subscriptions:
 
     async def follow(self, user_id: int, case_id: str) -> None:
         """Subscribe a known user to a case (again is harmless), with the reminders of its
-        deadlines still ahead."""
+        deadlines still ahead, and one at once for a deadline too near for any of them."""
+        now = self._clock.now()
         async with self._db.transaction() as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "INSERT INTO subscriptions (user_id, case_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (user_id, case_id),
             )
-            await reminders.plan(conn, self._clock.now(), user_id=user_id, case_id=case_id)
+            new = cursor.rowcount > 0
+            await cursor.close()
+            await reminders.plan(conn, now, user_id=user_id, case_id=case_id)
+            if new:
+                await reminders.remind_at_once_if_late(conn, now, user_id=user_id, case_id=case_id)
 
     async def unfollow(self, user_id: int, case_id: str) -> None:
         """End a subscription (none is harmless); its pending reminders go with it."""

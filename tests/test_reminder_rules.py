@@ -11,11 +11,15 @@ from bot.domain import moments
 from bot.domain.content import Deadline
 from bot.domain.reminders import (
     LATE_AFTER,
+    UNITS,
     DueReminder,
+    MonthsLead,
     NotPositiveLead,
+    SecondsLead,
     Timing,
     TooLongLead,
     TooManyLeads,
+    TooShortLead,
     UnreadableLead,
     parse_leads,
     timing,
@@ -66,6 +70,53 @@ def test_lead_times_as_people_write_them(text: str, leads: tuple[int, ...]) -> N
 def test_bad_lead_times_are_refused(text: str, problem: type[Exception]) -> None:
     with pytest.raises(problem):
         parse_leads(text)
+
+
+@pytest.mark.parametrize(("unit", "seconds"), sorted(UNITS.items()))
+def test_every_unit_word_and_abbreviation_is_read(unit: str, seconds: int) -> None:
+    assert parse_leads(f"2 {unit}") == (2 * seconds,)
+    assert parse_leads(f"2{unit}.") == (2 * seconds,)  # "2 мин.", "2ч."
+    assert parse_leads(unit.upper()) == (seconds,)  # "за сутки": a unit alone is one of it
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "leads"),
+    [
+        ("1 сутки", "ru", (DAY,)),
+        ("2 суток", "ru", (2 * DAY,)),
+        ("за сутки", "ru", (DAY,)),
+        ("за 2 часа, за сутки", "ru", (DAY, 2 * HOUR)),
+        ("1,5 ч", "ru", (90 * 60,)),
+        ("1.5h", "en", (90 * 60,)),
+        ("1,5 ч, 2 д", "ru", (2 * DAY, 90 * 60)),
+        ("2 мин.", "ru", (120,)),
+        ("7к, 1к, 2с", "kk", (7 * DAY, DAY, 2 * HOUR)),
+        ("1 күн бұрын", "kk", (DAY,)),
+        ("2h before", "en", (2 * HOUR,)),
+    ],
+)
+def test_leads_in_everyday_words(text: str, locale: str, leads: tuple[int, ...]) -> None:
+    assert parse_leads(text, locale) == leads
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "problem"),
+    [
+        ("30 сек", "ru", SecondsLead),
+        ("2с", "ru", SecondsLead),  # a Russian reader's "с" is seconds
+        ("45 seconds", "en", SecondsLead),
+        ("1 mth", "en", MonthsLead),
+        ("2 месяца", "ru", MonthsLead),
+        ("1 ай", "kk", MonthsLead),
+        ("1 year", "en", MonthsLead),
+        ("0,5 мин", "ru", TooShortLead),
+        ("0", "en", UnreadableLead),
+        ("0m", "en", NotPositiveLead),
+    ],
+)
+def test_units_that_are_refused_say_why(text: str, locale: str, problem: type[Exception]) -> None:
+    with pytest.raises(problem):
+        parse_leads(text, locale)
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,17 @@ def world(db: Database) -> World:
     return World(db, clock, Cases(db, clock), Subscriptions(db, clock), Reminders(db), Users(db))
 
 
+async def test_following_nearer_than_every_lead_reminds_at_once(world: World) -> None:
+    deadline = NOW + timedelta(minutes=100)
+    await world.cases.upsert(_content(_deadline("hearing", deadline)))
+    reader = await world.reader(1)  # leads 7 days, 1 day, 2 hours: all passed
+    assert await world.due_times(reader) == [NOW]
+    (due,) = await world.reminders.due(NOW, 10)
+    assert due.lead == timedelta(minutes=100)
+    await world.subscriptions.follow(reader, "jane-doe")  # again: nothing more
+    assert await world.due_times(reader) == [NOW]
+
+
 async def test_following_plans_only_the_reminders_still_ahead(world: World) -> None:
     deadline = NOW + timedelta(days=3)
     await world.cases.upsert(_content(_deadline("hearing", deadline)))

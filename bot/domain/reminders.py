@@ -17,28 +17,45 @@ from bot.domain.content import Deadline
 from bot.domain.languages import Texts
 
 MAX_LEAD = timedelta(days=90)
+MIN_LEAD = timedelta(minutes=1)
 MAX_LEADS = 5
-LATE_AFTER = timedelta(minutes=5)
-"""A reminder sent later than this after its due time (the bot was down) says it is late."""
+LATE_AFTER = timedelta(minutes=1)
+"""A reminder sent later than this after its due time (the bot was down, or busy) says so."""
 
 LEADS_EXAMPLE = "7d, 1d, 2h"
 
-_UNITS = {
-    # The first letter of the unit, in English, Russian or Kazakh.
-    "w": 7 * 86_400,
-    "н": 7 * 86_400,  # неделя
-    "а": 7 * 86_400,  # апта
-    "d": 86_400,
-    "д": 86_400,  # день
-    "к": 86_400,  # күн
-    "h": 3_600,
-    "ч": 3_600,  # час
-    "с": 3_600,  # сағат
-    "m": 60,
-    "м": 60,  # минута
+MINUTE, HOUR, DAY, WEEK = 60, 3_600, 86_400, 7 * 86_400
+
+UNITS: dict[str, int] = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), MINUTE),
+    **dict.fromkeys(("м", "мин", "минута", "минуты", "минут", "минуту"), MINUTE),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), HOUR),
+    **dict.fromkeys(("ч", "час", "часа", "часов"), HOUR),
+    **dict.fromkeys(("сағ", "сағат"), HOUR),
+    **dict.fromkeys(("d", "day", "days"), DAY),
+    **dict.fromkeys(("д", "дн", "день", "дня", "дней", "сут", "сутки", "суток"), DAY),
+    **dict.fromkeys(("к", "күн"), DAY),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), WEEK),
+    **dict.fromkeys(("н", "нед", "неделя", "недели", "недель", "неделю"), WEEK),
+    **dict.fromkeys(("а", "апта"), WEEK),
 }
-_MONTHS = ("mo", "мес", "ай")
-_PART = re.compile(r"(\d+)\s*([^\W\d_]+)")
+"""Every unit word and abbreviation read, in English, Russian and Kazakh, in seconds."""
+
+SECOND_UNITS = frozenset(
+    ("s", "sec", "secs", "second", "seconds", "сек", "секунда", "секунды", "секунд", "секунду")
+)
+MONTH_UNITS = frozenset(
+    ("mo", "mon", "mth", "mths", "month", "months", "мес", "месяц", "месяца", "месяцев", "ай")
+)
+YEAR_UNITS = frozenset(("y", "yr", "year", "years", "г", "год", "года", "лет", "жыл"))
+
+AMBIGUOUS_S = "с"
+"""Kazakh readers write "2с" for two hours (сағат); Russian readers mean seconds."""
+
+FILLERS = frozenset(("за", "before", "бұрын"))
+"""Words around a lead that say nothing more: "за сутки", "2h before", "1 күн бұрын"."""
+
+_PART = re.compile(r"(\d+(?:\.\d+)?)?\s*([^\W\d_]+)\.?")
 
 
 class LeadError(ValueError):
@@ -49,8 +66,24 @@ class UnreadableLead(LeadError):
     """Not durations like "3d 12h 30m"."""
 
 
+class RefusedUnit(UnreadableLead):
+    """A unit the reminders do not use."""
+
+
+class SecondsLead(RefusedUnit):
+    """Seconds: too short to be a reminder before a deadline."""
+
+
+class MonthsLead(RefusedUnit):
+    """Months or years: they differ in length; days are exact (and 90 days is the most)."""
+
+
 class NotPositiveLead(LeadError):
     """A negative or zero duration."""
+
+
+class TooShortLead(LeadError):
+    """Less than :data:`MIN_LEAD` before the deadline."""
 
 
 class TooLongLead(LeadError):
@@ -61,34 +94,54 @@ class TooManyLeads(LeadError):
     """More than :data:`MAX_LEADS` reminders per deadline."""
 
 
-def _parse_lead(text: str) -> int:
+def _unit_seconds(unit: str, locale: str) -> int:
+    if unit == AMBIGUOUS_S:
+        if locale == "kk":
+            return HOUR
+        raise SecondsLead(unit)
+    if unit in SECOND_UNITS:
+        raise SecondsLead(unit)
+    if unit in MONTH_UNITS or unit in YEAR_UNITS:
+        raise MonthsLead(unit)
+    if unit not in UNITS:
+        raise UnreadableLead(unit)
+    return UNITS[unit]
+
+
+def _parse_lead(text: str, locale: str) -> int:
     compact = text.strip().lower()
     if compact.startswith("-"):
         raise NotPositiveLead(text)
-    parts = _PART.findall(compact)
+    parts = [(amount, unit) for amount, unit in _PART.findall(compact) if unit not in FILLERS]
     if not parts or _PART.sub("", compact).strip():
         raise UnreadableLead(text)
-    seconds = 0
-    for amount, unit in parts:
-        if unit.startswith(_MONTHS) or unit[0] not in _UNITS:
-            raise UnreadableLead(text)
-        seconds += int(amount) * _UNITS[unit[0]]
+    # A unit without a number is one of it: "за сутки", "1 day, hour".
+    seconds = sum(float(amount or 1) * _unit_seconds(unit, locale) for amount, unit in parts)
     if seconds <= 0:
         raise NotPositiveLead(text)
+    if seconds < MIN_LEAD.total_seconds():
+        raise TooShortLead(text)
     if seconds > MAX_LEAD.total_seconds():
         raise TooLongLead(text)
-    return seconds
+    return round(seconds / MINUTE) * MINUTE
 
 
-def parse_leads(text: str) -> tuple[int, ...]:
-    """Lead times separated by commas ("7d, 1d 12h, 30m"), in seconds, longest first."""
-    pieces = [piece for piece in re.split(r"[,;]", text) if piece.strip()]
+def parse_leads(text: str, locale: str = "en") -> tuple[int, ...]:
+    """Lead times separated by commas or semicolons ("7d, 1d 12h, 30m", "за 1,5 ч"), in
+    seconds to the minute, longest first. Unit words and abbreviations of every language are
+    read; a bare "с" means hours for a reader of ``locale`` kk (сағат), seconds otherwise."""
+    pieces = [piece for piece in re.split(r"[,;]", _decimal_commas(text)) if piece.strip()]
     if not pieces:
         raise UnreadableLead(text)
-    leads = sorted({_parse_lead(piece) for piece in pieces}, reverse=True)
+    leads = sorted({_parse_lead(piece, locale) for piece in pieces}, reverse=True)
     if len(leads) > MAX_LEADS:
         raise TooManyLeads(text)
     return tuple(leads)
+
+
+def _decimal_commas(text: str) -> str:
+    """ "1,5 ч" is one and a half hours, not two leads: a comma between digits is a point."""
+    return re.sub(r"(?<=\d),(?=\d)", ".", text)
 
 
 class Timing(Enum):
