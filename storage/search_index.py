@@ -21,10 +21,11 @@ from bot.domain.content import Case
 from bot.domain.search import (
     MIN_FUZZY_CHARS,
     SearchHit,
-    edit_distance,
     edit_distance_at_most_one,
     fts_query,
+    nearest_words,
     query_tokens,
+    suggestion_distance,
     tokens,
 )
 from storage.database import Database
@@ -205,26 +206,33 @@ class SearchIndex:
 
     async def suggestions(self, query: str, limit: int = 3) -> list[str]:
         """The ids of the cases whose name words come closest to a word of ``query`` (by edit
-        distance, among the name words that begin with the same letter), for answering
-        "nothing found"; whatever the query, some cases if any are indexed (the others in id
-        order)."""
+        distance, among the name words that begin with the same letter, at most
+        :func:`suggestion_distance` away), for answering "nothing found"; whatever the query,
+        some cases if any are indexed (the others in id order)."""
         limit = max(limit, 0)
-        words = query_tokens(query)
         closest: dict[str, int] = {}
-        for word in words:
+        for word in query_tokens(query):
             rows = await self._db.fetchall(
-                "SELECT case_id, token FROM case_name_tokens "
+                "SELECT token, case_id FROM case_name_tokens "
                 "WHERE token >= ? AND token < ? AND length(token) BETWEEN ? AND ?",
                 (word[0], chr(ord(word[0]) + 1), len(word) - 2, len(word) + 2),
             )
-            for row in rows:
-                distance = edit_distance(word, row["token"])
-                case_id = row["case_id"]
-                closest[case_id] = min(closest.get(case_id, distance), distance)
+            cases_by_token: dict[str, list[str]] = {}
+            for token, case_id in rows:
+                cases_by_token.setdefault(token, []).append(case_id)
+            _nearest(word, cases_by_token, closest)
         ranked = sorted(closest, key=lambda case_id: (closest[case_id], case_id))[:limit]
         if len(ranked) < limit:
             rows = await self._db.fetchall(
-                "SELECT case_id FROM case_search ORDER BY case_id LIMIT ?", (limit,)
+                "SELECT DISTINCT case_id FROM case_name_tokens ORDER BY case_id LIMIT ?", (limit,)
             )
             ranked += [row[0] for row in rows if row[0] not in ranked][: limit - len(ranked)]
         return ranked
+
+
+def _nearest(word: str, cases_by_token: dict[str, list[str]], closest: dict[str, int]) -> None:
+    """Record in ``closest`` each case's distance to ``word`` (its nearest name word), among
+    the name words at most :func:`suggestion_distance` away."""
+    for token, distance in nearest_words(word, list(cases_by_token), suggestion_distance(word)):
+        for case_id in cases_by_token[token]:
+            closest[case_id] = min(closest.get(case_id, distance), distance)

@@ -13,7 +13,11 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 MAX_QUERY_CHARS = 200
 """Only the start of a query is read: nobody types a name longer than this."""
@@ -159,17 +163,24 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
 def edit_distance(a: str, b: str) -> int:
     """Damerau–Levenshtein distance (optimal string alignment): insertions, deletions,
     substitutions and swaps of adjacent letters."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]
+    return OSA.distance(a, b)
+
+
+def nearest_words(word: str, words: Sequence[str], bound: int) -> list[tuple[str, int]]:
+    """The ``words`` at most ``bound`` edits from ``word``, with their distance, nearest
+    first: rapidfuzz compares thousands of names in a fraction of a millisecond."""
+    return [
+        (found, int(distance))
+        for found, distance, _ in process.extract(
+            word, words, scorer=OSA.distance, score_cutoff=bound, limit=None
+        )
+    ]
+
+
+def suggestion_distance(word: str) -> int:
+    """How far a name word may be from a query word to be offered as "did you mean": two
+    typos, or one in three letters of a longer word."""
+    return max(2, len(word) // 3)
 
 
 def clear_winner(hits: list[SearchHit]) -> SearchHit | None:
