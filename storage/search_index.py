@@ -19,6 +19,7 @@ import aiosqlite
 
 from bot.domain.content import Case
 from bot.domain.search import (
+    MAX_TOKEN_CHARS,
     MIN_FUZZY_CHARS,
     SearchHit,
     edit_distance_at_most_one,
@@ -83,7 +84,9 @@ async def _insert(conn: aiosqlite.Connection, cases: list[Case]) -> None:
         [
             (variant, word)
             for word in words
-            if len(word) >= MIN_FUZZY_CHARS - 1
+            # A query word is at most MAX_TOKEN_CHARS long: a longer name word can never be one
+            # typo from it, and its variants would cost its length squared in bytes.
+            if MIN_FUZZY_CHARS - 1 <= len(word) <= MAX_TOKEN_CHARS + 1
             for variant in deletion_variants(word)
         ],
     )

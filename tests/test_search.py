@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
 from bot.domain.content import load_content
 from bot.domain.search import (
     MAX_QUERY_TOKENS,
+    MAX_TOKEN_CHARS,
     edit_distance,
     edit_distance_at_most_one,
     fts_query,
@@ -235,3 +237,13 @@ async def test_rebuild_replaces_the_index(index: SearchIndex, db: Database) -> N
     await index.rebuild([])
     assert await index.search("Dzhakishev") == []
     assert await index.suggestions("Dzhakishev") == []
+
+
+async def test_a_monstrous_name_word_adds_no_typo_variants(db: Database) -> None:
+    index = SearchIndex(db)
+    long_word = "a" * 5_000
+    case = load_content(SHIPPED_CONTENT).cases[ISKANDER]
+    await index.rebuild([replace(case, aliases=(long_word,))])
+    row = await db.fetchone("SELECT max(length(variant)), count(*) FROM case_name_variants")
+    assert row is not None and row[0] <= MAX_TOKEN_CHARS + 1
+    assert [hit.case_id for hit in await index.search("Yerimbetov")] == [ISKANDER]
