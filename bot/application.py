@@ -16,11 +16,10 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 from bot import jobs
 from bot.config import Settings
 from bot.domain.clock import SYSTEM_CLOCK, Clock
-from bot.services import QorgauApplication, Services
+from bot.services import Services
 from bot.shipped import prepare_shipped_content
-from handlers import register
-from handlers.context import CONTEXT_TYPES
-from handlers.menus import publish_menus
+from handlers import COMMANDS, register
+from handlers.context import CONTEXT_TYPES, QorgauApplication
 from storage import Database
 
 logger = logging.getLogger(__name__)
@@ -76,7 +75,7 @@ async def serve(
             unknown = await services.outbox.recover()
             if unknown:
                 logger.warning("%d queued messages were in flight at a crash", unknown)
-            await publish_menus(application)
+            await COMMANDS.publish(application)
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(

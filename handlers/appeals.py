@@ -36,13 +36,14 @@ from bot.domain.languages import FALLBACK_ORDER, LOCALES
 from bot.domain.roles import STAFF
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
 from bot.news import news_message, post_news
-from bot.text.i18n import current_locale, language_in_current_locale
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
 from handlers.broadcasts import send_progress_message
 from handlers.cancel import cancel_conversation
 from handlers.cases import offer_cases
+from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import private_conversation
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
@@ -421,15 +422,18 @@ async def end_appeal_conversation(update: Update, context: BotContext) -> int:
     return await cancel_conversation(update, context)
 
 
+APPEAL = Command("appeal", start_appeal, lazy_gettext("Send an urgent appeal"), APPEALS)
+UPDATE = Command(
+    "update", start_news, lazy_gettext("Post news of a case to its followers"), APPEALS
+)
+
+
 def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """The whole ``/appeal`` flow, persisted across restarts."""
     text = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
     return private_conversation(
         "appeal",
-        entry_points=[
-            CommandHandler("appeal", start_appeal, PRIVATE_MESSAGE),
-            CommandHandler("update", start_news, PRIVATE_MESSAGE),
-        ],
+        entry_points=[APPEAL, UPDATE],
         states={
             CHOOSING_CASE: [
                 MessageHandler(text, case_named),
@@ -455,3 +459,6 @@ def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         },
         on_cancel=end_appeal_conversation,
     )
+
+
+FEATURE = Feature(commands=(APPEAL, UPDATE), conversation=appeal_conversation)

@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
+from telegram.ext import CallbackQueryHandler
 
 from bot.domain.broadcasts import (
     ALL_LOCALES,
@@ -21,10 +22,17 @@ from bot.domain.broadcasts import (
 )
 from bot.domain.roles import STAFF
 from bot.text.formatting import date_and_time, duration, number, percent
-from bot.text.i18n import current_locale, language_in_current_locale, ngettext, use_locale
+from bot.text.i18n import (
+    current_locale,
+    language_in_current_locale,
+    lazy_gettext,
+    ngettext,
+    use_locale,
+)
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
+from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button
 
@@ -234,3 +242,11 @@ async def list_appeals(update: Update, context: BotContext) -> None:
             }
         )
     await answer(update, render("appeals.html", appeals=items))
+
+
+FEATURE = Feature(
+    commands=(
+        Command("appeals", list_appeals, lazy_gettext("Recent appeals, news and reports"), APPEALS),
+    ),
+    handlers=(CallbackQueryHandler(broadcast_action, pattern=ACTION_PATTERN),),
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain.content import Case
 from bot.domain.languages import Texts, in_language
@@ -13,13 +14,14 @@ from bot.domain.roles import EVERYONE
 from bot.domain.search import clear_winner, query_tokens
 from bot.domain.telegram_html import split_paragraphs
 from bot.text.formatting import long_date, partial_date
-from bot.text.i18n import current_locale, language_in_current_locale, ngettext
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
 from bot.text.i18n import gettext as _
 from bot.text.names import status_name
 from bot.text.render import render
 from handlers.access import allow
+from handlers.commands import CASES, Command, Feature
 from handlers.context import BotContext
-from handlers.replies import answer, refuse_stale_button
+from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
 PAGE_SIZE = 5
 CASES_OFFERED = 8
@@ -278,3 +280,24 @@ async def show_case(update: Update, context: BotContext) -> None:
                 ],
             ),
         )
+
+
+FEATURE = Feature(
+    commands=(
+        Command(
+            "cases",
+            list_cases,
+            lazy_gettext("Cases of political prisoners"),
+            CASES,
+            private_only=False,
+        ),
+        Command("case", find_case, lazy_gettext("Find a case by name"), CASES, private_only=False),
+        Command("mycases", my_cases, lazy_gettext("The cases you follow"), CASES),
+    ),
+    handlers=(
+        # A deep link, before the plain /start it starts with.
+        CommandHandler("start", open_from_link, PRIVATE_MESSAGE & filters.Regex(LINK_PATTERN)),
+        CallbackQueryHandler(show_case, pattern=CASE_PATTERN),
+        CallbackQueryHandler(turn_page, pattern=PAGE_PATTERN),
+    ),
+)

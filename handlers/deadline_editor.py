@@ -12,7 +12,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -23,12 +22,13 @@ from bot.domain.appeals import WRITING_ORDER
 from bot.domain.content import Deadline
 from bot.domain.roles import STAFF
 from bot.text.formatting import date_and_time, relative, weekday_date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
 from handlers.cases import case_rows, offer_cases
+from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import private_conversation
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
@@ -352,15 +352,20 @@ async def end_conversation(update: Update, context: BotContext) -> int:
     return await cancel_conversation(update, context)
 
 
+NEW_DEADLINE = Command(
+    "newdeadline", start_new, lazy_gettext("Add a deadline to a case"), DEADLINES
+)
+EDIT_DEADLINES = Command(
+    "editdeadlines", start_edit, lazy_gettext("Move or cancel a deadline"), DEADLINES
+)
+
+
 def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """``/newdeadline`` and ``/editdeadlines``, persisted across restarts."""
     text = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
     return private_conversation(
         "deadline",
-        entry_points=[
-            CommandHandler("newdeadline", start_new, PRIVATE_MESSAGE),
-            CommandHandler("editdeadlines", start_edit, PRIVATE_MESSAGE),
-        ],
+        entry_points=[NEW_DEADLINE, EDIT_DEADLINES],
         states={
             CHOOSING_CASE: [
                 MessageHandler(text, case_named),
@@ -381,3 +386,6 @@ def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         },
         on_cancel=end_conversation,
     )
+
+
+FEATURE = Feature(commands=(NEW_DEADLINE, EDIT_DEADLINES), conversation=deadline_conversation)

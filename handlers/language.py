@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler
 
 from bot.domain.roles import EVERYONE
 from bot.text import i18n
 from bot.text.i18n import gettext as _
-from bot.text.i18n import language_name
+from bot.text.i18n import language_name, lazy_gettext
 from handlers.access import allow
+from handlers.commands import YOUR_DATA, Command, Feature
 from handlers.context import BotContext
-from handlers.menus import publish_chat_menu
 from handlers.replies import answer
 
 CALLBACK_PATTERN = r"^lang:(en|ru|kk)$"
@@ -47,4 +48,14 @@ async def language_chosen(update: Update, context: BotContext) -> None:
             language=language_name(locale)
         )
     )
-    await publish_chat_menu(context.bot, update.effective_user.id, context.role, locale)
+    await context.menus.publish_chat_menu(
+        context.bot, update.effective_user.id, context.role, locale
+    )
+
+
+FEATURE = Feature(
+    commands=(
+        Command("language", choose_language, lazy_gettext("Change the language"), YOUR_DATA),
+    ),
+    handlers=(CallbackQueryHandler(language_chosen, pattern=CALLBACK_PATTERN),),
+)

@@ -7,6 +7,7 @@ import html
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler
 
 from bot.domain import moments
 from bot.domain.content import Case, StoredDeadline
@@ -23,10 +24,11 @@ from bot.domain.reminders import (
 )
 from bot.domain.roles import EVERYONE
 from bot.text.formatting import lead_text, relative, weekday_date_and_time
-from bot.text.i18n import current_locale
+from bot.text.i18n import current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
+from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button
 
@@ -259,3 +261,24 @@ async def set_leads(update: Update, context: BotContext) -> None:
             leads=", ".join(lead_text(lead) for lead in leads)
         ),
     )
+
+
+FEATURE = Feature(
+    commands=(
+        Command(
+            "deadlines", list_deadlines, lazy_gettext("Upcoming deadlines of your cases"), DEADLINES
+        ),
+        Command("reminders", show_settings, lazy_gettext("Your reminder settings"), DEADLINES),
+        Command("timezone", set_timezone, lazy_gettext("Set your time zone"), DEADLINES),
+        Command(
+            "remindbefore",
+            set_leads,
+            lazy_gettext("When to remind you before deadlines"),
+            DEADLINES,
+        ),
+    ),
+    handlers=(
+        CallbackQueryHandler(send_calendar, pattern=f"^{CALENDAR_CALLBACK}$"),
+        CallbackQueryHandler(toggle_mute, pattern=MUTE_PATTERN),
+    ),
+)

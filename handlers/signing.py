@@ -19,7 +19,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -27,18 +26,18 @@ from telegram.ext import (
 
 from bot.domain.declarations import Declaration, Refusal, Signature, text_digest
 from bot.domain.members import INVITATION_PREFIX, BindingRefused, Member
-from bot.domain.roles import EVERYONE, Role
+from bot.domain.roles import EVERYONE, STAFF, Role
 from bot.domain.signatory_block import listed_name
 from bot.domain.telegram_html import split_paragraphs
 from bot.text.formatting import date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
 from handlers.cancel import cancel_conversation
+from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import private_conversation
-from handlers.menus import publish_chat_menu
 from handlers.quorum import announce_quorum
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
@@ -174,7 +173,7 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
     if context.role is Role.SUBSCRIBER:
         await services.users.set_role(user_id, Role.MEMBER)
         context.role = Role.MEMBER
-        await publish_chat_menu(context.bot, user_id, Role.MEMBER, context.locale)
+        await context.menus.publish_chat_menu(context.bot, user_id, Role.MEMBER, context.locale)
     await answer(
         update,
         _(
@@ -407,14 +406,20 @@ async def late_press(update: Update, context: BotContext) -> None:
     await refuse_stale_button(query)
 
 
+SIGN = Command(
+    "sign",
+    start_signing,
+    lazy_gettext("Co-sign a written declaration"),
+    DECLARATIONS,
+    listed_for=frozenset({Role.MEMBER, *STAFF}),
+)
+
+
 def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """The whole signing flow, persisted across restarts, private chats only."""
     return private_conversation(
         "signing",
-        entry_points=[
-            CommandHandler("sign", start_signing, PRIVATE_MESSAGE),
-            MessageHandler(INVITATION_LINK, bind_from_link),
-        ],
+        entry_points=[SIGN, MessageHandler(INVITATION_LINK, bind_from_link)],
         states={
             PICKING: [CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$")],
             READING: [
@@ -429,3 +434,11 @@ def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         },
         on_cancel=end_signing_conversation,
     )
+
+
+FEATURE = Feature(
+    commands=(SIGN,),
+    conversation=signing_conversation,
+    # A signing button outside the conversation: an old message, a second device, or forged.
+    handlers=(CallbackQueryHandler(late_press, pattern=r"^sign:"),),
+)

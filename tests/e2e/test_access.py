@@ -10,8 +10,8 @@ from telegram.ext import CommandHandler
 
 from bot.domain.roles import EVERYONE, Role
 from bot.text.i18n import gettext, use_locale
+from handlers import COMMANDS
 from handlers.access import all_handlers, policy_of, undeclared_callbacks
-from handlers.commands import COMMANDS
 from tests.e2e.conftest import RunningBot
 
 PRIVILEGED = [command for command in COMMANDS if command.roles != EVERYONE]
