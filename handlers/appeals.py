@@ -9,12 +9,12 @@ The conversation is persisted: a restart in the middle of writing loses nothing.
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -41,6 +41,7 @@ from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
 from handlers.broadcasts import send_progress_message
+from handlers.buttons import CASE_ID, Buttons, Field, choice
 from handlers.cancel import cancel_conversation
 from handlers.cases import offer_cases
 from handlers.commands import APPEALS, Command, Feature
@@ -54,6 +55,18 @@ WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CONFIRMING, CHOOSING_CASE = range
 DRAFT = "appeal"
 """Key of the draft in ``user_data``: its kind, texts per locale, the next locale, fallback,
 audience, and the case of news."""
+
+NEWS_CASE = Buttons("appeal:case", CASE_ID)
+"""The case of the news."""
+FALLBACK = Buttons("appeal:fallback", choice(*LOCALES))
+"""The text that readers of the languages without one receive."""
+AUDIENCE = Buttons(
+    "appeal:to",
+    Field(f"{choice(ALL_LOCALES, *LOCALES).regex}|{re.escape(CASE_AUDIENCE)}{CASE_ID.regex}"),
+)
+"""Everyone, the readers of one language, or the followers of one case."""
+SEND = Buttons("appeal:send")
+DROP = Buttons("appeal:cancel")
 
 FORMATTING = frozenset(
     {
@@ -143,7 +156,7 @@ async def start_news(update: Update, context: BotContext) -> int:
 
 
 async def _offer_cases(update: Update, context: BotContext, query: str) -> int:
-    await offer_cases(update, context, query, "appeal:case", _("Which case is the news about?"))
+    await offer_cases(update, context, query, NEWS_CASE, _("Which case is the news about?"))
     return CHOOSING_CASE
 
 
@@ -159,7 +172,7 @@ async def case_chosen(update: Update, context: BotContext) -> int:
     """The case of the news; now its texts."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    case_id = query.data.removeprefix("appeal:case:")
+    (case_id,) = NEWS_CASE.parse(query.data)
     if await context.services.cases.get(case_id) is None:
         await refuse_stale_button(query)
         return CHOOSING_CASE
@@ -191,12 +204,7 @@ async def _next_text_or_fallback(update: Update, context: BotContext) -> int:
         draft["fallback"] = next(iter(texts))
         return await _ask_for_audience(update, context)
     keyboard = [
-        [
-            InlineKeyboardButton(
-                language_in_current_locale(code, capitalized=True),
-                callback_data=f"appeal:fallback:{code}",
-            )
-        ]
+        [FALLBACK.button(language_in_current_locale(code, capitalized=True), code)]
         for code in WRITING_ORDER
         if code in texts
     ]
@@ -271,7 +279,7 @@ async def fallback_chosen(update: Update, context: BotContext) -> int | None:
     """The language whose text goes to readers of the languages left without one."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    locale = query.data.rsplit(":", 1)[-1]
+    (locale,) = FALLBACK.parse(query.data)
     draft = _draft(context)
     if locale not in draft["texts"]:
         await query.answer(_("This button is no longer valid. Please start again."))
@@ -293,9 +301,7 @@ async def _ask_for_audience(update: Update, context: BotContext) -> int:
     keyboard = []
     for audience, label in options:
         size = await services.broadcasts.audience_size(audience)
-        keyboard.append(
-            [InlineKeyboardButton(f"{label} ({size})", callback_data=f"appeal:to:{audience}")]
-        )
+        keyboard.append([AUDIENCE.button(f"{label} ({size})", audience)])
     await answer(
         update, _("Who should receive the appeal?"), reply_markup=InlineKeyboardMarkup(keyboard)
     )
@@ -308,7 +314,7 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None and query.data is not None
     draft = _draft(context)
-    draft["audience"] = query.data.removeprefix("appeal:to:")
+    (draft["audience"],) = AUDIENCE.parse(query.data)
     case_id = draft["audience"].removeprefix(CASE_AUDIENCE)
     if draft["audience"].startswith(CASE_AUDIENCE):
         if await context.services.cases.get(case_id) is None:
@@ -344,12 +350,8 @@ async def _preview(update: Update, context: BotContext) -> int:
     )
     keyboard = InlineKeyboardMarkup(
         [
-            [
-                InlineKeyboardButton(
-                    _("Send to {count}").format(count=size), callback_data="appeal:send"
-                )
-            ],
-            [InlineKeyboardButton(_("Cancel"), callback_data="appeal:cancel")],
+            [SEND.button(_("Send to {count}").format(count=size))],
+            [DROP.button(_("Cancel"))],
         ]
     )
     await answer(update, summary, reply_markup=keyboard)
@@ -437,25 +439,16 @@ def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         states={
             CHOOSING_CASE: [
                 MessageHandler(text, case_named),
-                CallbackQueryHandler(case_chosen, pattern=r"^appeal:case:[a-z0-9-]{1,40}$"),
+                NEWS_CASE.handler(case_chosen),
             ],
             WRITING: [
                 MessageHandler(text, text_received),
                 CommandHandler("skip", skip_text, PRIVATE_MESSAGE),
                 MessageHandler(PRIVATE_MESSAGE & ~filters.COMMAND, text_expected),
             ],
-            CHOOSING_FALLBACK: [
-                CallbackQueryHandler(fallback_chosen, pattern=r"^appeal:fallback:(en|ru|kk)$")
-            ],
-            CHOOSING_AUDIENCE: [
-                CallbackQueryHandler(
-                    audience_chosen, pattern=r"^appeal:to:(all|en|ru|kk|case:[a-z0-9-]{1,40})$"
-                )
-            ],
-            CONFIRMING: [
-                CallbackQueryHandler(confirmed, pattern=r"^appeal:send$"),
-                CallbackQueryHandler(cancelled, pattern=r"^appeal:cancel$"),
-            ],
+            CHOOSING_FALLBACK: [FALLBACK.handler(fallback_chosen)],
+            CHOOSING_AUDIENCE: [AUDIENCE.handler(audience_chosen)],
+            CONFIRMING: [SEND.handler(confirmed), DROP.handler(cancelled)],
         },
         on_cancel=end_appeal_conversation,
     )

@@ -9,9 +9,8 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CallbackQueryHandler
 
 from bot.domain.broadcasts import (
     ALL_LOCALES,
@@ -32,13 +31,15 @@ from bot.text.i18n import (
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
+from handlers.buttons import Buttons, choice, digits
 from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button
 
 logger = logging.getLogger(__name__)
 
-ACTION_PATTERN = r"^appeal:(stop|resend|leave):(\d{1,18})$"
+ACTION = Buttons("appeal", choice("stop", "resend", "leave"), digits(18))
+"""Stop a broadcast; resend its messages of unknown fate, or leave them unsent."""
 
 
 def _progress_text(
@@ -59,9 +60,7 @@ def _progress_text(
 
 
 def _stop_button(broadcast_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_("Stop"), callback_data=f"appeal:stop:{broadcast_id}")]]
-    )
+    return InlineKeyboardMarkup([[ACTION.button(_("Stop"), "stop", broadcast_id)]])
 
 
 async def _author_locale(context: BotContext, author_id: int) -> str:
@@ -143,16 +142,13 @@ async def _send_report(
         keyboard = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(
+                    ACTION.button(
                         _("Resend {count}").format(count=number(progress.unknown)),
-                        callback_data=f"appeal:resend:{broadcast.id}",
+                        "resend",
+                        broadcast.id,
                     )
                 ],
-                [
-                    InlineKeyboardButton(
-                        _("Leave them unsent"), callback_data=f"appeal:leave:{broadcast.id}"
-                    )
-                ],
+                [ACTION.button(_("Leave them unsent"), "leave", broadcast.id)],
             ]
         )
     assert broadcast.author_id is not None
@@ -167,8 +163,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
     """Stop a broadcast, or decide about its messages of unknown fate."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    action, _sep, number_text = query.data.removeprefix("appeal:").partition(":")
-    broadcast_id = int(number_text)
+    action, broadcast_id = ACTION.parse(query.data)
     broadcasts = context.services.broadcasts
     broadcast = await broadcasts.get(broadcast_id)
     if broadcast is None:
@@ -248,5 +243,5 @@ FEATURE = Feature(
     commands=(
         Command("appeals", list_appeals, lazy_gettext("Recent appeals, news and reports"), APPEALS),
     ),
-    handlers=(CallbackQueryHandler(broadcast_action, pattern=ACTION_PATTERN),),
+    handlers=(ACTION.handler(broadcast_action),),
 )

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -26,6 +25,7 @@ from bot.text.i18n import current_locale, language_in_current_locale, lazy_gette
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
+from handlers.buttons import CASE_ID, Buttons, choice, digits
 from handlers.cancel import cancel_conversation
 from handlers.cases import case_rows, offer_cases
 from handlers.commands import DEADLINES, Command, Feature
@@ -39,6 +39,14 @@ CHOOSING_CASE, ASKING_MOMENT, WRITING, CONFIRMING, CHOOSING_DEADLINE, CHOOSING_A
 DRAFT = "deadline"
 """Key of the draft in ``user_data``: case, moment and zone, texts per locale, or the key of
 the deadline being edited."""
+
+CASE = Buttons("deadline:case", CASE_ID)
+"""The case of a new deadline."""
+SAVE = Buttons("deadline:save")
+DROP = Buttons("deadline:drop")
+PICK = Buttons("deadline:pick", digits(18))
+"""A deadline to move or cancel, by its key."""
+ACTION = Buttons("deadline", choice("move", "cancel"))
 
 URGENT_CASES_SHOWN = 10
 """The most urgent cases offered by /newdeadline without a name."""
@@ -69,7 +77,7 @@ async def start_new(update: Update, context: BotContext) -> int:
     await answer(
         update,
         _("Which case is the deadline for? Pick one, or send a name."),
-        reply_markup=InlineKeyboardMarkup(case_rows(cases, "deadline:case")),
+        reply_markup=InlineKeyboardMarkup(case_rows(cases, CASE)),
     )
     return CHOOSING_CASE
 
@@ -79,7 +87,7 @@ async def case_named(update: Update, context: BotContext) -> int:
     """A name given with the command or typed while choosing the case."""
     assert update.effective_message is not None
     name = " ".join(context.args) if context.args else update.effective_message.text or ""
-    await offer_cases(update, context, name, "deadline:case", _("Which case is the deadline for?"))
+    await offer_cases(update, context, name, CASE, _("Which case is the deadline for?"))
     return CHOOSING_CASE
 
 
@@ -99,7 +107,7 @@ async def case_chosen(update: Update, context: BotContext) -> int | None:
     """Remember the case; ask when the deadline is."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    case_id = query.data.removeprefix("deadline:case:")
+    (case_id,) = CASE.parse(query.data)
     if await context.services.cases.get(case_id) is None:
         await refuse_stale_button(query)
         return None
@@ -208,8 +216,8 @@ async def _confirm(update: Update, context: BotContext) -> int:
         ),
         reply_markup=InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(_("Save"), callback_data="deadline:save")],
-                [InlineKeyboardButton(_("Cancel"), callback_data="deadline:drop")],
+                [SAVE.button(_("Save"))],
+                [DROP.button(_("Cancel"))],
             ]
         ),
     )
@@ -273,9 +281,9 @@ async def start_edit(update: Update, context: BotContext) -> int:
     locale, where = current_locale(), services.settings.timezone
     keyboard = [
         [
-            InlineKeyboardButton(
+            PICK.button(
                 f"{date_and_time(item.deadline.moment, where)} · {item.deadline.title[locale]}",
-                callback_data=f"deadline:pick:{item.key}",
+                item.key,
             )
         ]
         for item in upcoming
@@ -293,7 +301,7 @@ async def deadline_picked(update: Update, context: BotContext) -> int | None:
     """Offer to move or cancel the deadline."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    key = int(query.data.removeprefix("deadline:pick:"))
+    (key,) = PICK.parse(query.data)
     stored = await context.services.cases.deadlines.get(key)
     if stored is None or stored.deadline.cancelled:
         await refuse_stale_button(query)
@@ -308,8 +316,8 @@ async def deadline_picked(update: Update, context: BotContext) -> int | None:
         ),
         reply_markup=InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(_("Move"), callback_data="deadline:move")],
-                [InlineKeyboardButton(_("Cancel the deadline"), callback_data="deadline:cancel")],
+                [ACTION.button(_("Move"), "move")],
+                [ACTION.button(_("Cancel the deadline"), "cancel")],
             ]
         ),
     )
@@ -323,7 +331,7 @@ async def action_chosen(update: Update, context: BotContext) -> int:
     assert query is not None
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if query.data == "deadline:move":
+    if ACTION.parse(query.data) == ("move",):
         return await _ask_for_moment(update, context)
     if await context.services.cases.deadlines.cancel(_draft(context)["key"]):
         await answer(update, _("The deadline is cancelled; its reminders will not be sent."))
@@ -369,20 +377,13 @@ def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         states={
             CHOOSING_CASE: [
                 MessageHandler(text, case_named),
-                CallbackQueryHandler(case_chosen, pattern=r"^deadline:case:[a-z0-9-]{1,40}$"),
+                CASE.handler(case_chosen),
             ],
             ASKING_MOMENT: [MessageHandler(text, moment_received)],
             WRITING: [MessageHandler(text, text_received)],
-            CONFIRMING: [
-                CallbackQueryHandler(save, pattern=r"^deadline:save$"),
-                CallbackQueryHandler(drop, pattern=r"^deadline:drop$"),
-            ],
-            CHOOSING_DEADLINE: [
-                CallbackQueryHandler(deadline_picked, pattern=r"^deadline:pick:\d{1,18}$")
-            ],
-            CHOOSING_ACTION: [
-                CallbackQueryHandler(action_chosen, pattern=r"^deadline:(move|cancel)$")
-            ],
+            CONFIRMING: [SAVE.handler(save), DROP.handler(drop)],
+            CHOOSING_DEADLINE: [PICK.handler(deadline_picked)],
+            CHOOSING_ACTION: [ACTION.handler(action_chosen)],
         },
         on_cancel=end_conversation,
     )

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.roles import EVERYONE
 from bot.text import i18n
 from bot.text.i18n import gettext as _
 from bot.text.i18n import language_name, lazy_gettext
 from handlers.access import allow
+from handlers.buttons import Buttons, choice
 from handlers.commands import YOUR_DATA, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer
 
-CALLBACK_PATTERN = r"^lang:(en|ru|kk)$"
+LANGUAGE = Buttons("lang", choice(*i18n.LOCALES))
 
 
 def language_keyboard() -> InlineKeyboardMarkup:
     """One button per supported language."""
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(language_name(code), callback_data=f"lang:{code}")]
-            for code in i18n.LOCALES
-        ]
+        [[LANGUAGE.button(language_name(code), code)] for code in i18n.LOCALES]
     )
 
 
@@ -38,7 +35,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     """Store the choice and confirm in the new language."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    locale = query.data.removeprefix("lang:")
+    (locale,) = LANGUAGE.parse(query.data)
     await context.services.users.choose_locale(update.effective_user.id, locale)
     i18n.set_locale(locale)
     context.locale = locale
@@ -57,5 +54,5 @@ FEATURE = Feature(
     commands=(
         Command("language", choose_language, lazy_gettext("Change the language"), YOUR_DATA),
     ),
-    handlers=(CallbackQueryHandler(language_chosen, pattern=CALLBACK_PATTERN),),
+    handlers=(LANGUAGE.handler(language_chosen),),
 )

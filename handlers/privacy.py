@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.roles import EVERYONE
 from bot.domain.signatory_block import listed_name
@@ -15,6 +14,7 @@ from bot.text.i18n import lazy_gettext
 from bot.text.names import role_name
 from bot.text.render import render
 from handlers.access import allow
+from handlers.buttons import Buttons, choice
 from handlers.commands import YOUR_DATA, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer
@@ -22,7 +22,7 @@ from storage.erasure import erase_user
 
 logger = logging.getLogger(__name__)
 
-FORGET_PATTERN = r"^forget:(yes|no)$"
+FORGET = Buttons("forget", choice("yes", "no"))
 
 
 @allow(*EVERYONE)
@@ -58,8 +58,8 @@ async def ask_to_forget(update: Update, context: BotContext) -> None:
         )
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(_("Erase everything"), callback_data="forget:yes")],
-            [InlineKeyboardButton(_("Cancel"), callback_data="forget:no")],
+            [FORGET.button(_("Erase everything"), "yes")],
+            [FORGET.button(_("Cancel"), "no")],
         ]
     )
     await answer(update, question, reply_markup=keyboard)
@@ -71,7 +71,7 @@ async def forget_confirmed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     await query.answer()
-    if query.data != "forget:yes":
+    if FORGET.parse(query.data) != ("yes",):
         await query.edit_message_text(_("Nothing was erased."))
         return
     user_id = update.effective_user.id
@@ -96,5 +96,5 @@ FEATURE = Feature(
             "forget", ask_to_forget, lazy_gettext("Erase everything stored about you"), YOUR_DATA
         ),
     ),
-    handlers=(CallbackQueryHandler(forget_confirmed, pattern=FORGET_PATTERN),),
+    handlers=(FORGET.handler(forget_confirmed),),
 )

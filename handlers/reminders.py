@@ -6,8 +6,7 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain import moments
 from bot.domain.content import Case, StoredDeadline
@@ -28,6 +27,7 @@ from bot.text.i18n import current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
+from handlers.buttons import CASE_ID, Buttons, choice, optional
 from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button
@@ -38,8 +38,9 @@ SHOWN = 10
 IN_CALENDAR = 100
 """Deadlines at most in the calendar file."""
 
-CALENDAR_CALLBACK = "deadlines:ics"
-MUTE_PATTERN = r"^reminders:(mute|unmute)(?::([a-z0-9-]{1,40}))?$"
+CALENDAR = Buttons("deadlines:ics")
+MUTE = Buttons("reminders", choice("mute", "unmute"), optional(CASE_ID))
+"""Mute or unmute every reminder, or those of one followed case."""
 
 
 def _zone(settings: ReminderSettings, default: ZoneInfo) -> ZoneInfo:
@@ -85,9 +86,7 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
         }
         for item in upcoming
     ]
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_("Calendar file (.ics)"), callback_data=CALENDAR_CALLBACK)]]
-    )
+    keyboard = InlineKeyboardMarkup([[CALENDAR.button(_("Calendar file (.ics)"))]])
     await answer(
         update,
         render("deadlines.html", items=items, zone=where.key),
@@ -143,9 +142,9 @@ async def _settings_view(context: BotContext, user_id: int) -> tuple[str, Inline
     )
     rows = [
         [
-            InlineKeyboardButton(_("Turn all reminders on"), callback_data="reminders:unmute")
+            MUTE.button(_("Turn all reminders on"), "unmute")
             if settings.muted
-            else InlineKeyboardButton(_("Mute all reminders"), callback_data="reminders:mute")
+            else MUTE.button(_("Mute all reminders"), "mute")
         ]
     ]
     if not settings.muted:
@@ -153,9 +152,7 @@ async def _settings_view(context: BotContext, user_id: int) -> tuple[str, Inline
             muted = case.id in muted_cases
             label = ("🔕 " if muted else "🔔 ") + case.name[locale]
             action = "unmute" if muted else "mute"
-            rows.append(
-                [InlineKeyboardButton(label, callback_data=f"reminders:{action}:{case.id}")]
-            )
+            rows.append([MUTE.button(label, action, case.id)])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -174,10 +171,10 @@ async def toggle_mute(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None and update.effective_user is not None
     user_id = update.effective_user.id
     services = context.services
-    _prefix, action, *case = query.data.split(":")
+    action, case_id = MUTE.parse(query.data)
     muted, now = action == "mute", services.clock.now()
-    if case:
-        if not await services.reminders.mute_case(user_id, case[0], muted, now):
+    if case_id is not None:
+        if not await services.reminders.mute_case(user_id, case_id, muted, now):
             await refuse_stale_button(query)
             return
     else:
@@ -278,7 +275,7 @@ FEATURE = Feature(
         ),
     ),
     handlers=(
-        CallbackQueryHandler(send_calendar, pattern=f"^{CALENDAR_CALLBACK}$"),
-        CallbackQueryHandler(toggle_mute, pattern=MUTE_PATTERN),
+        CALENDAR.handler(send_calendar),
+        MUTE.handler(toggle_mute),
     ),
 )

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -34,6 +32,7 @@ from bot.text.i18n import current_locale, language_in_current_locale, lazy_gette
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
+from handlers.buttons import Buttons, Field, digits
 from handlers.cancel import cancel_conversation
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
@@ -57,13 +56,15 @@ INVITATION_LINK = PRIVATE_MESSAGE & filters.Regex(
 )
 """An invitation's deep link opened in the private chat."""
 
-CONFIRM_PATTERN = re.compile(rf"^sign:confirm:(\d{{1,9}}):([0-9a-f]{{{DIGEST_LENGTH}}})$")
-
-
-def _number(data: str | None) -> int:
-    """The declaration number at the end of a ``sign:…:N`` button."""
-    assert data is not None
-    return int(data.rsplit(":", 1)[-1])
+PICK = Buttons("sign:pick", digits(9))
+"""A declaration to read, by its number."""
+ORIGINAL = Buttons("sign:original", digits(9))
+"""The authoritative text of the declaration being read."""
+LISTING = Buttons("sign:name", digits(9))
+"""On to how the member's name will be listed under the declaration being read."""
+CONFIRM = Buttons("sign:confirm", digits(9), Field(f"[0-9a-f]{{{DIGEST_LENGTH}}}"))
+"""The signature: the declaration's number and the start of the digest of the text read."""
+DROP = Buttons("sign:cancel")
 
 
 async def _bound_member(update: Update, context: BotContext) -> Member | None:
@@ -106,13 +107,13 @@ async def _offer_declarations(update: Update, context: BotContext, member: Membe
     locale = current_locale()
     keyboard = [
         [
-            InlineKeyboardButton(
+            PICK.button(
                 _shortened(
                     _("No. {number}: {title}").format(
                         number=declaration.number, title=declaration.title_in(locale)
                     )
                 ),
-                callback_data=f"sign:pick:{declaration.number}",
+                declaration.number,
             )
         ]
         for declaration in unsigned
@@ -184,11 +185,13 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
     return await _offer_declarations(update, context, result)
 
 
-async def _declaration_for(update: Update, context: BotContext) -> Declaration | None:
+async def _declaration_for(
+    update: Update, context: BotContext, buttons: Buttons
+) -> Declaration | None:
     """The declaration a button names, if it is the one being read; else refuse the press."""
     query = update.callback_query
     assert query is not None and context.user_data is not None
-    number = _number(query.data)
+    (number,) = buttons.parse(query.data)
     draft = context.user_data.get(DRAFT)
     declaration = await context.services.declarations.get(number)
     if declaration is None or (draft is not None and draft.get("number") != number):
@@ -203,7 +206,7 @@ async def declaration_picked(update: Update, context: BotContext) -> int | None:
     query = update.callback_query
     assert query is not None and context.user_data is not None
     context.user_data.pop(DRAFT, None)
-    declaration = await _declaration_for(update, context)
+    declaration = await _declaration_for(update, context, PICK)
     if declaration is None:
         return None
     if not declaration.accepts_signatures(datetime.now(UTC)):
@@ -216,16 +219,14 @@ async def declaration_picked(update: Update, context: BotContext) -> int | None:
     buttons = []
     if language != declaration.authoritative:
         buttons.append(
-            InlineKeyboardButton(
+            ORIGINAL.button(
                 _("Authoritative text ({language})").format(
                     language=language_in_current_locale(declaration.authoritative)
                 ),
-                callback_data=f"sign:original:{declaration.number}",
+                declaration.number,
             )
         )
-    buttons.append(
-        InlineKeyboardButton(_("Continue"), callback_data=f"sign:name:{declaration.number}")
-    )
+    buttons.append(LISTING.button(_("Continue"), declaration.number))
     await _send_text(
         update, declaration, language, InlineKeyboardMarkup([[button] for button in buttons])
     )
@@ -262,7 +263,7 @@ async def show_original(update: Update, context: BotContext) -> None:
     """The authoritative text, for a member reading a translation."""
     query = update.callback_query
     assert query is not None
-    declaration = await _declaration_for(update, context)
+    declaration = await _declaration_for(update, context, ORIGINAL)
     if declaration is None:
         return
     await query.answer()
@@ -274,7 +275,7 @@ async def show_listing(update: Update, context: BotContext) -> int | None:
     """How the member's name will be listed, and the last step: sign or cancel."""
     query = update.callback_query
     assert query is not None and context.user_data is not None
-    declaration = await _declaration_for(update, context)
+    declaration = await _declaration_for(update, context, LISTING)
     if declaration is None:
         return None
     member = await _bound_member(update, context)
@@ -288,12 +289,13 @@ async def show_listing(update: Update, context: BotContext) -> int | None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
+                CONFIRM.button(
                     _("Sign declaration No. {number}").format(number=declaration.number),
-                    callback_data=f"sign:confirm:{declaration.number}:{digest}",
+                    declaration.number,
+                    digest,
                 )
             ],
-            [InlineKeyboardButton(_("Cancel"), callback_data="sign:cancel")],
+            [DROP.button(_("Cancel"))],
         ]
     )
     await answer(
@@ -316,17 +318,17 @@ def _refusal_text(refusal: Refusal) -> str:
 async def confirmed(update: Update, context: BotContext) -> int | None:
     """Record the signature (once, however often it is pressed) and give the receipt."""
     query = update.callback_query
-    assert query is not None and query.data is not None and context.user_data is not None
-    match = CONFIRM_PATTERN.match(query.data)
+    assert query is not None and context.user_data is not None
+    number, digest_start = CONFIRM.parse(query.data)
     draft: dict[str, Any] | None = context.user_data.get(DRAFT)
-    if match is None or draft is None or draft["number"] != int(match[1]):
+    if draft is None or draft["number"] != number:
         await refuse_stale_button(query)
         return None
     services = context.services
     declaration = await services.declarations.get(draft["number"])
     assert declaration is not None
     digest = text_digest(declaration.text.get(draft["language"], ""))
-    if not digest.startswith(match[2]):
+    if not digest.startswith(digest_start):
         await query.answer()
         await answer(update, _refusal_text(Refusal.TEXT_CHANGED))
         return _end(context)
@@ -386,24 +388,23 @@ async def end_signing_conversation(update: Update, context: BotContext) -> int:
 
 @allow(*EVERYONE)
 async def late_press(update: Update, context: BotContext) -> None:
-    """A signing button outside the conversation: an old message, a second device, or forged
+    """The "Sign" button outside the conversation: an old message, a second device, or forged
     data. A member who signed is told so; anything else is a stale button."""
     query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    match = CONFIRM_PATTERN.match(query.data)
-    if match is not None:
-        services = context.services
-        member = await services.members.member_of(update.effective_user.id)
-        signature = member and await services.declarations.signature(int(match[1]), member.id)
-        if signature:
-            await query.answer(
-                _(
-                    "You have already signed declaration No. {number}: signature No. {sequence}."
-                ).format(number=signature.declaration, sequence=signature.sequence),
-                show_alert=True,
-            )
-            return
-    await refuse_stale_button(query)
+    assert query is not None and update.effective_user is not None
+    number, _digest_start = CONFIRM.parse(query.data)
+    services = context.services
+    member = await services.members.member_of(update.effective_user.id)
+    signature = member and await services.declarations.signature(number, member.id)
+    if not signature:
+        await refuse_stale_button(query)
+        return
+    await query.answer(
+        _("You have already signed declaration No. {number}: signature No. {sequence}.").format(
+            number=signature.declaration, sequence=signature.sequence
+        ),
+        show_alert=True,
+    )
 
 
 SIGN = Command(
@@ -421,16 +422,13 @@ def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         "signing",
         entry_points=[SIGN, MessageHandler(INVITATION_LINK, bind_from_link)],
         states={
-            PICKING: [CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$")],
+            PICKING: [PICK.handler(declaration_picked)],
             READING: [
-                CallbackQueryHandler(show_original, pattern=r"^sign:original:\d{1,9}$"),
-                CallbackQueryHandler(show_listing, pattern=r"^sign:name:\d{1,9}$"),
-                CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$"),
+                ORIGINAL.handler(show_original),
+                LISTING.handler(show_listing),
+                PICK.handler(declaration_picked),
             ],
-            CONFIRMING: [
-                CallbackQueryHandler(confirmed, pattern=r"^sign:confirm:"),
-                CallbackQueryHandler(cancelled, pattern=r"^sign:cancel$"),
-            ],
+            CONFIRMING: [CONFIRM.handler(confirmed), DROP.handler(cancelled)],
         },
         on_cancel=end_signing_conversation,
     )
@@ -439,6 +437,6 @@ def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
 FEATURE = Feature(
     commands=(SIGN,),
     conversation=signing_conversation,
-    # A signing button outside the conversation: an old message, a second device, or forged.
-    handlers=(CallbackQueryHandler(late_press, pattern=r"^sign:"),),
+    # "Sign" outside the conversation: an old message, a second device, or forged data.
+    handlers=(CONFIRM.handler(late_press),),
 )

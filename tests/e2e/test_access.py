@@ -4,9 +4,10 @@ declared policy."""
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
-from telegram.ext import CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.roles import EVERYONE, Role
 from bot.text.i18n import gettext, use_locale
@@ -41,6 +42,19 @@ async def test_every_registered_callback_declares_a_policy(bot: RunningBot) -> N
     assert undeclared_callbacks(bot.application.handlers) == []
     for handler in handlers:
         assert policy_of(handler.callback), handler.callback
+
+
+async def test_every_button_pattern_ends_at_the_end_of_the_data(bot: RunningBot) -> None:
+    """Patterns are declared once (handlers/buttons.py) and end with ``\\Z``: ``$`` would
+    match before a trailing newline."""
+    patterns = [
+        handler.pattern
+        for handler in all_handlers(bot.application.handlers)
+        if isinstance(handler, CallbackQueryHandler) and isinstance(handler.pattern, re.Pattern)
+    ]
+    assert len(patterns) > 10
+    for pattern in patterns:
+        assert pattern.pattern.endswith(r"\Z"), pattern
 
 
 def test_a_handler_without_policy_is_found() -> None:
