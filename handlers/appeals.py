@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import (
@@ -42,19 +41,17 @@ from bot.text.render import render
 from handlers.access import allow
 from handlers.broadcasts import send_progress_message
 from handlers.buttons import CASE_ID, Buttons, Field, choice
-from handlers.cancel import cancel_conversation
 from handlers.cases import offer_cases
 from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
-from handlers.conversation import private_conversation
+from handlers.conversation import END, TEXT, Draft, close_keyboard, private_conversation
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
 WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CONFIRMING, CHOOSING_CASE = range(5)
 """States of the appeal conversation."""
 
-DRAFT = "appeal"
-"""Key of the draft in ``user_data``: its kind, texts per locale, the next locale, fallback,
-audience, and the case of news."""
+DRAFT = Draft("appeal")
+"""Its kind, texts per locale, the next locale, fallback, audience, and the case of news."""
 
 NEWS_CASE = Buttons("appeal:case", CASE_ID)
 """The case of the news."""
@@ -83,11 +80,6 @@ FORMATTING = frozenset(
 )
 
 
-def _draft(context: BotContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    return context.user_data.setdefault(DRAFT, {"texts": {}})
-
-
 def _as_html(message: Message) -> str:
     """Telegram HTML of a message: its formatting if it has any, else the text as written."""
     if any(entity.type in FORMATTING for entity in message.entities):
@@ -96,13 +88,13 @@ def _as_html(message: Message) -> str:
 
 
 def _is_news(context: BotContext) -> bool:
-    return _draft(context).get("kind") == Kind.NEWS
+    return DRAFT.of(context).get("kind") == Kind.NEWS
 
 
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
     language = language_in_current_locale(locale)
     if _is_news(context):
-        case = await context.services.cases.get(_draft(context)["case"])
+        case = await context.services.cases.get(DRAFT.of(context)["case"])
         name = case.name[current_locale()] if case else ""
         text = _(
             "Send the news of {case} in {language}, as plain text, or /skip if there is none "
@@ -135,9 +127,8 @@ async def _refuse_while_sending(update: Update, context: BotContext) -> bool:
 async def start_appeal(update: Update, context: BotContext) -> int:
     """Begin a new draft, unless an appeal is on its way."""
     if await _refuse_while_sending(update, context):
-        return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"kind": Kind.APPEAL, "texts": {}, "next": 0}
+        return END
+    DRAFT.start(context, kind=Kind.APPEAL, texts={}, next=0)
     await _ask_for_text(update, context, WRITING_ORDER[0])
     return WRITING
 
@@ -146,9 +137,8 @@ async def start_appeal(update: Update, context: BotContext) -> int:
 async def start_news(update: Update, context: BotContext) -> int:
     """``/update [NAME]``: news of a case; first, which case."""
     if await _refuse_while_sending(update, context):
-        return ConversationHandler.END
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"kind": Kind.NEWS, "texts": {}, "next": 0}
+        return END
+    DRAFT.start(context, kind=Kind.NEWS, texts={}, next=0)
     if context.args:
         return await _offer_cases(update, context, " ".join(context.args))
     await answer(update, _("Which case is the news about? Send a name."))
@@ -176,17 +166,16 @@ async def case_chosen(update: Update, context: BotContext) -> int:
     if await context.services.cases.get(case_id) is None:
         await refuse_stale_button(query)
         return CHOOSING_CASE
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     draft["case"] = case_id
     draft["audience"] = CASE_AUDIENCE + case_id
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     await _ask_for_text(update, context, WRITING_ORDER[0])
     return WRITING
 
 
 async def _next_text_or_fallback(update: Update, context: BotContext) -> int:
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     draft["next"] += 1
     if draft["next"] < len(WRITING_ORDER):
         await _ask_for_text(update, context, WRITING_ORDER[draft["next"]])
@@ -220,7 +209,7 @@ async def _next_text_or_fallback(update: Update, context: BotContext) -> int:
 async def text_received(update: Update, context: BotContext) -> int | None:
     """Check one language's text; keep it, or explain what Telegram would refuse."""
     assert update.effective_message is not None
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     locale = WRITING_ORDER[draft["next"]]
     try:
         if _is_news(context):
@@ -243,7 +232,7 @@ async def _check_news(context: BotContext, text: str, locale: str) -> None:
     """Raise a :class:`TextProblem` unless the message of this news would go through."""
     if not text:
         raise EmptyText("empty")
-    case = await context.services.cases.get(_draft(context)["case"])
+    case = await context.services.cases.get(DRAFT.of(context)["case"])
     if case is not None:
         check_text(news_message(case, _news_event({locale: text}), locale))
 
@@ -280,13 +269,12 @@ async def fallback_chosen(update: Update, context: BotContext) -> int | None:
     query = update.callback_query
     assert query is not None and query.data is not None
     (locale,) = FALLBACK.parse(query.data)
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     if locale not in draft["texts"]:
         await query.answer(_("This button is no longer valid. Please start again."))
         return None
     draft["fallback"] = locale
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     return await _ask_for_audience(update, context)
 
 
@@ -313,7 +301,7 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
     """Show the appeal exactly as its recipients will see it, and ask for confirmation."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     (draft["audience"],) = AUDIENCE.parse(query.data)
     case_id = draft["audience"].removeprefix(CASE_AUDIENCE)
     if draft["audience"].startswith(CASE_AUDIENCE):
@@ -321,20 +309,19 @@ async def audience_chosen(update: Update, context: BotContext) -> int:
             await refuse_stale_button(query)
             return CHOOSING_AUDIENCE
         draft["case"] = case_id  # the appeal is tied to the case whose followers it reaches
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     return await _preview(update, context)
 
 
 async def _preview(update: Update, context: BotContext) -> int:
     """Each language's message as its readers will see it, and the question to send."""
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     texts: dict[str, str] = draft["texts"]
     news = _is_news(context)
     case = await context.services.cases.get(draft["case"]) if news else None
     if news and case is None:
         await answer(update, _("This case no longer exists. The news was not sent."))
-        return ConversationHandler.END
+        return END
     for locale in WRITING_ORDER:
         if locale in texts:
             message = news_message(case, _news_event(texts), locale) if case else texts[locale]
@@ -361,16 +348,12 @@ async def _preview(update: Update, context: BotContext) -> int:
 @allow(*STAFF)
 async def confirmed(update: Update, context: BotContext) -> int:
     """Queue the appeal and show its progress."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    assert update.effective_user is not None
+    await close_keyboard(update)
     if await _refuse_while_sending(update, context):
-        return ConversationHandler.END
-    draft = _draft(context)
+        return END
+    draft = DRAFT.of(context)
     services = context.services
-    assert context.user_data is not None
-    del context.user_data[DRAFT]
     if draft.get("kind") == Kind.NEWS:
         posted = await post_news(
             services.db,
@@ -383,7 +366,7 @@ async def confirmed(update: Update, context: BotContext) -> int:
         )
         if posted is None:
             await answer(update, _("This case no longer exists. The news was not sent."))
-            return ConversationHandler.END
+            return END
         broadcast_id, _queued = posted
     else:
         broadcast_id, _queued = await services.broadcasts.create(
@@ -397,31 +380,18 @@ async def confirmed(update: Update, context: BotContext) -> int:
         )
     services.delivery.wake()
     await send_progress_message(context, broadcast_id, update.effective_user.id)
-    return ConversationHandler.END
+    return END
 
 
 @allow(*STAFF)
 async def cancelled(update: Update, context: BotContext) -> int:
     """Drop the draft."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    assert context.user_data is not None
-    draft = context.user_data.pop(DRAFT, {})
-    if draft.get("kind") == Kind.NEWS:
+    await close_keyboard(update)
+    if _is_news(context):
         await answer(update, _("The news was not sent."))
     else:
         await answer(update, _("The appeal was not sent."))
-    return ConversationHandler.END
-
-
-@allow(*STAFF)
-async def end_appeal_conversation(update: Update, context: BotContext) -> int:
-    """``/cancel`` during the appeal: drop the draft."""
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    return await cancel_conversation(update, context)
+    return END
 
 
 APPEAL = Command("appeal", start_appeal, lazy_gettext("Send an urgent appeal"), APPEALS)
@@ -432,17 +402,16 @@ UPDATE = Command(
 
 def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """The whole ``/appeal`` flow, persisted across restarts."""
-    text = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
     return private_conversation(
         "appeal",
         entry_points=[APPEAL, UPDATE],
         states={
             CHOOSING_CASE: [
-                MessageHandler(text, case_named),
+                MessageHandler(TEXT, case_named),
                 NEWS_CASE.handler(case_chosen),
             ],
             WRITING: [
-                MessageHandler(text, text_received),
+                MessageHandler(TEXT, text_received),
                 CommandHandler("skip", skip_text, PRIVATE_MESSAGE),
                 MessageHandler(PRIVATE_MESSAGE & ~filters.COMMAND, text_expected),
             ],
@@ -450,7 +419,7 @@ def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             CHOOSING_AUDIENCE: [AUDIENCE.handler(audience_chosen)],
             CONFIRMING: [SEND.handler(confirmed), DROP.handler(cancelled)],
         },
-        on_cancel=end_appeal_conversation,
+        drafts=[DRAFT],
     )
 
 

@@ -34,6 +34,7 @@ from handlers.access import allow
 from handlers.buttons import Buttons, choice, digits
 from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
+from handlers.conversation import close_keyboard
 from handlers.replies import answer, refuse_stale_button
 
 logger = logging.getLogger(__name__)
@@ -171,19 +172,18 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         return
     if action == "stop":
         cancelled = await broadcasts.stop(broadcast_id)
-        await query.answer(
+        await close_keyboard(
+            update,
             ngettext(
                 "Stopped: {count} message will not be sent.",
                 "Stopped: {count} messages will not be sent.",
                 cancelled,
-            ).format(count=number(cancelled))
+            ).format(count=number(cancelled)),
         )
-        await query.edit_message_reply_markup(None)
     elif action == "resend":
         count = await broadcasts.resend_unknown(broadcast_id)
         context.services.delivery.wake()
-        await query.answer()
-        await query.edit_message_reply_markup(None)
+        await close_keyboard(update)
         await answer(
             update,
             ngettext("Resending {count} message.", "Resending {count} messages.", count).format(
@@ -195,8 +195,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
             await send_progress_message(context, broadcast_id, update.effective_chat.id)
     else:
         count = await broadcasts.abandon_unknown(broadcast_id)
-        await query.answer()
-        await query.edit_message_reply_markup(None)
+        await close_keyboard(update)
         await answer(
             update,
             ngettext(

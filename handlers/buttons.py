@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
 MAX_DATA_BYTES = 64
@@ -97,6 +97,11 @@ class Buttons:
             None if text is None else field.read(text)
             for field, text in zip(self.fields, raw, strict=True)
         )
+
+    def pressed(self, update: Update) -> tuple[Any, ...]:
+        """The field values of the button pressed in ``update``."""
+        assert update.callback_query is not None
+        return self.parse(update.callback_query.data)
 
     def handler(self, callback: Callable[..., Any]) -> CallbackQueryHandler[Any, Any]:
         """A handler that gives these buttons' presses, and only these, to ``callback``."""

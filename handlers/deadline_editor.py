@@ -7,13 +7,11 @@ The conversation is persisted: a restart in the middle of writing loses nothing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot.domain import moments
@@ -26,19 +24,17 @@ from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
 from handlers.buttons import CASE_ID, Buttons, choice, digits
-from handlers.cancel import cancel_conversation
 from handlers.cases import case_rows, offer_cases
 from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
-from handlers.conversation import private_conversation
-from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
+from handlers.conversation import END, TEXT, Draft, close_keyboard, private_conversation
+from handlers.replies import answer, refuse_stale_button
 
 CHOOSING_CASE, ASKING_MOMENT, WRITING, CONFIRMING, CHOOSING_DEADLINE, CHOOSING_ACTION = range(6)
 """States of the deadline conversation."""
 
-DRAFT = "deadline"
-"""Key of the draft in ``user_data``: case, moment and zone, texts per locale, or the key of
-the deadline being edited."""
+DRAFT = Draft("deadline")
+"""Case, moment and zone, texts per locale; or the key of the deadline being edited."""
 
 CASE = Buttons("deadline:case", CASE_ID)
 """The case of a new deadline."""
@@ -55,22 +51,10 @@ MAX_TITLE = 200
 MAX_ACTION = 1500
 
 
-def _draft(context: BotContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    return context.user_data.setdefault(DRAFT, {})
-
-
-def _end(context: BotContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    return ConversationHandler.END
-
-
 @allow(*STAFF)
 async def start_new(update: Update, context: BotContext) -> int:
     """``/newdeadline [NAME]``: offer the cases matching the name, or the most urgent ones."""
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"texts": {}}
+    DRAFT.start(context, texts={})
     if context.args:
         return await case_named(update, context)
     cases = await context.services.cases.most_urgent(0, URGENT_CASES_SHOWN)
@@ -111,9 +95,8 @@ async def case_chosen(update: Update, context: BotContext) -> int | None:
     if await context.services.cases.get(case_id) is None:
         await refuse_stale_button(query)
         return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    _draft(context)["case"] = case_id
+    await close_keyboard(update)
+    DRAFT.of(context)["case"] = case_id
     return await _ask_for_moment(update, context)
 
 
@@ -149,7 +132,7 @@ async def moment_received(update: Update, context: BotContext) -> int | None:
             ),
         )
         return None
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     if "key" in draft:
         return await _move(update, context, draft["key"], moment, where.key)
     draft |= {"moment": moment.isoformat(), "zone": where.key, "next": 0}
@@ -173,7 +156,7 @@ async def text_received(update: Update, context: BotContext) -> int | None:
     assert update.effective_message is not None
     lines = [line.strip() for line in (update.effective_message.text or "").splitlines()]
     lines = [line for line in lines if line]
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     if lines and lines[-1].startswith(("https://", "http://")) and " " not in lines[-1]:
         draft["link"] = lines.pop()
     title, action = (lines[0], "\n".join(lines[1:])) if lines else ("", "")
@@ -194,12 +177,12 @@ async def text_received(update: Update, context: BotContext) -> int | None:
 
 
 async def _confirm(update: Update, context: BotContext) -> int:
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     services = context.services
     case = await services.cases.get(draft["case"])
     if case is None:
         await answer(update, _("This case no longer exists. Nothing was saved."))
-        return _end(context)
+        return END
     locale = current_locale()
     moment = datetime.fromisoformat(draft["moment"])
     await answer(
@@ -227,19 +210,16 @@ async def _confirm(update: Update, context: BotContext) -> int:
 @allow(*STAFF)
 async def save(update: Update, context: BotContext) -> int:
     """Store the deadline and plan its reminders; a moment that passed meanwhile is refused."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    draft = _draft(context)
+    await close_keyboard(update)
+    draft = DRAFT.of(context)
     services = context.services
     moment = datetime.fromisoformat(draft["moment"])
     if moment <= services.clock.now():
         await answer(update, _("This moment has passed meanwhile. Nothing was saved."))
-        return _end(context)
+        return END
     if await services.cases.get(draft["case"]) is None:
         await answer(update, _("This case no longer exists. Nothing was saved."))
-        return _end(context)
+        return END
     local = moment.astimezone(moments.zone(draft["zone"]))
     deadlines = services.cases.deadlines
     deadline = Deadline(
@@ -252,18 +232,15 @@ async def save(update: Update, context: BotContext) -> int:
     )
     await deadlines.add(draft["case"], deadline)
     await answer(update, _("Saved. The followers of the case will be reminded before it."))
-    return _end(context)
+    return END
 
 
 @allow(*STAFF)
 async def drop(update: Update, context: BotContext) -> int:
     """Leave without saving."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     await answer(update, _("Nothing was saved."))
-    return _end(context)
+    return END
 
 
 @allow(*STAFF)
@@ -275,9 +252,8 @@ async def start_edit(update: Update, context: BotContext) -> int:
     )
     if not upcoming:
         await answer(update, _("No deadline lies ahead. Add one with /newdeadline."))
-        return _end(context)
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {}
+        return END
+    DRAFT.start(context)
     locale, where = current_locale(), services.settings.timezone
     keyboard = [
         [
@@ -306,9 +282,8 @@ async def deadline_picked(update: Update, context: BotContext) -> int | None:
     if stored is None or stored.deadline.cancelled:
         await refuse_stale_button(query)
         return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    _draft(context)["key"] = key
+    await close_keyboard(update)
+    DRAFT.of(context)["key"] = key
     await answer(
         update,
         _("“{title}”: move it, or cancel it?").format(
@@ -327,17 +302,14 @@ async def deadline_picked(update: Update, context: BotContext) -> int | None:
 @allow(*STAFF)
 async def action_chosen(update: Update, context: BotContext) -> int:
     """Cancel the deadline at once, or ask where to move it."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    if ACTION.parse(query.data) == ("move",):
+    await close_keyboard(update)
+    if ACTION.pressed(update) == ("move",):
         return await _ask_for_moment(update, context)
-    if await context.services.cases.deadlines.cancel(_draft(context)["key"]):
+    if await context.services.cases.deadlines.cancel(DRAFT.of(context)["key"]):
         await answer(update, _("The deadline is cancelled; its reminders will not be sent."))
     else:
         await answer(update, _("This deadline no longer exists."))
-    return _end(context)
+    return END
 
 
 async def _move(update: Update, context: BotContext, key: int, moment: datetime, zone: str) -> int:
@@ -350,14 +322,7 @@ async def _move(update: Update, context: BotContext, key: int, moment: datetime,
         )
     else:
         await answer(update, _("This deadline no longer exists."))
-    return _end(context)
-
-
-@allow(*STAFF)
-async def end_conversation(update: Update, context: BotContext) -> int:
-    """``/cancel``: drop the draft."""
-    _end(context)
-    return await cancel_conversation(update, context)
+    return END
 
 
 NEW_DEADLINE = Command(
@@ -370,22 +335,21 @@ EDIT_DEADLINES = Command(
 
 def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """``/newdeadline`` and ``/editdeadlines``, persisted across restarts."""
-    text = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
     return private_conversation(
         "deadline",
         entry_points=[NEW_DEADLINE, EDIT_DEADLINES],
         states={
             CHOOSING_CASE: [
-                MessageHandler(text, case_named),
+                MessageHandler(TEXT, case_named),
                 CASE.handler(case_chosen),
             ],
-            ASKING_MOMENT: [MessageHandler(text, moment_received)],
-            WRITING: [MessageHandler(text, text_received)],
+            ASKING_MOMENT: [MessageHandler(TEXT, moment_received)],
+            WRITING: [MessageHandler(TEXT, text_received)],
             CONFIRMING: [SAVE.handler(save), DROP.handler(drop)],
             CHOOSING_DEADLINE: [PICK.handler(deadline_picked)],
             CHOOSING_ACTION: [ACTION.handler(action_chosen)],
         },
-        on_cancel=end_conversation,
+        drafts=[DRAFT],
     )
 
 

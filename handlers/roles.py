@@ -6,17 +6,16 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.ext import ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.domain.roles import ADMINS, Role
 from bot.text.i18n import gettext as _
 from bot.text.i18n import lazy_gettext
 from bot.text.render import render
 from handlers.access import allow
-from handlers.cancel import cancel_conversation
 from handlers.commands import COORDINATORS, Command, Feature
 from handlers.context import BotContext
-from handlers.conversation import private_conversation
+from handlers.conversation import END, TEXT, private_conversation
 from handlers.replies import answer
 
 logger = logging.getLogger(__name__)
@@ -93,7 +92,7 @@ async def _start(
 ) -> int:
     if context.args:
         await act(update, context, " ".join(context.args))
-        return ConversationHandler.END
+        return END
     await answer(update, _("Send the Telegram user id, or /cancel."))
     return waiting
 
@@ -115,7 +114,7 @@ async def grant_id_received(update: Update, context: BotContext) -> int | None:
     """The id asked for by ``/grant``; a bad one is explained and asked for again."""
     assert update.effective_message is not None
     done = await _grant_to(update, context, update.effective_message.text or "")
-    return ConversationHandler.END if done else None
+    return END if done else None
 
 
 @allow(*ADMINS)
@@ -123,7 +122,7 @@ async def revoke_id_received(update: Update, context: BotContext) -> int | None:
     """The id asked for by ``/revoke``; a bad one is explained and asked for again."""
     assert update.effective_message is not None
     done = await _revoke_from(update, context, update.effective_message.text or "")
-    return ConversationHandler.END if done else None
+    return END if done else None
 
 
 @allow(*ADMINS)
@@ -140,15 +139,13 @@ REVOKE = Command("revoke", revoke, lazy_gettext("Take the coordinator role back"
 
 def role_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """``/grant`` and ``/revoke``, persisted so that a restart does not lose the question."""
-    text = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     return private_conversation(
         "roles",
         entry_points=[GRANT, REVOKE],
         states={
-            AWAITING_GRANT_ID: [MessageHandler(text, grant_id_received)],
-            AWAITING_REVOKE_ID: [MessageHandler(text, revoke_id_received)],
+            AWAITING_GRANT_ID: [MessageHandler(TEXT, grant_id_received)],
+            AWAITING_REVOKE_ID: [MessageHandler(TEXT, revoke_id_received)],
         },
-        on_cancel=cancel_conversation,
     )
 
 

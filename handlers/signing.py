@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import logging
 from datetime import UTC, datetime
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -33,10 +32,9 @@ from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
 from handlers.buttons import Buttons, Field, digits
-from handlers.cancel import cancel_conversation
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
-from handlers.conversation import private_conversation
+from handlers.conversation import END, Draft, close_keyboard, private_conversation
 from handlers.quorum import announce_quorum
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
@@ -45,8 +43,8 @@ logger = logging.getLogger(__name__)
 PICKING, READING, CONFIRMING = range(3)
 """States of the signing conversation."""
 
-DRAFT = "signing"
-"""Key in ``user_data``: the declaration being read and the language of its text."""
+DRAFT = Draft("signing")
+"""The declaration being read and the language of its text."""
 
 DIGEST_LENGTH = 16
 """Hex digits of the text's SHA-256 carried by the "Sign" button."""
@@ -103,7 +101,7 @@ async def _offer_declarations(update: Update, context: BotContext, member: Membe
     ]
     if not unsigned:
         await answer(update, _("No declaration is open for your signature right now."))
-        return ConversationHandler.END
+        return END
     locale = current_locale()
     keyboard = [
         [
@@ -131,7 +129,7 @@ async def start_signing(update: Update, context: BotContext) -> int:
     """``/sign``: a bound member picks a declaration."""
     member = await _bound_member(update, context)
     if member is None:
-        return ConversationHandler.END
+        return END
     return await _offer_declarations(update, context, member)
 
 
@@ -168,7 +166,7 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
     if isinstance(result, BindingRefused):
         logger.info("an invitation link was refused: %s", result.value)
         await answer(update, _binding_refusal(result))
-        return ConversationHandler.END
+        return END
     logger.info("a member of parliament bound their account")
     user_id = update.effective_user.id
     if context.role is Role.SUBSCRIBER:
@@ -190,11 +188,10 @@ async def _declaration_for(
 ) -> Declaration | None:
     """The declaration a button names, if it is the one being read; else refuse the press."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
+    assert query is not None
     (number,) = buttons.parse(query.data)
-    draft = context.user_data.get(DRAFT)
     declaration = await context.services.declarations.get(number)
-    if declaration is None or (draft is not None and draft.get("number") != number):
+    if declaration is None or DRAFT.of(context).get("number", number) != number:
         await refuse_stale_button(query)
         return None
     return declaration
@@ -204,18 +201,17 @@ async def _declaration_for(
 async def declaration_picked(update: Update, context: BotContext) -> int | None:
     """Show the declaration in the member's language, the authoritative text one tap away."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
-    context.user_data.pop(DRAFT, None)
+    assert query is not None
+    DRAFT.drop(context)
     declaration = await _declaration_for(update, context, PICK)
     if declaration is None:
         return None
     if not declaration.accepts_signatures(datetime.now(UTC)):
         await query.answer(_refusal_text(Refusal.NOT_OPEN), show_alert=True)
         return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     language = declaration.language_for(current_locale())
-    context.user_data[DRAFT] = {"number": declaration.number, "language": language}
+    DRAFT.start(context, number=declaration.number, language=language)
     buttons = []
     if language != declaration.authoritative:
         buttons.append(
@@ -274,17 +270,16 @@ async def show_original(update: Update, context: BotContext) -> None:
 async def show_listing(update: Update, context: BotContext) -> int | None:
     """How the member's name will be listed, and the last step: sign or cancel."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
+    assert query is not None
     declaration = await _declaration_for(update, context, LISTING)
     if declaration is None:
         return None
     member = await _bound_member(update, context)
     if member is None:
         await query.answer()
-        return ConversationHandler.END
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    language = context.user_data[DRAFT]["language"]
+        return END
+    await close_keyboard(update)
+    language = DRAFT.of(context)["language"]
     digest = text_digest(declaration.text[language])[:DIGEST_LENGTH]
     keyboard = InlineKeyboardMarkup(
         [
@@ -318,10 +313,10 @@ def _refusal_text(refusal: Refusal) -> str:
 async def confirmed(update: Update, context: BotContext) -> int | None:
     """Record the signature (once, however often it is pressed) and give the receipt."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
+    assert query is not None
     number, digest_start = CONFIRM.parse(query.data)
-    draft: dict[str, Any] | None = context.user_data.get(DRAFT)
-    if draft is None or draft["number"] != number:
+    draft = DRAFT.of(context)
+    if draft.get("number") != number:
         await refuse_stale_button(query)
         return None
     services = context.services
@@ -331,23 +326,22 @@ async def confirmed(update: Update, context: BotContext) -> int | None:
     if not digest.startswith(digest_start):
         await query.answer()
         await answer(update, _refusal_text(Refusal.TEXT_CHANGED))
-        return _end(context)
+        return END
     member = await _bound_member(update, context)
     if member is None:
         await query.answer()
-        return _end(context)
+        return END
     result = await services.declarations.sign(
         declaration.number, member.id, draft["language"], digest, datetime.now(UTC)
     )
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     if isinstance(result, Refusal):
         await answer(update, _refusal_text(result))
-        return _end(context)
+        return END
     await answer(update, _receipt(result, context))
     if result.quorum_reached:
         await announce_quorum(context, declaration)
-    return _end(context)
+    return END
 
 
 def _receipt(signature: Signature, context: BotContext) -> str:
@@ -362,28 +356,12 @@ def _receipt(signature: Signature, context: BotContext) -> str:
     )
 
 
-def _end(context: BotContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    return ConversationHandler.END
-
-
 @allow(*EVERYONE)
 async def cancelled(update: Update, context: BotContext) -> int:
     """Leave without signing."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     await answer(update, _("Nothing was signed."))
-    return _end(context)
-
-
-@allow(*EVERYONE)
-async def end_signing_conversation(update: Update, context: BotContext) -> int:
-    """``/cancel`` while signing."""
-    _end(context)
-    return await cancel_conversation(update, context)
+    return END
 
 
 @allow(*EVERYONE)
@@ -430,7 +408,7 @@ def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             ],
             CONFIRMING: [CONFIRM.handler(confirmed), DROP.handler(cancelled)],
         },
-        on_cancel=end_signing_conversation,
+        drafts=[DRAFT],
     )
 
 
