@@ -2,7 +2,8 @@
 
 ``/sign``, or an invitation's deep link ``/start m_…``: pick the declaration, read it in your
 language (the authoritative text one tap away), see how your name will be listed, confirm with
-the warning that a signature cannot be withdrawn, get a receipt with its time and number.
+the warning that a signature cannot be withdrawn, get a receipt with its time and number. The
+signature that completes the quorum is announced to the tabler and the coordinators.
 
 The conversation is persisted, so a restart in the middle loses nothing. A press on an old or
 forged button is refused; a second press on "Sign" finds the signature already made.
@@ -15,6 +16,7 @@ import logging
 from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     ConversationHandler,
     MessageHandler,
@@ -27,7 +29,7 @@ from bot.domain.roles import EVERYONE, STAFF, Role
 from bot.domain.signatory_block import listed_name
 from bot.domain.telegram_html import split_paragraphs
 from bot.text.formatting import date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, use_locale
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
@@ -35,7 +37,6 @@ from handlers.buttons import Buttons, Field, digits
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, Draft, close_keyboard, private_conversation
-from handlers.quorum import announce_quorum
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
 logger = logging.getLogger(__name__)
@@ -310,7 +311,7 @@ def _refusal_text(refusal: Refusal) -> str:
 
 
 @allow(*EVERYONE)
-async def confirmed(update: Update, context: BotContext) -> int | None:
+async def record_signature(update: Update, context: BotContext) -> int | None:
     """Record the signature (once, however often it is pressed) and give the receipt."""
     query = update.callback_query
     assert query is not None
@@ -340,8 +341,34 @@ async def confirmed(update: Update, context: BotContext) -> int | None:
         return END
     await answer(update, _receipt(result, context))
     if result.quorum_reached:
-        await announce_quorum(context, declaration)
+        await _announce_quorum(context, declaration)
     return END
+
+
+async def _announce_quorum(context: BotContext, declaration: Declaration) -> None:
+    """Message the tabler's account (if bound), the coordinators and the administrators,
+    each in their language."""
+    services = context.services
+    recipients = {
+        *services.settings.admins,
+        *await services.users.ids_with_role(Role.COORDINATOR),
+    }
+    tabler = await services.members.user_of(declaration.tabler_id)
+    if tabler is not None:
+        recipients.add(tabler)
+    for user_id in sorted(recipients):
+        record = await services.users.get(user_id)
+        if record is None or record.blocked:
+            continue
+        with use_locale(record.locale):
+            text = _(
+                "Written declaration No. {number} has reached its quorum: the signatures, "
+                "national delegations and political groups the rules require."
+            ).format(number=declaration.number)
+        try:
+            await context.bot.send_message(user_id, text)
+        except (BadRequest, Forbidden):
+            logger.info("a quorum notice could not be delivered")
 
 
 def _receipt(signature: Signature, context: BotContext) -> str:
@@ -357,7 +384,7 @@ def _receipt(signature: Signature, context: BotContext) -> str:
 
 
 @allow(*EVERYONE)
-async def cancelled(update: Update, context: BotContext) -> int:
+async def drop_signature(update: Update, context: BotContext) -> int:
     """Leave without signing."""
     await close_keyboard(update)
     await answer(update, _("Nothing was signed."))
@@ -406,7 +433,7 @@ def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
                 LISTING.handler(show_listing),
                 PICK.handler(declaration_picked),
             ],
-            CONFIRMING: [CONFIRM.handler(confirmed), DROP.handler(cancelled)],
+            CONFIRMING: [CONFIRM.handler(record_signature), DROP.handler(drop_signature)],
         },
         drafts=[DRAFT],
     )
