@@ -1,10 +1,12 @@
-"""A broadcast in its author's chat: the progress, edited in place every few seconds, with its
-Stop button; the final report, with the choice about messages whose fate is unknown; and
-``/appeals``, the list of recent ones. What the progress is comes from
-:mod:`bot.delivery.broadcasts`."""
+"""A broadcast in its author's chat, from the question to send it to the report: what
+``/appeal`` and ``/update`` share before sending (the texts' problems, the confirmation); the
+progress, edited in place every few seconds, with its Stop button; the final report, with the
+choice about messages whose fate is unknown; and ``/appeals``, the list of recent ones. What
+the progress is comes from :mod:`bot.delivery.broadcasts`."""
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
+from bot.domain.appeals import WRITING_ORDER, BadHtml, EmptyText, TextProblem, TextTooLong
 from bot.domain.broadcasts import (
     ALL_LOCALES,
     Broadcast,
@@ -20,6 +23,7 @@ from bot.domain.broadcasts import (
     progress_bar,
 )
 from bot.domain.roles import STAFF
+from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
 from bot.text.formatting import date_and_time, duration, number, percent
 from bot.text.i18n import (
     current_locale,
@@ -39,8 +43,70 @@ from handlers.replies import answer, refuse_stale_button
 
 logger = logging.getLogger(__name__)
 
+SEND = Buttons("appeal:send")
+DROP = Buttons("appeal:cancel")
 ACTION = Buttons("appeal", choice("stop", "resend", "leave"), digits(18))
 """Stop a broadcast; resend its messages of unknown fate, or leave them unsent."""
+
+
+async def refuse_while_sending(update: Update, context: BotContext) -> bool:
+    """Tell the coordinator an appeal is on its way; ``True`` if one is."""
+    if await context.services.broadcasts.authored_active():
+        await answer(
+            update,
+            _(
+                "An appeal is being sent right now. Wait until it ends, or stop it with "
+                "the button under its progress."
+            ),
+        )
+        return True
+    return False
+
+
+def explain(problem: TextProblem) -> str:
+    """Why Telegram would refuse a text, and what to do, in the current locale."""
+    if isinstance(problem, TextTooLong):
+        return _(
+            "This text is {length} characters long; Telegram allows {limit}. Shorten it "
+            "and send it again."
+        ).format(length=problem.length, limit=MAX_MESSAGE_LENGTH)
+    if isinstance(problem, EmptyText):
+        return _("This text is empty. Send the text, or /skip.")
+    assert isinstance(problem, BadHtml)
+    return _("Telegram cannot show this text: {error}. Correct it and send it again.").format(
+        error=html.escape(str(problem))
+    )
+
+
+async def ask_to_send(
+    update: Update,
+    context: BotContext,
+    *,
+    news: bool,
+    texts: dict[str, str],
+    fallback: str,
+    audience: str,
+) -> None:
+    """After the preview: how many it goes to, in which languages, and Send or Cancel."""
+    size = await context.services.broadcasts.audience_size(audience)
+    summary = render(
+        "appeal_confirm.html",
+        news=news,
+        size=size,
+        written=[language_in_current_locale(code) for code in WRITING_ORDER if code in texts],
+        missing=[language_in_current_locale(code) for code in WRITING_ORDER if code not in texts],
+        fallback=language_in_current_locale(fallback),
+    )
+    keyboard = InlineKeyboardMarkup(
+        [[SEND.button(_("Send to {count}").format(count=size))], [DROP.button(_("Cancel"))]]
+    )
+    await answer(update, summary, reply_markup=keyboard)
+
+
+async def deliver(context: BotContext, broadcast_id: int, chat_id: int) -> None:
+    """Wake the delivery engine for a broadcast just queued and show its progress."""
+    context.services.delivery.wake()
+    await send_progress_message(context, broadcast_id, chat_id)
 
 
 def _progress_text(

@@ -21,6 +21,9 @@ from handlers.replies import PRIVATE_MESSAGE
 
 Handler = BaseHandler[Any, Any, Any]
 
+State = int | str
+"""A state of a conversation, as persisted."""
+
 END = ConversationHandler.END
 """What a step returns to end its conversation; the conversation's drafts go with it."""
 
@@ -86,7 +89,7 @@ def _dropping(callback: Callback[Any], drafts: Sequence[Draft]) -> Callback[Any]
 def private_conversation(
     name: str,
     entry_points: Sequence[Command | Handler],
-    states: dict[object, list[Handler]],
+    states: dict[State, list[Handler]],
     drafts: Sequence[Draft] = (),
 ) -> ConversationHandler:  # type: ignore[type-arg]
     """A persisted conversation whose entry command, sent again, starts it over, and whose

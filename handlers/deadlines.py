@@ -1,7 +1,8 @@
-"""``/newdeadline`` and ``/editdeadlines``: coordinators add a deadline to a case, move it or
-cancel it, in a private chat. Every change re-plans the followers' reminders at once.
+"""Deadlines. ``/deadlines``: the next ones of the cases a reader follows, and a calendar file
+of them. ``/newdeadline`` and ``/editdeadlines``: coordinators add a deadline to a case, move
+it or cancel it, in a private chat; every change re-plans the followers' reminders at once.
 
-The conversation is persisted: a restart in the middle of writing loses nothing.
+The coordinators' conversation is persisted: a restart in the middle of writing loses nothing.
 """
 
 from __future__ import annotations
@@ -9,15 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import (
-    ConversationHandler,
-    MessageHandler,
-)
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.domain import moments
-from bot.domain.appeals import WRITING_ORDER
-from bot.domain.content import Deadline
-from bot.domain.roles import STAFF
+from bot.domain.content import Case, Deadline, StoredDeadline
+from bot.domain.ics import CalendarEvent, calendar
+from bot.domain.roles import EVERYONE, STAFF
 from bot.text.formatting import date_and_time, relative, weekday_date_and_time
 from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
@@ -27,8 +25,98 @@ from handlers.buttons import CASE_ID, Buttons, choice, digits
 from handlers.cases import case_rows, offer_cases
 from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
-from handlers.conversation import END, TEXT, Draft, close_keyboard, private_conversation
+from handlers.conversation import END, TEXT, Draft, State, close_keyboard, private_conversation
+from handlers.reminders import reminder_zone
 from handlers.replies import answer, refuse_stale_button
+from handlers.writing import TextsByLanguage
+
+SHOWN = 10
+"""Deadlines listed by ``/deadlines``."""
+
+IN_CALENDAR = 100
+"""Deadlines at most in the calendar file."""
+
+CALENDAR = Buttons("deadlines:ics")
+
+
+async def _upcoming(
+    context: BotContext, user_id: int, limit: int
+) -> tuple[list[StoredDeadline], dict[str, Case]]:
+    services = context.services
+    upcoming = await services.cases.deadlines.upcoming(
+        services.clock.now(), user_id=user_id, limit=limit
+    )
+    cases = await services.cases.get_many(sorted({item.case_id for item in upcoming}))
+    return upcoming, {case.id: case for case in cases}
+
+
+@allow(*EVERYONE)
+async def list_deadlines(update: Update, context: BotContext) -> None:
+    """The next deadlines of the cases the user follows, in their zone and language."""
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    services = context.services
+    upcoming, cases = await _upcoming(context, user_id, SHOWN)
+    if not upcoming:
+        if await services.subscriptions.cases_of(user_id):
+            await answer(update, _("No deadline lies ahead in the cases you follow."))
+        else:
+            await answer(
+                update, _("You follow no case yet. Open one with /cases and press Follow.")
+            )
+        return
+    where = reminder_zone(await services.reminders.settings(user_id), services.settings.timezone)
+    now, locale = services.clock.now(), current_locale()
+    items = [
+        {
+            "title": item.deadline.title[locale],
+            "case": cases[item.case_id].name[locale],
+            "when": weekday_date_and_time(item.deadline.moment, where),
+            "relative": relative(item.deadline.moment, now),
+            "action": item.deadline.action[locale],
+            "link": item.deadline.link,
+        }
+        for item in upcoming
+    ]
+    keyboard = InlineKeyboardMarkup([[CALENDAR.button(_("Calendar file (.ics)"))]])
+    await answer(
+        update,
+        render("deadlines.html", items=items, zone=where.key),
+        reply_markup=keyboard,
+    )
+
+
+@allow(*EVERYONE)
+async def send_calendar(update: Update, context: BotContext) -> None:
+    """An .ics file of the upcoming deadlines, for any calendar application."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    upcoming, cases = await _upcoming(context, update.effective_user.id, IN_CALENDAR)
+    if not upcoming:
+        await refuse_stale_button(query)
+        return
+    await query.answer()
+    locale = current_locale()
+    events = [
+        CalendarEvent(
+            uid=f"{item.case_id}.{item.deadline.id}",
+            start=item.deadline.moment,
+            summary=item.deadline.title[locale],
+            description=f"{cases[item.case_id].name[locale]}\n\n{item.deadline.action[locale]}",
+            url=item.deadline.link,
+        )
+        for item in upcoming
+    ]
+    assert update.effective_chat is not None
+    await context.bot.send_document(
+        update.effective_chat.id,
+        calendar(events, context.services.clock.now()),
+        filename="deadlines.ics",
+        caption=_("Open this file to add the deadlines to your calendar."),
+    )
+
+
+# The coordinators' conversation: a new deadline, or a move or cancellation.
 
 CHOOSING_CASE, ASKING_MOMENT, WRITING, CONFIRMING, CHOOSING_DEADLINE, CHOOSING_ACTION = range(6)
 """States of the deadline conversation."""
@@ -52,11 +140,11 @@ MAX_ACTION = 1500
 
 
 @allow(*STAFF)
-async def start_new(update: Update, context: BotContext) -> int:
+async def new_deadline(update: Update, context: BotContext) -> State:
     """``/newdeadline [NAME]``: offer the cases matching the name, or the most urgent ones."""
-    DRAFT.start(context, texts={})
+    DRAFT.start(context)
     if context.args:
-        return await case_named(update, context)
+        return await deadline_case_named(update, context)
     cases = await context.services.cases.most_urgent(0, URGENT_CASES_SHOWN)
     await answer(
         update,
@@ -67,7 +155,7 @@ async def start_new(update: Update, context: BotContext) -> int:
 
 
 @allow(*STAFF)
-async def case_named(update: Update, context: BotContext) -> int:
+async def deadline_case_named(update: Update, context: BotContext) -> State:
     """A name given with the command or typed while choosing the case."""
     assert update.effective_message is not None
     name = " ".join(context.args) if context.args else update.effective_message.text or ""
@@ -75,7 +163,7 @@ async def case_named(update: Update, context: BotContext) -> int:
     return CHOOSING_CASE
 
 
-async def _ask_for_moment(update: Update, context: BotContext) -> int:
+async def _ask_for_moment(update: Update, context: BotContext) -> State:
     await answer(
         update,
         _(
@@ -87,10 +175,10 @@ async def _ask_for_moment(update: Update, context: BotContext) -> int:
 
 
 @allow(*STAFF)
-async def case_chosen(update: Update, context: BotContext) -> int | None:
+async def deadline_case_chosen(update: Update, context: BotContext) -> State | None:
     """Remember the case; ask when the deadline is."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     (case_id,) = CASE.parse(query.data)
     if await context.services.cases.get(case_id) is None:
         await refuse_stale_button(query)
@@ -113,7 +201,7 @@ def _moment_problem(error: moments.MomentError) -> str:
 
 
 @allow(*STAFF)
-async def moment_received(update: Update, context: BotContext) -> int | None:
+async def deadline_moment_received(update: Update, context: BotContext) -> State | None:
     """Check the moment: readable, existing, ahead. Then write the texts, or move the deadline."""
     assert update.effective_message is not None
     services = context.services
@@ -135,11 +223,11 @@ async def moment_received(update: Update, context: BotContext) -> int | None:
     draft = DRAFT.of(context)
     if "key" in draft:
         return await _move(update, context, draft["key"], moment, where.key)
-    draft |= {"moment": moment.isoformat(), "zone": where.key, "next": 0}
-    return await _ask_for_text(update, WRITING_ORDER[0])
+    draft |= {"moment": moment.isoformat(), "zone": where.key}
+    return await TEXTS.begin(update, context)
 
 
-async def _ask_for_text(update: Update, locale: str) -> int:
+async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
     await answer(
         update,
         _(
@@ -147,11 +235,10 @@ async def _ask_for_text(update: Update, locale: str) -> int:
             "next lines. A link alone on the last line becomes the deadline's link."
         ).format(language=language_in_current_locale(locale)),
     )
-    return WRITING
 
 
 @allow(*STAFF)
-async def text_received(update: Update, context: BotContext) -> int | None:
+async def deadline_text_received(update: Update, context: BotContext) -> State | None:
     """One language's title and action; after the last, a preview to confirm."""
     assert update.effective_message is not None
     lines = [line.strip() for line in (update.effective_message.text or "").splitlines()]
@@ -169,14 +256,10 @@ async def text_received(update: Update, context: BotContext) -> int | None:
             ).format(title=MAX_TITLE, action=MAX_ACTION),
         )
         return None
-    draft["texts"][WRITING_ORDER[draft["next"]]] = {"title": title, "action": action}
-    draft["next"] += 1
-    if draft["next"] < len(WRITING_ORDER):
-        return await _ask_for_text(update, WRITING_ORDER[draft["next"]])
-    return await _confirm(update, context)
+    return await TEXTS.keep(update, context, {"title": title, "action": action})
 
 
-async def _confirm(update: Update, context: BotContext) -> int:
+async def _preview(update: Update, context: BotContext) -> State:
     draft = DRAFT.of(context)
     services = context.services
     case = await services.cases.get(draft["case"])
@@ -197,18 +280,16 @@ async def _confirm(update: Update, context: BotContext) -> int:
             zone=draft["zone"],
             relative=relative(moment, services.clock.now()),
         ),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [SAVE.button(_("Save"))],
-                [DROP.button(_("Cancel"))],
-            ]
-        ),
+        reply_markup=InlineKeyboardMarkup([[SAVE.button(_("Save"))], [DROP.button(_("Cancel"))]]),
     )
     return CONFIRMING
 
 
+TEXTS = TextsByLanguage(DRAFT, WRITING, ask=_ask_for_text, written=_preview)
+
+
 @allow(*STAFF)
-async def save(update: Update, context: BotContext) -> int:
+async def save_deadline(update: Update, context: BotContext) -> State:
     """Store the deadline and plan its reminders; a moment that passed meanwhile is refused."""
     await close_keyboard(update)
     draft = DRAFT.of(context)
@@ -236,7 +317,7 @@ async def save(update: Update, context: BotContext) -> int:
 
 
 @allow(*STAFF)
-async def drop(update: Update, context: BotContext) -> int:
+async def drop_deadline(update: Update, context: BotContext) -> State:
     """Leave without saving."""
     await close_keyboard(update)
     await answer(update, _("Nothing was saved."))
@@ -244,7 +325,7 @@ async def drop(update: Update, context: BotContext) -> int:
 
 
 @allow(*STAFF)
-async def start_edit(update: Update, context: BotContext) -> int:
+async def edit_deadlines(update: Update, context: BotContext) -> State:
     """Offer the deadlines still ahead, earliest first."""
     services = context.services
     upcoming = await services.cases.deadlines.upcoming(
@@ -273,10 +354,10 @@ async def start_edit(update: Update, context: BotContext) -> int:
 
 
 @allow(*STAFF)
-async def deadline_picked(update: Update, context: BotContext) -> int | None:
+async def deadline_picked(update: Update, context: BotContext) -> State | None:
     """Offer to move or cancel the deadline."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     (key,) = PICK.parse(query.data)
     stored = await context.services.cases.deadlines.get(key)
     if stored is None or stored.deadline.cancelled:
@@ -300,7 +381,7 @@ async def deadline_picked(update: Update, context: BotContext) -> int | None:
 
 
 @allow(*STAFF)
-async def action_chosen(update: Update, context: BotContext) -> int:
+async def deadline_action_chosen(update: Update, context: BotContext) -> State:
     """Cancel the deadline at once, or ask where to move it."""
     await close_keyboard(update)
     if ACTION.pressed(update) == ("move",):
@@ -312,7 +393,9 @@ async def action_chosen(update: Update, context: BotContext) -> int:
     return END
 
 
-async def _move(update: Update, context: BotContext, key: int, moment: datetime, zone: str) -> int:
+async def _move(
+    update: Update, context: BotContext, key: int, moment: datetime, zone: str
+) -> State:
     if await context.services.cases.deadlines.move(key, moment, zone):
         await answer(
             update,
@@ -326,10 +409,10 @@ async def _move(update: Update, context: BotContext, key: int, moment: datetime,
 
 
 NEW_DEADLINE = Command(
-    "newdeadline", start_new, lazy_gettext("Add a deadline to a case"), DEADLINES
+    "newdeadline", new_deadline, lazy_gettext("Add a deadline to a case"), DEADLINES
 )
 EDIT_DEADLINES = Command(
-    "editdeadlines", start_edit, lazy_gettext("Move or cancel a deadline"), DEADLINES
+    "editdeadlines", edit_deadlines, lazy_gettext("Move or cancel a deadline"), DEADLINES
 )
 
 
@@ -340,17 +423,27 @@ def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         entry_points=[NEW_DEADLINE, EDIT_DEADLINES],
         states={
             CHOOSING_CASE: [
-                MessageHandler(TEXT, case_named),
-                CASE.handler(case_chosen),
+                MessageHandler(TEXT, deadline_case_named),
+                CASE.handler(deadline_case_chosen),
             ],
-            ASKING_MOMENT: [MessageHandler(TEXT, moment_received)],
-            WRITING: [MessageHandler(TEXT, text_received)],
-            CONFIRMING: [SAVE.handler(save), DROP.handler(drop)],
+            ASKING_MOMENT: [MessageHandler(TEXT, deadline_moment_received)],
+            WRITING: TEXTS.handlers(deadline_text_received),
+            CONFIRMING: [SAVE.handler(save_deadline), DROP.handler(drop_deadline)],
             CHOOSING_DEADLINE: [PICK.handler(deadline_picked)],
-            CHOOSING_ACTION: [ACTION.handler(action_chosen)],
+            CHOOSING_ACTION: [ACTION.handler(deadline_action_chosen)],
         },
         drafts=[DRAFT],
     )
 
 
-FEATURE = Feature(commands=(NEW_DEADLINE, EDIT_DEADLINES), conversation=deadline_conversation)
+FEATURE = Feature(
+    commands=(
+        Command(
+            "deadlines", list_deadlines, lazy_gettext("Upcoming deadlines of your cases"), DEADLINES
+        ),
+        NEW_DEADLINE,
+        EDIT_DEADLINES,
+    ),
+    conversation=deadline_conversation,
+    handlers=(CALENDAR.handler(send_calendar),),
+)
