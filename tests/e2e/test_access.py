@@ -3,8 +3,10 @@ declared policy."""
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
+from collections import defaultdict
 
 import pytest
 from telegram.ext import CallbackQueryHandler, CommandHandler
@@ -55,6 +57,17 @@ async def test_every_button_pattern_ends_at_the_end_of_the_data(bot: RunningBot)
     assert len(patterns) > 10
     for pattern in patterns:
         assert pattern.pattern.endswith(r"\Z"), pattern
+
+
+async def test_every_callback_has_a_name_of_its_own(bot: RunningBot) -> None:
+    """The access log names the callback it refused: a name must tell which one."""
+    callbacks = defaultdict(set)
+    for handler in all_handlers(bot.application.handlers):
+        callback = inspect.unwrap(handler.callback)
+        callbacks[callback.__name__].add(f"{callback.__module__}.{callback.__qualname__}")
+    shared = {name: sorted(found) for name, found in callbacks.items() if len(found) > 1}
+    assert shared == {}
+    assert len(callbacks) > len(COMMANDS)
 
 
 def test_a_handler_without_policy_is_found() -> None:
