@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -33,7 +30,7 @@ from handlers import (
     signing,
     start,
 )
-from handlers.access import internal, undeclared_callbacks
+from handlers.access import Handler, internal, undeclared_callbacks
 from handlers.commands import CommandTable, Feature
 from handlers.context import QorgauApplication, load_user
 from handlers.errors import on_error
@@ -70,7 +67,7 @@ COMMANDS = CommandTable(REGISTERED)
 
 def _command_handlers(
     conversations: list[ConversationHandler],  # type: ignore[type-arg]
-) -> list[BaseHandler[Any, Any, Any]]:
+) -> list[Handler]:
     """A handler per command of the table, except those a conversation starts; in groups,
     private commands get a pointer to the private chat instead."""
     started = {
@@ -80,7 +77,7 @@ def _command_handlers(
         if isinstance(entry, CommandHandler)
         for name in entry.commands
     }
-    handlers: list[BaseHandler[Any, Any, Any]] = []
+    handlers: list[Handler] = []
     for command in COMMANDS:
         chats = PRIVATE_MESSAGE if command.private_only else filters.UpdateType.MESSAGE
         if command.name not in started:

@@ -14,18 +14,16 @@ from typing import Any
 from babel.support import LazyProxy
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import BaseHandler, ConversationHandler, ExtBot
+from telegram.ext import ConversationHandler, ExtBot
 
 from bot.domain.roles import Role
 from bot.text import i18n
 from bot.text.i18n import gettext as _
 from bot.text.i18n import lazy_gettext
-from handlers.access import policy_of
+from handlers.access import Handler, policy_of
 from handlers.context import QorgauApplication
 
 logger = logging.getLogger(__name__)
-
-Handler = BaseHandler[Any, Any, Any]
 
 
 @dataclass(frozen=True, slots=True, eq=False)

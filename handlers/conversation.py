@@ -10,16 +10,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, filters
 from telegram.warnings import PTBUserWarning
 
-from handlers.access import Callback
+from handlers.access import Callback, Handler
 from handlers.cancel import cancel_conversation
 from handlers.commands import Command
 from handlers.context import BotContext
 from handlers.replies import PRIVATE_MESSAGE
-
-Handler = BaseHandler[Any, Any, Any]
 
 State = int | str
 """A state of a conversation, as persisted."""

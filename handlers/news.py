@@ -22,13 +22,13 @@ from bot.domain.roles import STAFF
 from bot.news import news_message, post_news
 from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
-from handlers.access import allow
+from handlers.access import Handler, allow
 from handlers.broadcasts import DROP, SEND, ask_to_send, deliver, explain, refuse_while_sending
 from handlers.buttons import CASE_ID, Buttons
 from handlers.cases import offer_cases
 from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
-from handlers.conversation import END, TEXT, Draft, Handler, State, close_keyboard
+from handlers.conversation import END, TEXT, Draft, State, close_keyboard
 from handlers.replies import answer, refuse_stale_button
 from handlers.writing import TextsByLanguage
 

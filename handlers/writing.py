@@ -13,9 +13,9 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot.domain.appeals import WRITING_ORDER
 from bot.domain.roles import STAFF
 from bot.text.i18n import gettext as _
-from handlers.access import Callback, allow
+from handlers.access import Callback, Handler, allow
 from handlers.context import BotContext
-from handlers.conversation import TEXT, Draft, Handler, State
+from handlers.conversation import TEXT, Draft, State
 from handlers.replies import PRIVATE_MESSAGE, answer
 
 Ask = Callable[[Update, BotContext, str], Awaitable[None]]
