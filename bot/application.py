@@ -19,12 +19,11 @@ from bot.config import Settings
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.replies import ReplyLimiter
 from bot.domain.clock import SYSTEM_CLOCK, Clock
-from bot.services import QorgauApplication, Services
+from bot.services import Services
 from bot.shipped import prepare_shipped_content
 from bot.update_order import PerChatOrder
-from handlers import register
-from handlers.context import CONTEXT_TYPES
-from handlers.menus import publish_menus
+from handlers import COMMANDS, register
+from handlers.context import CONTEXT_TYPES, QorgauApplication
 from storage import Database
 
 logger = logging.getLogger(__name__)
@@ -89,7 +88,7 @@ async def serve(
             unknown = await services.outbox.recover()
             if unknown:
                 logger.warning("%d queued messages were in flight at a crash", unknown)
-            await publish_menus(application)
+            await COMMANDS.publish(application)
             await application.start()
             try:
                 await _poll_until(application, stop, on_started)

@@ -13,9 +13,8 @@ from contextlib import asynccontextmanager
 from bot import health
 from bot.declaration_reminders import queue_due_reminders as queue_due_declaration_reminders
 from bot.reminders import queue_due_reminders
-from bot.services import QorgauApplication
 from handlers.broadcasts import refresh_progress
-from handlers.context import BotContext
+from handlers.context import BotContext, QorgauApplication
 
 REMINDER_TICK = 1.0
 """Seconds between two looks for due reminders (one indexed query when none is due)."""

@@ -1,6 +1,6 @@
 """News of a case: a new entry of its timeline, told to the case's followers in their language
-through the delivery engine. Coordinators post news in the bot (``/news``) or by importing
-content with ``--notify``."""
+through the delivery engine. Coordinators post news in the bot (``/update``, handlers/news.py)
+or by importing content with ``--notify``."""
 
 from __future__ import annotations
 

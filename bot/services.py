@@ -1,12 +1,10 @@
-"""The services handlers and jobs use, opened once per process, and the application that
-carries them."""
+"""The services handlers and jobs use, opened once per process."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from telegram import Bot
-from telegram.ext import Application
 
 from bot.config import Settings
 from bot.delivery.broadcasts import BroadcastMonitor
@@ -80,17 +78,3 @@ class Services:
             ),
             delivery_bot=delivery_bot,
         )
-
-
-class QorgauApplication(Application):  # type: ignore[type-arg]
-    """An application that carries the services and writes persisted state after every update.
-
-    python-telegram-bot flushes its persistence on a timer; writing right after each update
-    (the persistence skips unchanged data) makes conversation states survive ``kill -9``.
-    """
-
-    services: Services
-
-    async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        await self.update_persistence()

@@ -2,38 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.services import QorgauApplication
 from handlers import (
     appeals,
     broadcasts,
+    cancel,
     cases,
-    deadline_editor,
+    deadlines,
+    declarations,
     fallbacks,
     inline,
     language,
     members,
+    news,
     privacy,
     reminders,
     roles,
     signing,
+    start,
 )
-from handlers.access import internal, undeclared_callbacks
-from handlers.commands import COMMANDS
-from handlers.context import load_user
+from handlers.access import Handler, internal, undeclared_callbacks
+from handlers.commands import CommandTable, Feature
+from handlers.context import QorgauApplication, load_user
 from handlers.errors import on_error
 from handlers.replies import PRIVATE_MESSAGE
 
@@ -43,10 +42,32 @@ PREPROCESS = -1
 FEATURES = 0
 """Group of the features; within it the first matching handler wins, so order matters."""
 
+REGISTERED: tuple[Feature, ...] = (
+    start.FEATURE,
+    cases.FEATURE,
+    inline.FEATURE,
+    deadlines.FEATURE,
+    reminders.FEATURE,
+    appeals.FEATURE,
+    news.FEATURE,
+    broadcasts.FEATURE,
+    signing.FEATURE,
+    declarations.FEATURE,
+    members.FEATURE,
+    roles.FEATURE,
+    language.FEATURE,
+    privacy.FEATURE,
+    cancel.FEATURE,
+)
+"""The features; within a heading of /help, their commands follow this order."""
+
+COMMANDS = CommandTable(REGISTERED)
+"""The table of commands: /help, the menus, and the command handlers."""
+
 
 def _command_handlers(
     conversations: list[ConversationHandler],  # type: ignore[type-arg]
-) -> list[BaseHandler[Any, Any, Any]]:
+) -> list[Handler]:
     """A handler per command of the table, except those a conversation starts; in groups,
     private commands get a pointer to the private chat instead."""
     started = {
@@ -56,7 +77,7 @@ def _command_handlers(
         if isinstance(entry, CommandHandler)
         for name in entry.commands
     }
-    handlers: list[BaseHandler[Any, Any, Any]] = []
+    handlers: list[Handler] = []
     for command in COMMANDS:
         chats = PRIVATE_MESSAGE if command.private_only else filters.UpdateType.MESSAGE
         if command.name not in started:
@@ -73,41 +94,22 @@ def _command_handlers(
 
 
 def register(application: QorgauApplication) -> None:
-    """Add every handler; refuse to start if one declares no policy."""
+    """Add every handler and the table of commands; refuse to start if a handler declares no
+    policy."""
+    application.menus = COMMANDS
     application.add_handler(TypeHandler(Update, internal(load_user)), group=PREPROCESS)
-
     conversations = [
-        roles.role_conversation(),
-        appeals.appeal_conversation(),
-        deadline_editor.deadline_conversation(),
-        signing.signing_conversation(),
+        feature.conversation() for feature in REGISTERED if feature.conversation is not None
     ]
     application.add_handlers(
         [
             *conversations,
-            # Deep links before the plain commands they start with.
-            CommandHandler(
-                "start", cases.open_from_link, PRIVATE_MESSAGE & filters.Regex(cases.LINK_PATTERN)
-            ),
-            *_command_handlers(conversations),
-            InlineQueryHandler(inline.inline_search),
             # python-telegram-bot passes a press without data through any pattern: only this
             # handler, whose pattern refuses all data, may take such a press.
             CallbackQueryHandler(fallbacks.stale_button, pattern=lambda _: False),
-            CallbackQueryHandler(language.language_chosen, pattern=language.CALLBACK_PATTERN),
-            CallbackQueryHandler(cases.show_case, pattern=cases.CASE_PATTERN),
-            CallbackQueryHandler(cases.turn_page, pattern=cases.PAGE_PATTERN),
-            CallbackQueryHandler(privacy.forget_confirmed, pattern=privacy.FORGET_PATTERN),
-            CallbackQueryHandler(signing.late_press, pattern=r"^sign:"),
-            CallbackQueryHandler(
-                reminders.send_calendar, pattern=f"^{reminders.CALENDAR_CALLBACK}$"
-            ),
-            CallbackQueryHandler(reminders.toggle_mute, pattern=reminders.MUTE_PATTERN),
-            CallbackQueryHandler(broadcasts.broadcast_action, pattern=broadcasts.ACTION_PATTERN),
-            MessageHandler(
-                PRIVATE_MESSAGE & members.ROSTER_FILE & members.ROSTER_CAPTION,
-                members.import_roster_file,
-            ),
+            # Buttons, deep links (before the plain commands they start with), files.
+            *(handler for feature in REGISTERED for handler in feature.handlers),
+            *_command_handlers(conversations),
             # Last resorts: unknown commands, other text and messages, edits, stale buttons.
             MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, fallbacks.unknown_command),
             MessageHandler(PRIVATE_MESSAGE & filters.TEXT, cases.find_case_from_text),

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 R = TypeVar("R")
 Callback = Callable[[Update, BotContext], Awaitable[R]]
+Handler = BaseHandler[Any, Any, Any]
 
 POLICY_ATTRIBUTE = "allowed_roles"
 
@@ -69,7 +70,7 @@ async def refuse(update: Update) -> None:
         await update.effective_message.reply_text(text)
 
 
-def _walk(handler: BaseHandler[Any, Any, Any]) -> Iterator[BaseHandler[Any, Any, Any]]:
+def _walk(handler: Handler) -> Iterator[Handler]:
     if isinstance(handler, ConversationHandler):
         children = [*handler.entry_points, *handler.fallbacks]
         for state_handlers in handler.states.values():
@@ -81,15 +82,15 @@ def _walk(handler: BaseHandler[Any, Any, Any]) -> Iterator[BaseHandler[Any, Any,
 
 
 def all_handlers(
-    groups: dict[int, list[BaseHandler[Any, Any, Any]]],
-) -> Iterator[BaseHandler[Any, Any, Any]]:
+    groups: dict[int, list[Handler]],
+) -> Iterator[Handler]:
     """Every handler of an application, conversations unfolded."""
     for handlers in groups.values():
         for handler in handlers:
             yield from _walk(handler)
 
 
-def undeclared_callbacks(groups: dict[int, list[BaseHandler[Any, Any, Any]]]) -> list[str]:
+def undeclared_callbacks(groups: dict[int, list[Handler]]) -> list[str]:
     """Names of the registered callbacks that declare no policy."""
     return [
         handler.callback.__qualname__

@@ -1,17 +1,20 @@
-"""A broadcast in its author's chat: the progress, edited in place every few seconds, with its
-Stop button; the final report, with the choice about messages whose fate is unknown; and
-``/appeals``, the list of recent ones. What the progress is comes from
-:mod:`bot.delivery.broadcasts`."""
+"""A broadcast in its author's chat, from the question to send it to the report: what
+``/appeal`` and ``/update`` share before sending (the texts' problems, the confirmation); the
+progress, edited in place every few seconds, with its Stop button; the final report, with the
+choice about messages whose fate is unknown; and ``/appeals``, the list of recent ones. What
+the progress is comes from :mod:`bot.delivery.broadcasts`."""
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
+from bot.domain.appeals import WRITING_ORDER, BadHtml, EmptyText, TextProblem, TextTooLong
 from bot.domain.broadcasts import (
     ALL_LOCALES,
     Broadcast,
@@ -20,17 +23,90 @@ from bot.domain.broadcasts import (
     progress_bar,
 )
 from bot.domain.roles import STAFF
+from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
 from bot.text.formatting import date_and_time, duration, number, percent
-from bot.text.i18n import current_locale, language_in_current_locale, ngettext, use_locale
+from bot.text.i18n import (
+    current_locale,
+    language_in_current_locale,
+    lazy_gettext,
+    ngettext,
+    use_locale,
+)
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
+from handlers.buttons import Buttons, choice, digits
+from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
+from handlers.conversation import close_keyboard
 from handlers.replies import answer, refuse_stale_button
 
 logger = logging.getLogger(__name__)
 
-ACTION_PATTERN = r"^appeal:(stop|resend|leave):(\d{1,18})$"
+SEND = Buttons("appeal:send")
+DROP = Buttons("appeal:cancel")
+ACTION = Buttons("appeal", choice("stop", "resend", "leave"), digits(18))
+"""Stop a broadcast; resend its messages of unknown fate, or leave them unsent."""
+
+
+async def refuse_while_sending(update: Update, context: BotContext) -> bool:
+    """Tell the coordinator an appeal is on its way; ``True`` if one is."""
+    if await context.services.broadcasts.authored_active():
+        await answer(
+            update,
+            _(
+                "An appeal is being sent right now. Wait until it ends, or stop it with "
+                "the button under its progress."
+            ),
+        )
+        return True
+    return False
+
+
+def explain(problem: TextProblem) -> str:
+    """Why Telegram would refuse a text, and what to do, in the current locale."""
+    if isinstance(problem, TextTooLong):
+        return _(
+            "This text is {length} characters long; Telegram allows {limit}. Shorten it "
+            "and send it again."
+        ).format(length=problem.length, limit=MAX_MESSAGE_LENGTH)
+    if isinstance(problem, EmptyText):
+        return _("This text is empty. Send the text, or /skip.")
+    assert isinstance(problem, BadHtml)
+    return _("Telegram cannot show this text: {error}. Correct it and send it again.").format(
+        error=html.escape(str(problem))
+    )
+
+
+async def ask_to_send(
+    update: Update,
+    context: BotContext,
+    *,
+    news: bool,
+    texts: dict[str, str],
+    fallback: str,
+    audience: str,
+) -> None:
+    """After the preview: how many it goes to, in which languages, and Send or Cancel."""
+    size = await context.services.broadcasts.audience_size(audience)
+    summary = render(
+        "appeal_confirm.html",
+        news=news,
+        size=size,
+        written=[language_in_current_locale(code) for code in WRITING_ORDER if code in texts],
+        missing=[language_in_current_locale(code) for code in WRITING_ORDER if code not in texts],
+        fallback=language_in_current_locale(fallback),
+    )
+    keyboard = InlineKeyboardMarkup(
+        [[SEND.button(_("Send to {count}").format(count=size))], [DROP.button(_("Cancel"))]]
+    )
+    await answer(update, summary, reply_markup=keyboard)
+
+
+async def deliver(context: BotContext, broadcast_id: int, chat_id: int) -> None:
+    """Wake the delivery engine for a broadcast just queued and show its progress."""
+    context.services.delivery.wake()
+    await send_progress_message(context, broadcast_id, chat_id)
 
 
 def _progress_text(
@@ -51,9 +127,7 @@ def _progress_text(
 
 
 def _stop_button(broadcast_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_("Stop"), callback_data=f"appeal:stop:{broadcast_id}")]]
-    )
+    return InlineKeyboardMarkup([[ACTION.button(_("Stop"), "stop", broadcast_id)]])
 
 
 async def _author_locale(context: BotContext, author_id: int) -> str:
@@ -135,16 +209,13 @@ async def _send_report(
         keyboard = InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(
+                    ACTION.button(
                         _("Resend {count}").format(count=number(progress.unknown)),
-                        callback_data=f"appeal:resend:{broadcast.id}",
+                        "resend",
+                        broadcast.id,
                     )
                 ],
-                [
-                    InlineKeyboardButton(
-                        _("Leave them unsent"), callback_data=f"appeal:leave:{broadcast.id}"
-                    )
-                ],
+                [ACTION.button(_("Leave them unsent"), "leave", broadcast.id)],
             ]
         )
     assert broadcast.author_id is not None
@@ -159,8 +230,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
     """Stop a broadcast, or decide about its messages of unknown fate."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    action, _sep, number_text = query.data.removeprefix("appeal:").partition(":")
-    broadcast_id = int(number_text)
+    action, broadcast_id = ACTION.parse(query.data)
     broadcasts = context.services.broadcasts
     broadcast = await broadcasts.get(broadcast_id)
     if broadcast is None:
@@ -168,19 +238,18 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         return
     if action == "stop":
         cancelled = await broadcasts.stop(broadcast_id)
-        await query.answer(
+        await close_keyboard(
+            update,
             ngettext(
                 "Stopped: {count} message will not be sent.",
                 "Stopped: {count} messages will not be sent.",
                 cancelled,
-            ).format(count=number(cancelled))
+            ).format(count=number(cancelled)),
         )
-        await query.edit_message_reply_markup(None)
     elif action == "resend":
         count = await broadcasts.resend_unknown(broadcast_id)
         context.services.delivery.wake()
-        await query.answer()
-        await query.edit_message_reply_markup(None)
+        await close_keyboard(update)
         await answer(
             update,
             ngettext("Resending {count} message.", "Resending {count} messages.", count).format(
@@ -192,8 +261,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
             await send_progress_message(context, broadcast_id, update.effective_chat.id)
     else:
         count = await broadcasts.abandon_unknown(broadcast_id)
-        await query.answer()
-        await query.edit_message_reply_markup(None)
+        await close_keyboard(update)
         await answer(
             update,
             ngettext(
@@ -234,3 +302,11 @@ async def list_appeals(update: Update, context: BotContext) -> None:
             }
         )
     await answer(update, render("appeals.html", appeals=items))
+
+
+FEATURE = Feature(
+    commands=(
+        Command("appeals", list_appeals, lazy_gettext("Recent appeals, news and reports"), APPEALS),
+    ),
+    handlers=(ACTION.handler(broadcast_action),),
+)

@@ -7,7 +7,9 @@ from telegram.ext import ConversationHandler
 
 from bot.domain.roles import EVERYONE
 from bot.text.i18n import gettext as _
+from bot.text.i18n import lazy_gettext
 from handlers.access import allow
+from handlers.commands import YOUR_DATA, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer
 
@@ -23,3 +25,10 @@ async def cancel_conversation(update: Update, context: BotContext) -> int:
 async def nothing_to_cancel(update: Update, context: BotContext) -> None:
     """``/cancel`` when no multi-step action is in progress."""
     await answer(update, _("There is nothing to cancel."))
+
+
+FEATURE = Feature(
+    commands=(
+        Command("cancel", nothing_to_cancel, lazy_gettext("Cancel the current action"), YOUR_DATA),
+    )
+)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CommandHandler, filters
 
 from bot.domain.content import Case
 from bot.domain.languages import Texts, in_language
@@ -13,39 +14,41 @@ from bot.domain.roles import EVERYONE
 from bot.domain.search import clear_winner, query_tokens
 from bot.domain.telegram_html import split_paragraphs
 from bot.text.formatting import long_date, partial_date
-from bot.text.i18n import current_locale, language_in_current_locale, ngettext
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
 from bot.text.i18n import gettext as _
 from bot.text.names import status_name
 from bot.text.render import render
 from handlers.access import allow
+from handlers.buttons import CASE_ID, Buttons, choice, digits, optional
+from handlers.commands import CASES, Command, Feature
 from handlers.context import BotContext
-from handlers.replies import answer, refuse_stale_button
+from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
 PAGE_SIZE = 5
 CASES_OFFERED = 8
 """Cases offered to choose from by name, where a coordinator picks one."""
-CASE_PATTERN = r"^case:([a-z0-9-]{1,40})(?::(account|timeline|sources|follow|unfollow))?$"
-PAGE_PATTERN = r"^cases:page:(\d{1,4})$"
+CASE = Buttons(
+    "case", CASE_ID, optional(choice("account", "timeline", "sources", "follow", "unfollow"))
+)
+"""A case's card, or one of its parts."""
+PAGE = Buttons("cases:page", digits(4))
 LINK_PREFIX = "case-"
 LINK_PATTERN = r"^/start case-[a-z0-9-]{1,40}$"
 """``/start case-<id>`` opens a case's card: the link under a card posted inline."""
 
 
-def case_rows(cases: list[Case], action: str = "case") -> list[list[InlineKeyboardButton]]:
-    """A button per case, named in the current locale, with ``<action>:<case id>`` as its data
-    (by default, opening the case's card)."""
+def case_rows(cases: list[Case], buttons: Buttons = CASE) -> list[list[InlineKeyboardButton]]:
+    """A button per case, named in the current locale, whose data carries the case's id (by
+    default, opening the case's card)."""
     locale = current_locale()
-    return [
-        [InlineKeyboardButton(case.name[locale], callback_data=f"{action}:{case.id}")]
-        for case in cases
-    ]
+    return [[buttons.button(case.name[locale], case.id)] for case in cases]
 
 
 async def offer_cases(
-    update: Update, context: BotContext, query: str, action: str, question: str
+    update: Update, context: BotContext, query: str, buttons: Buttons, question: str
 ) -> None:
-    """Buttons (``<action>:<case id>``) for the cases matching ``query``, under ``question``;
-    or, if none match, a request for another name."""
+    """A button per case matching ``query``, under ``question``; or, if none match, a request
+    for another name."""
     cases = context.services.cases
     hits = await cases.index.search(query, limit=CASES_OFFERED)
     found = await cases.get_many([hit.case_id for hit in hits])
@@ -55,7 +58,7 @@ async def offer_cases(
             update, _("No case matches “{query}”. Send another name.").format(query=quoted)
         )
         return
-    await answer(update, question, reply_markup=InlineKeyboardMarkup(case_rows(found, action)))
+    await answer(update, question, reply_markup=InlineKeyboardMarkup(case_rows(found, buttons)))
 
 
 async def _page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -66,9 +69,9 @@ async def _page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMark
     rows = case_rows(await cases.most_urgent((page - 1) * PAGE_SIZE, PAGE_SIZE))
     navigation = []
     if page > 1:
-        navigation.append(InlineKeyboardButton("‹", callback_data=f"cases:page:{page - 1}"))
+        navigation.append(PAGE.button("‹", page - 1))
     if page < pages:
-        navigation.append(InlineKeyboardButton("›", callback_data=f"cases:page:{page + 1}"))
+        navigation.append(PAGE.button("›", page + 1))
     if navigation:
         rows.append(navigation)
     text = _("<b>Cases</b>, most urgent first: page {page} of {pages}.").format(
@@ -89,23 +92,24 @@ async def turn_page(update: Update, context: BotContext) -> None:
     """Another page of the list, in place."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    text, keyboard = await _page(context, int(query.data.rsplit(":", 1)[-1]))
+    (page,) = PAGE.parse(query.data)
+    text, keyboard = await _page(context, page)
     await query.answer()
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
 def _card_keyboard(case: Case, following: bool) -> InlineKeyboardMarkup:
     follow = (
-        InlineKeyboardButton(_("Unfollow"), callback_data=f"case:{case.id}:unfollow")
+        CASE.button(_("Unfollow"), case.id, "unfollow")
         if following
-        else InlineKeyboardButton(_("Follow"), callback_data=f"case:{case.id}:follow")
+        else CASE.button(_("Follow"), case.id, "follow")
     )
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(_("Full account"), callback_data=f"case:{case.id}:account")],
+            [CASE.button(_("Full account"), case.id, "account")],
             [
-                InlineKeyboardButton(_("Timeline"), callback_data=f"case:{case.id}:timeline"),
-                InlineKeyboardButton(_("Sources"), callback_data=f"case:{case.id}:sources"),
+                CASE.button(_("Timeline"), case.id, "timeline"),
+                CASE.button(_("Sources"), case.id, "sources"),
             ],
             [
                 follow,
@@ -243,7 +247,7 @@ async def show_case(update: Update, context: BotContext) -> None:
     """A case's card, or one of its parts."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    _prefix, case_id, *part = query.data.split(":")
+    case_id, part = CASE.parse(query.data)
     services = context.services
     case = await services.cases.get(case_id)
     if case is None:
@@ -252,14 +256,14 @@ async def show_case(update: Update, context: BotContext) -> None:
     locale = current_locale()
     assert update.effective_user is not None
     user_id = update.effective_user.id
-    if part and part[0] in ("follow", "unfollow"):
-        await _toggle_follow(update, context, case, following=part[0] == "follow")
+    if part in ("follow", "unfollow"):
+        await _toggle_follow(update, context, case, following=part == "follow")
         return
     await query.answer()
-    if not part:
+    if part is None:
         text, keyboard = await _card(case, context, user_id)
         await answer(update, text, reply_markup=keyboard)
-    elif part[0] == "account":
+    elif part == "account":
         paragraphs = [html.escape(p.strip()) for p in case.account[locale].split("\n\n")]
         for message in split_paragraphs([p for p in paragraphs if p]):
             await answer(update, message)
@@ -269,7 +273,7 @@ async def show_case(update: Update, context: BotContext) -> None:
         await answer(
             update,
             render(
-                f"case_{part[0]}.html",
+                f"case_{part}.html",
                 name=case.name[locale],
                 events=[(partial_date(e.date), *_translated(e.event)) for e in case.timeline],
                 sources=[
@@ -278,3 +282,24 @@ async def show_case(update: Update, context: BotContext) -> None:
                 ],
             ),
         )
+
+
+FEATURE = Feature(
+    commands=(
+        Command(
+            "cases",
+            list_cases,
+            lazy_gettext("Cases of political prisoners"),
+            CASES,
+            private_only=False,
+        ),
+        Command("case", find_case, lazy_gettext("Find a case by name"), CASES, private_only=False),
+        Command("mycases", my_cases, lazy_gettext("The cases you follow"), CASES),
+    ),
+    handlers=(
+        # A deep link, before the plain /start it starts with.
+        CommandHandler("start", open_from_link, PRIVATE_MESSAGE & filters.Regex(LINK_PATTERN)),
+        CASE.handler(show_case),
+        PAGE.handler(turn_page),
+    ),
+)

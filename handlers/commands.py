@@ -1,44 +1,58 @@
-"""The table of commands: one source for their handlers, ``/help`` and the command menus."""
+"""The table of commands and the menus it publishes: every feature module declares its commands
+in a :class:`Feature`, and ``handlers/__init__.py`` registers the features here, in order.
+
+No feature is imported here; features reach the menus through ``context.menus``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from babel.support import LazyProxy
-from telegram import Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ConversationHandler, ExtBot
 
-from bot.domain.roles import EVERYONE, STAFF, Role
+from bot.domain.roles import Role
+from bot.text import i18n
+from bot.text.i18n import gettext as _
 from bot.text.i18n import lazy_gettext
-from bot.text.render import render
-from handlers import (
-    appeals,
-    broadcasts,
-    cancel,
-    cases,
-    deadline_editor,
-    declarations,
-    language,
-    members,
-    privacy,
-    reminders,
-    roles,
-    signing,
-    start,
-)
-from handlers.access import allow, policy_of
-from handlers.context import BotContext
-from handlers.replies import answer
+from handlers.access import Handler, policy_of
+from handlers.context import QorgauApplication
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Section:
+    """A heading of ``/help``; the menus list the sections' commands in the same order."""
+
+    title: LazyProxy
+
+
+GETTING_STARTED = Section(lazy_gettext("Getting started"))
+CASES = Section(lazy_gettext("Cases"))
+DEADLINES = Section(lazy_gettext("Deadlines and reminders"))
+APPEALS = Section(lazy_gettext("Appeals and news"))
+DECLARATIONS = Section(lazy_gettext("Written declarations"))
+COORDINATORS = Section(lazy_gettext("Coordinators"))
+YOUR_DATA = Section(lazy_gettext("Language and your data"))
+
+SECTIONS = (GETTING_STARTED, CASES, DEADLINES, APPEALS, DECLARATIONS, COORDINATORS, YOUR_DATA)
+"""The headings in the order of ``/help`` and the menus."""
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A bot command, its callback and its menu description."""
+    """A bot command: its callback, its menu description and its heading in ``/help``."""
 
     name: str
     callback: Callable[..., Any]
     description: LazyProxy
+    section: Section
     private_only: bool = True
     listed_for: frozenset[Role] | None = None
     """Roles whose menus and /help list the command, if not everyone it answers: e.g. /sign
@@ -54,173 +68,111 @@ class Command:
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
-    """A heading of /help and its commands."""
+class Feature:
+    """What one feature module adds to the bot."""
 
-    title: LazyProxy
-    commands: tuple[Command, ...]
+    commands: tuple[Command, ...] = ()
+    """Its commands, in menu order within their sections."""
+    conversation: Callable[[], ConversationHandler] | None = None  # type: ignore[type-arg]
+    """Builds its conversation, whose entry commands then need no handler of their own."""
+    handlers: tuple[Handler, ...] = ()
+    """Its other handlers: buttons outside a conversation, deep links, files, inline queries."""
 
 
-@allow(*EVERYONE)
-async def help_command(update: Update, context: BotContext) -> None:
-    """List the commands this user's role may use, under their headings."""
-    available = {command.name for command in commands_for(context.role)}
-    sections = [
-        (
-            str(section.title),
-            [(c.name, str(c.description)) for c in section.commands if c.name in available],
+class CommandTable:
+    """Every registered command, in menu order: what ``/help`` lists and the menus show."""
+
+    def __init__(self, features: Iterable[Feature]) -> None:
+        commands = [command for feature in features for command in feature.commands]
+        names = [command.name for command in commands]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"commands declared twice: {', '.join(twice)}")
+        self._commands = tuple(
+            sorted(commands, key=lambda command: SECTIONS.index(command.section))
         )
-        for section in SECTIONS
-    ]
-    await answer(update, render("help.html", sections=[s for s in sections if s[1]]))
 
+    def __iter__(self) -> Iterator[Command]:
+        return iter(self._commands)
 
-SECTIONS: tuple[Section, ...] = (
-    Section(
-        lazy_gettext("Getting started"),
-        (
-            Command(
-                "start",
-                start.start,
-                lazy_gettext("What this bot can do for you"),
-                private_only=False,
-            ),
-            Command(
-                "help", help_command, lazy_gettext("The commands you can use"), private_only=False
-            ),
-        ),
-    ),
-    Section(
-        lazy_gettext("Cases"),
-        (
-            Command(
-                "cases",
-                cases.list_cases,
-                lazy_gettext("Cases of political prisoners"),
-                private_only=False,
-            ),
-            Command(
-                "case", cases.find_case, lazy_gettext("Find a case by name"), private_only=False
-            ),
-            Command("mycases", cases.my_cases, lazy_gettext("The cases you follow")),
-        ),
-    ),
-    Section(
-        lazy_gettext("Deadlines and reminders"),
-        (
-            Command(
-                "deadlines",
-                reminders.list_deadlines,
-                lazy_gettext("Upcoming deadlines of your cases"),
-            ),
-            Command("reminders", reminders.show_settings, lazy_gettext("Your reminder settings")),
-            Command("timezone", reminders.set_timezone, lazy_gettext("Set your time zone")),
-            Command(
-                "remindbefore",
-                reminders.set_leads,
-                lazy_gettext("When to remind you before deadlines"),
-            ),
-            Command(
-                "newdeadline", deadline_editor.start_new, lazy_gettext("Add a deadline to a case")
-            ),
-            Command(
-                "editdeadlines",
-                deadline_editor.start_edit,
-                lazy_gettext("Move or cancel a deadline"),
-            ),
-        ),
-    ),
-    Section(
-        lazy_gettext("Appeals and news"),
-        (
-            Command("appeal", appeals.start_appeal, lazy_gettext("Send an urgent appeal")),
-            Command(
-                "update", appeals.start_news, lazy_gettext("Post news of a case to its followers")
-            ),
-            Command(
-                "appeals",
-                broadcasts.list_appeals,
-                lazy_gettext("Recent appeals, news and reports"),
-            ),
-        ),
-    ),
-    Section(
-        lazy_gettext("Written declarations"),
-        (
-            Command(
-                "sign",
-                signing.start_signing,
-                lazy_gettext("Co-sign a written declaration"),
-                listed_for=frozenset({Role.MEMBER, *STAFF}),
-            ),
-            Command("progress", declarations.progress, lazy_gettext("Signatures of a declaration")),
-            Command("members", members.list_members, lazy_gettext("Members of parliament")),
-            Command("editmember", members.edit_member, lazy_gettext("Correct a member's record")),
-            Command(
-                "importmembers",
-                members.explain_roster_import,
-                lazy_gettext("Import the roster from a file"),
-            ),
-            Command("invite", members.invite, lazy_gettext("Invite a member of parliament")),
-            Command("unbind", members.unbind, lazy_gettext("Unregister a member's account")),
-            Command(
-                "newdeclaration",
-                declarations.new_declaration,
-                lazy_gettext("Write a new declaration"),
-            ),
-            Command(
-                "translatedeclaration",
-                declarations.translate_declaration,
-                lazy_gettext("Add a declaration's text in a language"),
-            ),
-            Command(
-                "opendeclaration", declarations.open_declaration, lazy_gettext("Open a declaration")
-            ),
-            Command(
-                "closedeclaration",
-                declarations.close_declaration,
-                lazy_gettext("Close a declaration"),
-            ),
-            Command(
-                "signatories",
-                declarations.signatories,
-                lazy_gettext("List who signed a declaration"),
-            ),
-            Command("verifyaudit", declarations.verify_audit, lazy_gettext("Verify the audit log")),
-        ),
-    ),
-    Section(
-        lazy_gettext("Coordinators"),
-        (
-            Command("grant", roles.grant, lazy_gettext("Make a user a coordinator")),
-            Command("revoke", roles.revoke, lazy_gettext("Take the coordinator role back")),
-            Command("coordinators", roles.list_coordinators, lazy_gettext("List the coordinators")),
-        ),
-    ),
-    Section(
-        lazy_gettext("Language and your data"),
-        (
-            Command("language", language.choose_language, lazy_gettext("Change the language")),
-            Command("privacy", privacy.show_privacy, lazy_gettext("What the bot stores about you")),
-            Command(
-                "forget", privacy.ask_to_forget, lazy_gettext("Erase everything stored about you")
-            ),
-            Command("cancel", cancel.nothing_to_cancel, lazy_gettext("Cancel the current action")),
-        ),
-    ),
-)
-"""The commands in the order of the menus, under the headings of /help."""
+    def __len__(self) -> int:
+        return len(self._commands)
 
-COMMANDS: tuple[Command, ...] = tuple(
-    command for section in SECTIONS for command in section.commands
-)
+    def for_role(self, role: Role, *, in_groups: bool = False) -> list[Command]:
+        """The commands ``role`` may use, in menu order; only group-friendly ones for groups."""
+        return [
+            command
+            for command in self._commands
+            if role in (command.listed_for or command.roles)
+            and not (in_groups and command.private_only)
+        ]
 
+    def help_sections(self, role: Role) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The headings of ``/help`` with the commands ``role`` may use, in the current locale;
+        a heading with none of them is left out."""
+        available = self.for_role(role)
+        sections = [
+            (
+                str(section.title),
+                [(c.name, str(c.description)) for c in available if c.section is section],
+            )
+            for section in SECTIONS
+        ]
+        return [section for section in sections if section[1]]
 
-def commands_for(role: Role, *, in_groups: bool = False) -> list[Command]:
-    """The commands ``role`` may use, in menu order; only group-friendly ones for groups."""
-    return [
-        command
-        for command in COMMANDS
-        if role in (command.listed_for or command.roles)
-        and not (in_groups and command.private_only)
-    ]
+    def menu(self, role: Role, *, in_groups: bool = False) -> list[BotCommand]:
+        """The menu of ``role`` in the current locale."""
+        return [
+            BotCommand(command.name, str(command.description))
+            for command in self.for_role(role, in_groups=in_groups)
+        ]
+
+    async def publish_chat_menu(
+        self, bot: ExtBot[None], user_id: int, role: Role, locale: str
+    ) -> None:
+        """Give one user's private chat the menu of their role in their chosen language."""
+        with i18n.use_locale(locale):
+            commands = self.menu(role)
+        try:
+            await bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
+        except (BadRequest, Forbidden):
+            logger.info("chat menu not published: the chat is unknown or blocked the bot")
+
+    async def remove_chat_menu(self, bot: ExtBot[None], user_id: int) -> None:
+        """Drop a private chat's own menu, e.g. when its user erased themselves."""
+        try:
+            await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
+        except (BadRequest, Forbidden):
+            logger.info("chat menu not removed: the chat is unknown or blocked the bot")
+
+    async def publish(self, application: QorgauApplication) -> None:
+        """Set the menus and descriptions for every language, then the staff's own menus."""
+        bot = application.bot
+        services = application.services
+        default_locale = services.settings.default_locale
+        for locale in i18n.LOCALES:
+            with i18n.use_locale(locale):
+                private = self.menu(Role.SUBSCRIBER)
+                groups = self.menu(Role.SUBSCRIBER, in_groups=True)
+                description = _(
+                    "Qorgau helps the defenders of political prisoners in Kazakhstan: follow "
+                    "cases, get reminders before hearings and deadlines, receive urgent appeals "
+                    "and co-sign declarations. Press Start."
+                )
+                short_description = _("Coordination for the defence of political prisoners.")
+            # The default locale also serves every language without its own menu (no code).
+            for language_code in (locale, None) if locale == default_locale else (locale,):
+                await bot.set_my_commands(private, language_code=language_code)
+                await bot.set_my_commands(
+                    groups, scope=BotCommandScopeAllGroupChats(), language_code=language_code
+                )
+                await bot.set_my_description(description, language_code=language_code)
+                await bot.set_my_short_description(short_description, language_code=language_code)
+        for admin_id in services.settings.admins:
+            record = await services.users.get(admin_id)
+            if record is not None:
+                await self.publish_chat_menu(bot, admin_id, Role.ADMIN, record.locale)
+        for coordinator_id in await services.users.ids_with_role(Role.COORDINATOR):
+            record = await services.users.get(coordinator_id)
+            if record is not None and coordinator_id not in services.settings.admins:
+                await self.publish_chat_menu(bot, coordinator_id, Role.COORDINATOR, record.locale)

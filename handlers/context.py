@@ -1,17 +1,52 @@
-"""The per-update context: who is writing, in which role and language."""
+"""The per-update context: who is writing, in which role and language; and the application
+that carries the services and the command menus."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import cast
+from typing import Protocol, cast
 
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.domain.roles import Role, effective_role
-from bot.services import QorgauApplication, Services
+from bot.services import Services
 from bot.text import i18n
+
+
+class Menus(Protocol):
+    """The commands as ``/help`` lists them and the menus show them (:mod:`handlers.commands`)."""
+
+    def help_sections(self, role: Role) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The headings of ``/help`` with the commands ``role`` may use, in the current locale."""
+        ...
+
+    async def publish_chat_menu(
+        self, bot: ExtBot[None], user_id: int, role: Role, locale: str
+    ) -> None:
+        """Give one user's private chat the menu of their role in their language."""
+        ...
+
+    async def remove_chat_menu(self, bot: ExtBot[None], user_id: int) -> None:
+        """Drop a private chat's own menu."""
+        ...
+
+
+class QorgauApplication(Application):  # type: ignore[type-arg]
+    """An application that carries the services and the command menus, and writes persisted
+    state after every update.
+
+    python-telegram-bot flushes its persistence on a timer; writing right after each update
+    (the persistence skips unchanged data) makes conversation states survive ``kill -9``.
+    """
+
+    services: Services
+    menus: Menus
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        await self.update_persistence()
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
@@ -31,6 +66,11 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: igno
     def services(self) -> Services:
         """Settings and storage of this bot."""
         return cast(QorgauApplication, self.application).services
+
+    @property
+    def menus(self) -> Menus:
+        """The command menus, to republish a chat's menu after a change of role or language."""
+        return cast(QorgauApplication, self.application).menus
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext)

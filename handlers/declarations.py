@@ -21,10 +21,11 @@ from bot.domain.roles import STAFF, Role
 from bot.domain.signatory_block import block, block_csv
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
 from bot.text.formatting import date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
+from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer
 
@@ -286,3 +287,32 @@ async def verify_audit(update: Update, context: BotContext) -> None:
                 "the bot. Keep a copy of the database and investigate."
             ).format(entry=broken, count=count),
         )
+
+
+FEATURE = Feature(
+    commands=(
+        Command("progress", progress, lazy_gettext("Signatures of a declaration"), DECLARATIONS),
+        Command(
+            "newdeclaration", new_declaration, lazy_gettext("Write a new declaration"), DECLARATIONS
+        ),
+        Command(
+            "translatedeclaration",
+            translate_declaration,
+            lazy_gettext("Add a declaration's text in a language"),
+            DECLARATIONS,
+        ),
+        Command(
+            "opendeclaration", open_declaration, lazy_gettext("Open a declaration"), DECLARATIONS
+        ),
+        Command(
+            "closedeclaration", close_declaration, lazy_gettext("Close a declaration"), DECLARATIONS
+        ),
+        Command(
+            "signatories",
+            signatories,
+            lazy_gettext("List who signed a declaration"),
+            DECLARATIONS,
+        ),
+        Command("verifyaudit", verify_audit, lazy_gettext("Verify the audit log"), DECLARATIONS),
+    )
+)

@@ -11,6 +11,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import InlineQueryLimit, ParseMode
+from telegram.ext import InlineQueryHandler
 
 from bot.domain.content import Case
 from bot.domain.roles import EVERYONE
@@ -20,6 +21,7 @@ from bot.text.i18n import gettext as _
 from bot.text.names import status_name
 from handlers.access import allow
 from handlers.cases import LINK_PREFIX, card_text
+from handlers.commands import Feature
 from handlers.context import BotContext
 
 PAGE_SIZE = InlineQueryLimit.RESULTS
@@ -77,3 +79,6 @@ async def inline_search(update: Update, context: BotContext) -> None:
         cache_time=CACHE_SECONDS,
         is_personal=True,
     )
+
+
+FEATURE = Feature(handlers=(InlineQueryHandler(inline_search),))

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.roles import EVERYONE
 from bot.text import i18n
 from bot.text.i18n import gettext as _
-from bot.text.i18n import language_name
+from bot.text.i18n import language_name, lazy_gettext
 from handlers.access import allow
+from handlers.buttons import Buttons, choice
+from handlers.commands import YOUR_DATA, Command, Feature
 from handlers.context import BotContext
-from handlers.menus import publish_chat_menu
 from handlers.replies import answer
 
-CALLBACK_PATTERN = r"^lang:(en|ru|kk)$"
+LANGUAGE = Buttons("lang", choice(*i18n.LOCALES))
 
 
 def language_keyboard() -> InlineKeyboardMarkup:
     """One button per supported language."""
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(language_name(code), callback_data=f"lang:{code}")]
-            for code in i18n.LOCALES
-        ]
+        [[LANGUAGE.button(language_name(code), code)] for code in i18n.LOCALES]
     )
 
 
@@ -37,7 +35,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     """Store the choice and confirm in the new language."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
-    locale = query.data.removeprefix("lang:")
+    (locale,) = LANGUAGE.parse(query.data)
     await context.services.users.choose_locale(update.effective_user.id, locale)
     i18n.set_locale(locale)
     context.locale = locale
@@ -47,4 +45,14 @@ async def language_chosen(update: Update, context: BotContext) -> None:
             language=language_name(locale)
         )
     )
-    await publish_chat_menu(context.bot, update.effective_user.id, context.role, locale)
+    await context.menus.publish_chat_menu(
+        context.bot, update.effective_user.id, context.role, locale
+    )
+
+
+FEATURE = Feature(
+    commands=(
+        Command("language", choose_language, lazy_gettext("Change the language"), YOUR_DATA),
+    ),
+    handlers=(LANGUAGE.handler(language_chosen),),
+)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from telegram import Update
-from telegram.ext import filters
+from telegram.ext import MessageHandler, filters
 
 from bot.domain.members import Member
 from bot.domain.roles import STAFF, Role
@@ -17,11 +17,12 @@ from bot.domain.roster import REQUIRED, SEATS, RosterError, entry_from_fields, p
 from bot.domain.signatory_block import listed_name
 from bot.text.formatting import date_and_time
 from bot.text.i18n import gettext as _
+from bot.text.i18n import lazy_gettext
 from bot.text.render import render
 from handlers.access import allow
+from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
-from handlers.menus import publish_chat_menu
-from handlers.replies import answer
+from handlers.replies import PRIVATE_MESSAGE, answer
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ async def unbind(update: Update, context: BotContext) -> None:
     record = await services.users.get(user_id)
     if record is not None and record.role is Role.MEMBER:
         await services.users.set_role(user_id, Role.SUBSCRIBER)
-        await publish_chat_menu(context.bot, user_id, Role.SUBSCRIBER, record.locale)
+        await context.menus.publish_chat_menu(context.bot, user_id, Role.SUBSCRIBER, record.locale)
     logger.info("a coordinator unbound a member's account")
     await answer(
         update,
@@ -213,3 +214,20 @@ async def import_roster_file(update: Update, context: BotContext) -> None:
             added=added, updated=updated
         ),
     )
+
+
+FEATURE = Feature(
+    commands=(
+        Command("members", list_members, lazy_gettext("Members of parliament"), DECLARATIONS),
+        Command("editmember", edit_member, lazy_gettext("Correct a member's record"), DECLARATIONS),
+        Command(
+            "importmembers",
+            explain_roster_import,
+            lazy_gettext("Import the roster from a file"),
+            DECLARATIONS,
+        ),
+        Command("invite", invite, lazy_gettext("Invite a member of parliament"), DECLARATIONS),
+        Command("unbind", unbind, lazy_gettext("Unregister a member's account"), DECLARATIONS),
+    ),
+    handlers=(MessageHandler(PRIVATE_MESSAGE & ROSTER_FILE & ROSTER_CAPTION, import_roster_file),),
+)

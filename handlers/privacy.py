@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.roles import EVERYONE
 from bot.domain.signatory_block import listed_name
 from bot.text.formatting import long_date
 from bot.text.i18n import gettext as _
+from bot.text.i18n import lazy_gettext
 from bot.text.names import role_name
 from bot.text.render import render
 from handlers.access import allow
+from handlers.buttons import Buttons, choice
+from handlers.commands import YOUR_DATA, Command, Feature
 from handlers.context import BotContext
-from handlers.menus import remove_chat_menu
 from handlers.replies import answer
 from storage.erasure import erase_user
 
 logger = logging.getLogger(__name__)
 
-FORGET_PATTERN = r"^forget:(yes|no)$"
+FORGET = Buttons("forget", choice("yes", "no"))
 
 
 @allow(*EVERYONE)
@@ -56,8 +58,8 @@ async def ask_to_forget(update: Update, context: BotContext) -> None:
         )
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(_("Erase everything"), callback_data="forget:yes")],
-            [InlineKeyboardButton(_("Cancel"), callback_data="forget:no")],
+            [FORGET.button(_("Erase everything"), "yes")],
+            [FORGET.button(_("Cancel"), "no")],
         ]
     )
     await answer(update, question, reply_markup=keyboard)
@@ -69,7 +71,7 @@ async def forget_confirmed(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     await query.answer()
-    if query.data != "forget:yes":
+    if FORGET.parse(query.data) != ("yes",):
         await query.edit_message_text(_("Nothing was erased."))
         return
     user_id = update.effective_user.id
@@ -77,7 +79,7 @@ async def forget_confirmed(update: Update, context: BotContext) -> None:
     context.services.persistence.forget_user(user_id)
     await erase_user(context.services.db, user_id)
     context.services.users.forget([user_id])
-    await remove_chat_menu(context.bot, user_id)
+    await context.menus.remove_chat_menu(context.bot, user_id)
     logger.info("a user erased their data")
     await query.edit_message_text(
         _(
@@ -85,3 +87,14 @@ async def forget_confirmed(update: Update, context: BotContext) -> None:
             "the bot starts afresh."
         )
     )
+
+
+FEATURE = Feature(
+    commands=(
+        Command("privacy", show_privacy, lazy_gettext("What the bot stores about you"), YOUR_DATA),
+        Command(
+            "forget", ask_to_forget, lazy_gettext("Erase everything stored about you"), YOUR_DATA
+        ),
+    ),
+    handlers=(FORGET.handler(forget_confirmed),),
+)

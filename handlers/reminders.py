@@ -1,16 +1,14 @@
-"""``/deadlines`` and its calendar file, ``/reminders`` with its mute buttons, ``/timezone`` and
-``/remindbefore``."""
+"""A reader's reminders before deadlines: ``/reminders`` with its mute buttons, ``/timezone``
+and ``/remindbefore``."""
 
 from __future__ import annotations
 
 import html
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain import moments
-from bot.domain.content import Case, StoredDeadline
-from bot.domain.ics import CalendarEvent, calendar
 from bot.domain.reminders import (
     LEADS_EXAMPLE,
     MAX_LEADS,
@@ -22,105 +20,23 @@ from bot.domain.reminders import (
     parse_leads,
 )
 from bot.domain.roles import EVERYONE
-from bot.text.formatting import lead_text, relative, weekday_date_and_time
-from bot.text.i18n import current_locale
+from bot.text.formatting import lead_text, weekday_date_and_time
+from bot.text.i18n import current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
+from handlers.buttons import CASE_ID, Buttons, choice, optional
+from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer, refuse_stale_button
 
-SHOWN = 10
-"""Deadlines listed by ``/deadlines``."""
-
-IN_CALENDAR = 100
-"""Deadlines at most in the calendar file."""
-
-CALENDAR_CALLBACK = "deadlines:ics"
-MUTE_PATTERN = r"^reminders:(mute|unmute)(?::([a-z0-9-]{1,40}))?$"
+MUTE = Buttons("reminders", choice("mute", "unmute"), optional(CASE_ID))
+"""Mute or unmute every reminder, or those of one followed case."""
 
 
-def _zone(settings: ReminderSettings, default: ZoneInfo) -> ZoneInfo:
+def reminder_zone(settings: ReminderSettings, default: ZoneInfo) -> ZoneInfo:
+    """The zone a reader sees times in: the one they chose, else the bot's."""
     return moments.zone(settings.zone) if settings.zone else default
-
-
-async def _upcoming(
-    context: BotContext, user_id: int, limit: int
-) -> tuple[list[StoredDeadline], dict[str, Case]]:
-    services = context.services
-    upcoming = await services.cases.deadlines.upcoming(
-        services.clock.now(), user_id=user_id, limit=limit
-    )
-    cases = await services.cases.get_many(sorted({item.case_id for item in upcoming}))
-    return upcoming, {case.id: case for case in cases}
-
-
-@allow(*EVERYONE)
-async def list_deadlines(update: Update, context: BotContext) -> None:
-    """The next deadlines of the cases the user follows, in their zone and language."""
-    assert update.effective_user is not None
-    user_id = update.effective_user.id
-    services = context.services
-    upcoming, cases = await _upcoming(context, user_id, SHOWN)
-    if not upcoming:
-        if await services.subscriptions.cases_of(user_id):
-            await answer(update, _("No deadline lies ahead in the cases you follow."))
-        else:
-            await answer(
-                update, _("You follow no case yet. Open one with /cases and press Follow.")
-            )
-        return
-    where = _zone(await services.reminders.settings(user_id), services.settings.timezone)
-    now, locale = services.clock.now(), current_locale()
-    items = [
-        {
-            "title": item.deadline.title[locale],
-            "case": cases[item.case_id].name[locale],
-            "when": weekday_date_and_time(item.deadline.moment, where),
-            "relative": relative(item.deadline.moment, now),
-            "action": item.deadline.action[locale],
-            "link": item.deadline.link,
-        }
-        for item in upcoming
-    ]
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(_("Calendar file (.ics)"), callback_data=CALENDAR_CALLBACK)]]
-    )
-    await answer(
-        update,
-        render("deadlines.html", items=items, zone=where.key),
-        reply_markup=keyboard,
-    )
-
-
-@allow(*EVERYONE)
-async def send_calendar(update: Update, context: BotContext) -> None:
-    """An .ics file of the upcoming deadlines, for any calendar application."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    upcoming, cases = await _upcoming(context, update.effective_user.id, IN_CALENDAR)
-    if not upcoming:
-        await refuse_stale_button(query)
-        return
-    await query.answer()
-    locale = current_locale()
-    events = [
-        CalendarEvent(
-            uid=f"{item.case_id}.{item.deadline.id}",
-            start=item.deadline.moment,
-            summary=item.deadline.title[locale],
-            description=f"{cases[item.case_id].name[locale]}\n\n{item.deadline.action[locale]}",
-            url=item.deadline.link,
-        )
-        for item in upcoming
-    ]
-    assert update.effective_chat is not None
-    await context.bot.send_document(
-        update.effective_chat.id,
-        calendar(events, context.services.clock.now()),
-        filename="deadlines.ics",
-        caption=_("Open this file to add the deadlines to your calendar."),
-    )
 
 
 async def _settings_view(context: BotContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -131,7 +47,7 @@ async def _settings_view(context: BotContext, user_id: int) -> tuple[str, Inline
     locale = current_locale()
     text = render(
         "reminder_settings.html",
-        zone=_zone(settings, services.settings.timezone).key,
+        zone=reminder_zone(settings, services.settings.timezone).key,
         zone_chosen=settings.zone is not None,
         leads=[lead_text(lead) for lead in settings.leads],
         muted=settings.muted,
@@ -141,9 +57,9 @@ async def _settings_view(context: BotContext, user_id: int) -> tuple[str, Inline
     )
     rows = [
         [
-            InlineKeyboardButton(_("Turn all reminders on"), callback_data="reminders:unmute")
+            MUTE.button(_("Turn all reminders on"), "unmute")
             if settings.muted
-            else InlineKeyboardButton(_("Mute all reminders"), callback_data="reminders:mute")
+            else MUTE.button(_("Mute all reminders"), "mute")
         ]
     ]
     if not settings.muted:
@@ -151,9 +67,7 @@ async def _settings_view(context: BotContext, user_id: int) -> tuple[str, Inline
             muted = case.id in muted_cases
             label = ("🔕 " if muted else "🔔 ") + case.name[locale]
             action = "unmute" if muted else "mute"
-            rows.append(
-                [InlineKeyboardButton(label, callback_data=f"reminders:{action}:{case.id}")]
-            )
+            rows.append([MUTE.button(label, action, case.id)])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -172,10 +86,10 @@ async def toggle_mute(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None and update.effective_user is not None
     user_id = update.effective_user.id
     services = context.services
-    _prefix, action, *case = query.data.split(":")
+    action, case_id = MUTE.parse(query.data)
     muted, now = action == "mute", services.clock.now()
-    if case:
-        if not await services.reminders.mute_case(user_id, case[0], muted, now):
+    if case_id is not None:
+        if not await services.reminders.mute_case(user_id, case_id, muted, now):
             await refuse_stale_button(query)
             return
     else:
@@ -259,3 +173,18 @@ async def set_leads(update: Update, context: BotContext) -> None:
             leads=", ".join(lead_text(lead) for lead in leads)
         ),
     )
+
+
+FEATURE = Feature(
+    commands=(
+        Command("reminders", show_settings, lazy_gettext("Your reminder settings"), DEADLINES),
+        Command("timezone", set_timezone, lazy_gettext("Set your time zone"), DEADLINES),
+        Command(
+            "remindbefore",
+            set_leads,
+            lazy_gettext("When to remind you before deadlines"),
+            DEADLINES,
+        ),
+    ),
+    handlers=(MUTE.handler(toggle_mute),),
+)

@@ -6,17 +6,17 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
-from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.domain.roles import ADMINS, Role
 from bot.text.i18n import gettext as _
+from bot.text.i18n import lazy_gettext
 from bot.text.render import render
 from handlers.access import allow
-from handlers.cancel import cancel_conversation
+from handlers.commands import COORDINATORS, Command, Feature
 from handlers.context import BotContext
-from handlers.conversation import private_conversation
-from handlers.menus import publish_chat_menu
-from handlers.replies import PRIVATE_MESSAGE, answer
+from handlers.conversation import END, TEXT, private_conversation
+from handlers.replies import answer
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ async def _set_role(context: BotContext, user_id: int, role: Role) -> None:
     logger.info("an admin set a user's role to %s", role.value)
     record = await users.get(user_id)
     if record is not None:
-        await publish_chat_menu(context.bot, user_id, role, record.locale)
+        await context.menus.publish_chat_menu(context.bot, user_id, role, record.locale)
 
 
 async def _grant_to(update: Update, context: BotContext, text: str) -> bool:
@@ -92,7 +92,7 @@ async def _start(
 ) -> int:
     if context.args:
         await act(update, context, " ".join(context.args))
-        return ConversationHandler.END
+        return END
     await answer(update, _("Send the Telegram user id, or /cancel."))
     return waiting
 
@@ -114,7 +114,7 @@ async def grant_id_received(update: Update, context: BotContext) -> int | None:
     """The id asked for by ``/grant``; a bad one is explained and asked for again."""
     assert update.effective_message is not None
     done = await _grant_to(update, context, update.effective_message.text or "")
-    return ConversationHandler.END if done else None
+    return END if done else None
 
 
 @allow(*ADMINS)
@@ -122,24 +122,7 @@ async def revoke_id_received(update: Update, context: BotContext) -> int | None:
     """The id asked for by ``/revoke``; a bad one is explained and asked for again."""
     assert update.effective_message is not None
     done = await _revoke_from(update, context, update.effective_message.text or "")
-    return ConversationHandler.END if done else None
-
-
-def role_conversation() -> ConversationHandler:  # type: ignore[type-arg]
-    """``/grant`` and ``/revoke``, persisted so that a restart does not lose the question."""
-    text = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-    return private_conversation(
-        "roles",
-        entry_points=[
-            CommandHandler("grant", grant, PRIVATE_MESSAGE),
-            CommandHandler("revoke", revoke, PRIVATE_MESSAGE),
-        ],
-        states={
-            AWAITING_GRANT_ID: [MessageHandler(text, grant_id_received)],
-            AWAITING_REVOKE_ID: [MessageHandler(text, revoke_id_received)],
-        },
-        on_cancel=cancel_conversation,
-    )
+    return END if done else None
 
 
 @allow(*ADMINS)
@@ -148,3 +131,31 @@ async def list_coordinators(update: Update, context: BotContext) -> None:
     coordinators = await context.services.users.ids_with_role(Role.COORDINATOR)
     admins = sorted(context.services.settings.admins)
     await answer(update, render("coordinators.html", coordinators=coordinators, admins=admins))
+
+
+GRANT = Command("grant", grant, lazy_gettext("Make a user a coordinator"), COORDINATORS)
+REVOKE = Command("revoke", revoke, lazy_gettext("Take the coordinator role back"), COORDINATORS)
+
+
+def role_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    """``/grant`` and ``/revoke``, persisted so that a restart does not lose the question."""
+    return private_conversation(
+        "roles",
+        entry_points=[GRANT, REVOKE],
+        states={
+            AWAITING_GRANT_ID: [MessageHandler(TEXT, grant_id_received)],
+            AWAITING_REVOKE_ID: [MessageHandler(TEXT, revoke_id_received)],
+        },
+    )
+
+
+FEATURE = Feature(
+    commands=(
+        GRANT,
+        REVOKE,
+        Command(
+            "coordinators", list_coordinators, lazy_gettext("List the coordinators"), COORDINATORS
+        ),
+    ),
+    conversation=role_conversation,
+)

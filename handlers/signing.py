@@ -2,7 +2,8 @@
 
 ``/sign``, or an invitation's deep link ``/start m_…``: pick the declaration, read it in your
 language (the authoritative text one tap away), see how your name will be listed, confirm with
-the warning that a signature cannot be withdrawn, get a receipt with its time and number.
+the warning that a signature cannot be withdrawn, get a receipt with its time and number. The
+signature that completes the quorum is announced to the tabler and the coordinators.
 
 The conversation is persisted, so a restart in the middle loses nothing. A press on an old or
 forged button is refused; a second press on "Sign" finds the signature already made.
@@ -12,14 +13,11 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 from datetime import UTC, datetime
-from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
@@ -27,19 +25,18 @@ from telegram.ext import (
 
 from bot.domain.declarations import Declaration, Refusal, Signature, text_digest
 from bot.domain.members import INVITATION_PREFIX, BindingRefused, Member
-from bot.domain.roles import EVERYONE, Role
+from bot.domain.roles import EVERYONE, STAFF, Role
 from bot.domain.signatory_block import listed_name
 from bot.domain.telegram_html import split_paragraphs
 from bot.text.formatting import date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, use_locale
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
-from handlers.cancel import cancel_conversation
+from handlers.buttons import Buttons, Field, digits
+from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
-from handlers.conversation import private_conversation
-from handlers.menus import publish_chat_menu
-from handlers.quorum import announce_quorum
+from handlers.conversation import END, Draft, close_keyboard, private_conversation
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
 logger = logging.getLogger(__name__)
@@ -47,8 +44,8 @@ logger = logging.getLogger(__name__)
 PICKING, READING, CONFIRMING = range(3)
 """States of the signing conversation."""
 
-DRAFT = "signing"
-"""Key in ``user_data``: the declaration being read and the language of its text."""
+DRAFT = Draft("signing")
+"""The declaration being read and the language of its text."""
 
 DIGEST_LENGTH = 16
 """Hex digits of the text's SHA-256 carried by the "Sign" button."""
@@ -58,13 +55,15 @@ INVITATION_LINK = PRIVATE_MESSAGE & filters.Regex(
 )
 """An invitation's deep link opened in the private chat."""
 
-CONFIRM_PATTERN = re.compile(rf"^sign:confirm:(\d{{1,9}}):([0-9a-f]{{{DIGEST_LENGTH}}})$")
-
-
-def _number(data: str | None) -> int:
-    """The declaration number at the end of a ``sign:…:N`` button."""
-    assert data is not None
-    return int(data.rsplit(":", 1)[-1])
+PICK = Buttons("sign:pick", digits(9))
+"""A declaration to read, by its number."""
+ORIGINAL = Buttons("sign:original", digits(9))
+"""The authoritative text of the declaration being read."""
+LISTING = Buttons("sign:name", digits(9))
+"""On to how the member's name will be listed under the declaration being read."""
+CONFIRM = Buttons("sign:confirm", digits(9), Field(f"[0-9a-f]{{{DIGEST_LENGTH}}}"))
+"""The signature: the declaration's number and the start of the digest of the text read."""
+DROP = Buttons("sign:cancel")
 
 
 async def _bound_member(update: Update, context: BotContext) -> Member | None:
@@ -103,17 +102,17 @@ async def _offer_declarations(update: Update, context: BotContext, member: Membe
     ]
     if not unsigned:
         await answer(update, _("No declaration is open for your signature right now."))
-        return ConversationHandler.END
+        return END
     locale = current_locale()
     keyboard = [
         [
-            InlineKeyboardButton(
+            PICK.button(
                 _shortened(
                     _("No. {number}: {title}").format(
                         number=declaration.number, title=declaration.title_in(locale)
                     )
                 ),
-                callback_data=f"sign:pick:{declaration.number}",
+                declaration.number,
             )
         ]
         for declaration in unsigned
@@ -131,7 +130,7 @@ async def start_signing(update: Update, context: BotContext) -> int:
     """``/sign``: a bound member picks a declaration."""
     member = await _bound_member(update, context)
     if member is None:
-        return ConversationHandler.END
+        return END
     return await _offer_declarations(update, context, member)
 
 
@@ -168,13 +167,13 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
     if isinstance(result, BindingRefused):
         logger.info("an invitation link was refused: %s", result.value)
         await answer(update, _binding_refusal(result))
-        return ConversationHandler.END
+        return END
     logger.info("a member of parliament bound their account")
     user_id = update.effective_user.id
     if context.role is Role.SUBSCRIBER:
         await services.users.set_role(user_id, Role.MEMBER)
         context.role = Role.MEMBER
-        await publish_chat_menu(context.bot, user_id, Role.MEMBER, context.locale)
+        await context.menus.publish_chat_menu(context.bot, user_id, Role.MEMBER, context.locale)
     await answer(
         update,
         _(
@@ -185,14 +184,15 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
     return await _offer_declarations(update, context, result)
 
 
-async def _declaration_for(update: Update, context: BotContext) -> Declaration | None:
+async def _declaration_for(
+    update: Update, context: BotContext, buttons: Buttons
+) -> Declaration | None:
     """The declaration a button names, if it is the one being read; else refuse the press."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
-    number = _number(query.data)
-    draft = context.user_data.get(DRAFT)
+    assert query is not None
+    (number,) = buttons.parse(query.data)
     declaration = await context.services.declarations.get(number)
-    if declaration is None or (draft is not None and draft.get("number") != number):
+    if declaration is None or DRAFT.of(context).get("number", number) != number:
         await refuse_stale_button(query)
         return None
     return declaration
@@ -202,31 +202,28 @@ async def _declaration_for(update: Update, context: BotContext) -> Declaration |
 async def declaration_picked(update: Update, context: BotContext) -> int | None:
     """Show the declaration in the member's language, the authoritative text one tap away."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    declaration = await _declaration_for(update, context)
+    assert query is not None
+    DRAFT.drop(context)
+    declaration = await _declaration_for(update, context, PICK)
     if declaration is None:
         return None
     if not declaration.accepts_signatures(datetime.now(UTC)):
         await query.answer(_refusal_text(Refusal.NOT_OPEN), show_alert=True)
         return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     language = declaration.language_for(current_locale())
-    context.user_data[DRAFT] = {"number": declaration.number, "language": language}
+    DRAFT.start(context, number=declaration.number, language=language)
     buttons = []
     if language != declaration.authoritative:
         buttons.append(
-            InlineKeyboardButton(
+            ORIGINAL.button(
                 _("Authoritative text ({language})").format(
                     language=language_in_current_locale(declaration.authoritative)
                 ),
-                callback_data=f"sign:original:{declaration.number}",
+                declaration.number,
             )
         )
-    buttons.append(
-        InlineKeyboardButton(_("Continue"), callback_data=f"sign:name:{declaration.number}")
-    )
+    buttons.append(LISTING.button(_("Continue"), declaration.number))
     await _send_text(
         update, declaration, language, InlineKeyboardMarkup([[button] for button in buttons])
     )
@@ -263,7 +260,7 @@ async def show_original(update: Update, context: BotContext) -> None:
     """The authoritative text, for a member reading a translation."""
     query = update.callback_query
     assert query is not None
-    declaration = await _declaration_for(update, context)
+    declaration = await _declaration_for(update, context, ORIGINAL)
     if declaration is None:
         return
     await query.answer()
@@ -274,27 +271,27 @@ async def show_original(update: Update, context: BotContext) -> None:
 async def show_listing(update: Update, context: BotContext) -> int | None:
     """How the member's name will be listed, and the last step: sign or cancel."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
-    declaration = await _declaration_for(update, context)
+    assert query is not None
+    declaration = await _declaration_for(update, context, LISTING)
     if declaration is None:
         return None
     member = await _bound_member(update, context)
     if member is None:
         await query.answer()
-        return ConversationHandler.END
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    language = context.user_data[DRAFT]["language"]
+        return END
+    await close_keyboard(update)
+    language = DRAFT.of(context)["language"]
     digest = text_digest(declaration.text[language])[:DIGEST_LENGTH]
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
+                CONFIRM.button(
                     _("Sign declaration No. {number}").format(number=declaration.number),
-                    callback_data=f"sign:confirm:{declaration.number}:{digest}",
+                    declaration.number,
+                    digest,
                 )
             ],
-            [InlineKeyboardButton(_("Cancel"), callback_data="sign:cancel")],
+            [DROP.button(_("Cancel"))],
         ]
     )
     await answer(
@@ -314,39 +311,64 @@ def _refusal_text(refusal: Refusal) -> str:
 
 
 @allow(*EVERYONE)
-async def confirmed(update: Update, context: BotContext) -> int | None:
+async def record_signature(update: Update, context: BotContext) -> int | None:
     """Record the signature (once, however often it is pressed) and give the receipt."""
     query = update.callback_query
-    assert query is not None and query.data is not None and context.user_data is not None
-    match = CONFIRM_PATTERN.match(query.data)
-    draft: dict[str, Any] | None = context.user_data.get(DRAFT)
-    if match is None or draft is None or draft["number"] != int(match[1]):
+    assert query is not None
+    number, digest_start = CONFIRM.parse(query.data)
+    draft = DRAFT.of(context)
+    if draft.get("number") != number:
         await refuse_stale_button(query)
         return None
     services = context.services
     declaration = await services.declarations.get(draft["number"])
     assert declaration is not None
     digest = text_digest(declaration.text.get(draft["language"], ""))
-    if not digest.startswith(match[2]):
+    if not digest.startswith(digest_start):
         await query.answer()
         await answer(update, _refusal_text(Refusal.TEXT_CHANGED))
-        return _end(context)
+        return END
     member = await _bound_member(update, context)
     if member is None:
         await query.answer()
-        return _end(context)
+        return END
     result = await services.declarations.sign(
         declaration.number, member.id, draft["language"], digest, datetime.now(UTC)
     )
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     if isinstance(result, Refusal):
         await answer(update, _refusal_text(result))
-        return _end(context)
+        return END
     await answer(update, _receipt(result, context))
     if result.quorum_reached:
-        await announce_quorum(context, declaration)
-    return _end(context)
+        await _announce_quorum(context, declaration)
+    return END
+
+
+async def _announce_quorum(context: BotContext, declaration: Declaration) -> None:
+    """Message the tabler's account (if bound), the coordinators and the administrators,
+    each in their language."""
+    services = context.services
+    recipients = {
+        *services.settings.admins,
+        *await services.users.ids_with_role(Role.COORDINATOR),
+    }
+    tabler = await services.members.user_of(declaration.tabler_id)
+    if tabler is not None:
+        recipients.add(tabler)
+    for user_id in sorted(recipients):
+        record = await services.users.get(user_id)
+        if record is None or record.blocked:
+            continue
+        with use_locale(record.locale):
+            text = _(
+                "Written declaration No. {number} has reached its quorum: the signatures, "
+                "national delegations and political groups the rules require."
+            ).format(number=declaration.number)
+        try:
+            await context.bot.send_message(user_id, text)
+        except (BadRequest, Forbidden):
+            logger.info("a quorum notice could not be delivered")
 
 
 def _receipt(signature: Signature, context: BotContext) -> str:
@@ -361,71 +383,65 @@ def _receipt(signature: Signature, context: BotContext) -> str:
     )
 
 
-def _end(context: BotContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    return ConversationHandler.END
-
-
 @allow(*EVERYONE)
-async def cancelled(update: Update, context: BotContext) -> int:
+async def drop_signature(update: Update, context: BotContext) -> int:
     """Leave without signing."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     await answer(update, _("Nothing was signed."))
-    return _end(context)
-
-
-@allow(*EVERYONE)
-async def end_signing_conversation(update: Update, context: BotContext) -> int:
-    """``/cancel`` while signing."""
-    _end(context)
-    return await cancel_conversation(update, context)
+    return END
 
 
 @allow(*EVERYONE)
 async def late_press(update: Update, context: BotContext) -> None:
-    """A signing button outside the conversation: an old message, a second device, or forged
+    """The "Sign" button outside the conversation: an old message, a second device, or forged
     data. A member who signed is told so; anything else is a stale button."""
     query = update.callback_query
-    assert query is not None and query.data is not None and update.effective_user is not None
-    match = CONFIRM_PATTERN.match(query.data)
-    if match is not None:
-        services = context.services
-        member = await services.members.member_of(update.effective_user.id)
-        signature = member and await services.declarations.signature(int(match[1]), member.id)
-        if signature:
-            await query.answer(
-                _(
-                    "You have already signed declaration No. {number}: signature No. {sequence}."
-                ).format(number=signature.declaration, sequence=signature.sequence),
-                show_alert=True,
-            )
-            return
-    await refuse_stale_button(query)
+    assert query is not None and update.effective_user is not None
+    number, _digest_start = CONFIRM.parse(query.data)
+    services = context.services
+    member = await services.members.member_of(update.effective_user.id)
+    signature = member and await services.declarations.signature(number, member.id)
+    if not signature:
+        await refuse_stale_button(query)
+        return
+    await query.answer(
+        _("You have already signed declaration No. {number}: signature No. {sequence}.").format(
+            number=signature.declaration, sequence=signature.sequence
+        ),
+        show_alert=True,
+    )
+
+
+SIGN = Command(
+    "sign",
+    start_signing,
+    lazy_gettext("Co-sign a written declaration"),
+    DECLARATIONS,
+    listed_for=frozenset({Role.MEMBER, *STAFF}),
+)
 
 
 def signing_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """The whole signing flow, persisted across restarts, private chats only."""
     return private_conversation(
         "signing",
-        entry_points=[
-            CommandHandler("sign", start_signing, PRIVATE_MESSAGE),
-            MessageHandler(INVITATION_LINK, bind_from_link),
-        ],
+        entry_points=[SIGN, MessageHandler(INVITATION_LINK, bind_from_link)],
         states={
-            PICKING: [CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$")],
+            PICKING: [PICK.handler(declaration_picked)],
             READING: [
-                CallbackQueryHandler(show_original, pattern=r"^sign:original:\d{1,9}$"),
-                CallbackQueryHandler(show_listing, pattern=r"^sign:name:\d{1,9}$"),
-                CallbackQueryHandler(declaration_picked, pattern=r"^sign:pick:\d{1,9}$"),
+                ORIGINAL.handler(show_original),
+                LISTING.handler(show_listing),
+                PICK.handler(declaration_picked),
             ],
-            CONFIRMING: [
-                CallbackQueryHandler(confirmed, pattern=r"^sign:confirm:"),
-                CallbackQueryHandler(cancelled, pattern=r"^sign:cancel$"),
-            ],
+            CONFIRMING: [CONFIRM.handler(record_signature), DROP.handler(drop_signature)],
         },
-        on_cancel=end_signing_conversation,
+        drafts=[DRAFT],
     )
+
+
+FEATURE = Feature(
+    commands=(SIGN,),
+    conversation=signing_conversation,
+    # "Sign" outside the conversation: an old message, a second device, or forged data.
+    handlers=(CONFIRM.handler(late_press),),
+)

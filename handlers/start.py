@@ -1,4 +1,5 @@
-"""``/start``: what the bot can do for this user's role, with or without a deep-link payload."""
+"""Getting started: ``/start``, what the bot can do for this user's role, with or without a
+deep-link payload; ``/help``, the commands the role may use under their headings."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from telegram import Update
 
 from bot.domain.roles import EVERYONE
 from bot.text.i18n import gettext as _
+from bot.text.i18n import lazy_gettext
 from bot.text.render import render
 from handlers.access import allow
+from handlers.commands import GETTING_STARTED, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import answer
 
@@ -18,3 +21,29 @@ async def start(update: Update, context: BotContext) -> None:
     if context.args:
         await answer(update, _("This link is not valid or has expired."))
     await answer(update, render("start.html", role=context.role.value))
+
+
+@allow(*EVERYONE)
+async def help_command(update: Update, context: BotContext) -> None:
+    """List the commands this user's role may use, under their headings."""
+    await answer(update, render("help.html", sections=context.menus.help_sections(context.role)))
+
+
+FEATURE = Feature(
+    commands=(
+        Command(
+            "start",
+            start,
+            lazy_gettext("What this bot can do for you"),
+            GETTING_STARTED,
+            private_only=False,
+        ),
+        Command(
+            "help",
+            help_command,
+            lazy_gettext("The commands you can use"),
+            GETTING_STARTED,
+            private_only=False,
+        ),
+    )
+)

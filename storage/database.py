@@ -36,7 +36,14 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be opened, created or written; the message says why."""
 
 
+def _probe(path: Path) -> None:
+    """Open and close the file once: aiosqlite reports a failed open from its worker thread,
+    which can outlive the event loop and print a traceback as the process exits."""
+    sqlite3.connect(path).close()
+
+
 async def _connect(path: Path, *, read_only: bool) -> aiosqlite.Connection:
+    await asyncio.to_thread(_probe, path)
     connection = await aiosqlite.connect(path, isolation_level=None)
     try:
         connection.row_factory = sqlite3.Row

@@ -12,7 +12,7 @@ import pytest
 from bot.application import serving
 from bot.config import Settings
 from bot.domain.roles import Role
-from bot.services import QorgauApplication
+from handlers.context import QorgauApplication
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 
 ADMIN_ID = 7_365_912_001

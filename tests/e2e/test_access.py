@@ -3,15 +3,18 @@ declared policy."""
 
 from __future__ import annotations
 
+import inspect
 import logging
+import re
+from collections import defaultdict
 
 import pytest
-from telegram.ext import CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.domain.roles import EVERYONE, Role
 from bot.text.i18n import gettext, use_locale
+from handlers import COMMANDS
 from handlers.access import all_handlers, policy_of, undeclared_callbacks
-from handlers.commands import COMMANDS
 from tests.e2e.conftest import RunningBot
 
 PRIVILEGED = [command for command in COMMANDS if command.roles != EVERYONE]
@@ -41,6 +44,30 @@ async def test_every_registered_callback_declares_a_policy(bot: RunningBot) -> N
     assert undeclared_callbacks(bot.application.handlers) == []
     for handler in handlers:
         assert policy_of(handler.callback), handler.callback
+
+
+async def test_every_button_pattern_ends_at_the_end_of_the_data(bot: RunningBot) -> None:
+    """Patterns are declared once (handlers/buttons.py) and end with ``\\Z``: ``$`` would
+    match before a trailing newline."""
+    patterns = [
+        handler.pattern
+        for handler in all_handlers(bot.application.handlers)
+        if isinstance(handler, CallbackQueryHandler) and isinstance(handler.pattern, re.Pattern)
+    ]
+    assert len(patterns) > 10
+    for pattern in patterns:
+        assert pattern.pattern.endswith(r"\Z"), pattern
+
+
+async def test_every_callback_has_a_name_of_its_own(bot: RunningBot) -> None:
+    """The access log names the callback it refused: a name must tell which one."""
+    callbacks = defaultdict(set)
+    for handler in all_handlers(bot.application.handlers):
+        callback = inspect.unwrap(handler.callback)
+        callbacks[callback.__name__].add(f"{callback.__module__}.{callback.__qualname__}")
+    shared = {name: sorted(found) for name, found in callbacks.items() if len(found) > 1}
+    assert shared == {}
+    assert len(callbacks) > len(COMMANDS)
 
 
 def test_a_handler_without_policy_is_found() -> None:

@@ -82,6 +82,19 @@ async def test_forged_callback_data(bot: RunningBot, data: str) -> None:
     assert record is not None and not record.locale_chosen
 
 
+async def test_a_button_with_a_trailing_newline_is_stale(bot: RunningBot) -> None:
+    """``^lang:(en|ru|kk)$`` took "lang:en\n" (``$`` matches before a final newline); the
+    buttons' patterns end with ``\\Z``."""
+    user = bot.user(506, "en")
+    picker = await user.ask("/language")
+    picker.reply_markup["inline_keyboard"][0][0]["callback_data"] = "lang:en\n"
+    answer = await (await user.press(picker, callback_data="lang:en\n")).wait_answer()
+    assert answer.show_alert
+    assert answer.text == "This button is no longer valid. Please start again."
+    record = await bot.application.services.users.get(506)
+    assert record is not None and not record.locale_chosen
+
+
 class TestGroups:
     """In groups the bot answers commands addressed to it and stays quiet otherwise."""
 

@@ -25,8 +25,8 @@ from bot.domain.clock import SettableClock
 from bot.domain.content import Content, Deadline, load_content
 from bot.domain.reminders import ReminderSettings
 from bot.domain.roles import Role
-from bot.services import QorgauApplication
 from bot.shipped import SHIPPED_CONTENT
+from handlers.context import QorgauApplication
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from storage import Database
 from storage.cases import Cases

@@ -1,44 +1,136 @@
-"""``/newdeadline`` and ``/editdeadlines``: coordinators add a deadline to a case, move it or
-cancel it, in a private chat. Every change re-plans the followers' reminders at once.
+"""Deadlines. ``/deadlines``: the next ones of the cases a reader follows, and a calendar file
+of them. ``/newdeadline`` and ``/editdeadlines``: coordinators add a deadline to a case, move
+it or cancel it, in a private chat; every change re-plans the followers' reminders at once.
 
-The conversation is persisted: a restart in the middle of writing loses nothing.
+The coordinators' conversation is persisted: a restart in the middle of writing loses nothing.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.domain import moments
-from bot.domain.appeals import WRITING_ORDER
-from bot.domain.content import Deadline
-from bot.domain.roles import STAFF
+from bot.domain.content import Case, Deadline, StoredDeadline
+from bot.domain.ics import CalendarEvent, calendar
+from bot.domain.roles import EVERYONE, STAFF
 from bot.text.formatting import date_and_time, relative, weekday_date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.render import render
 from handlers.access import allow
-from handlers.cancel import cancel_conversation
+from handlers.buttons import CASE_ID, Buttons, choice, digits
 from handlers.cases import case_rows, offer_cases
+from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
-from handlers.conversation import private_conversation
-from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
+from handlers.conversation import END, TEXT, Draft, State, close_keyboard, private_conversation
+from handlers.reminders import reminder_zone
+from handlers.replies import answer, refuse_stale_button
+from handlers.writing import TextsByLanguage
+
+SHOWN = 10
+"""Deadlines listed by ``/deadlines``."""
+
+IN_CALENDAR = 100
+"""Deadlines at most in the calendar file."""
+
+CALENDAR = Buttons("deadlines:ics")
+
+
+async def _upcoming(
+    context: BotContext, user_id: int, limit: int
+) -> tuple[list[StoredDeadline], dict[str, Case]]:
+    services = context.services
+    upcoming = await services.cases.deadlines.upcoming(
+        services.clock.now(), user_id=user_id, limit=limit
+    )
+    cases = await services.cases.get_many(sorted({item.case_id for item in upcoming}))
+    return upcoming, {case.id: case for case in cases}
+
+
+@allow(*EVERYONE)
+async def list_deadlines(update: Update, context: BotContext) -> None:
+    """The next deadlines of the cases the user follows, in their zone and language."""
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    services = context.services
+    upcoming, cases = await _upcoming(context, user_id, SHOWN)
+    if not upcoming:
+        if await services.subscriptions.cases_of(user_id):
+            await answer(update, _("No deadline lies ahead in the cases you follow."))
+        else:
+            await answer(
+                update, _("You follow no case yet. Open one with /cases and press Follow.")
+            )
+        return
+    where = reminder_zone(await services.reminders.settings(user_id), services.settings.timezone)
+    now, locale = services.clock.now(), current_locale()
+    items = [
+        {
+            "title": item.deadline.title[locale],
+            "case": cases[item.case_id].name[locale],
+            "when": weekday_date_and_time(item.deadline.moment, where),
+            "relative": relative(item.deadline.moment, now),
+            "action": item.deadline.action[locale],
+            "link": item.deadline.link,
+        }
+        for item in upcoming
+    ]
+    keyboard = InlineKeyboardMarkup([[CALENDAR.button(_("Calendar file (.ics)"))]])
+    await answer(
+        update,
+        render("deadlines.html", items=items, zone=where.key),
+        reply_markup=keyboard,
+    )
+
+
+@allow(*EVERYONE)
+async def send_calendar(update: Update, context: BotContext) -> None:
+    """An .ics file of the upcoming deadlines, for any calendar application."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    upcoming, cases = await _upcoming(context, update.effective_user.id, IN_CALENDAR)
+    if not upcoming:
+        await refuse_stale_button(query)
+        return
+    await query.answer()
+    locale = current_locale()
+    events = [
+        CalendarEvent(
+            uid=f"{item.case_id}.{item.deadline.id}",
+            start=item.deadline.moment,
+            summary=item.deadline.title[locale],
+            description=f"{cases[item.case_id].name[locale]}\n\n{item.deadline.action[locale]}",
+            url=item.deadline.link,
+        )
+        for item in upcoming
+    ]
+    assert update.effective_chat is not None
+    await context.bot.send_document(
+        update.effective_chat.id,
+        calendar(events, context.services.clock.now()),
+        filename="deadlines.ics",
+        caption=_("Open this file to add the deadlines to your calendar."),
+    )
+
+
+# The coordinators' conversation: a new deadline, or a move or cancellation.
 
 CHOOSING_CASE, ASKING_MOMENT, WRITING, CONFIRMING, CHOOSING_DEADLINE, CHOOSING_ACTION = range(6)
 """States of the deadline conversation."""
 
-DRAFT = "deadline"
-"""Key of the draft in ``user_data``: case, moment and zone, texts per locale, or the key of
-the deadline being edited."""
+DRAFT = Draft("deadline")
+"""Case, moment and zone, texts per locale; or the key of the deadline being edited."""
+
+CASE = Buttons("deadline:case", CASE_ID)
+"""The case of a new deadline."""
+SAVE = Buttons("deadline:save")
+DROP = Buttons("deadline:drop")
+PICK = Buttons("deadline:pick", digits(18))
+"""A deadline to move or cancel, by its key."""
+ACTION = Buttons("deadline", choice("move", "cancel"))
 
 URGENT_CASES_SHOWN = 10
 """The most urgent cases offered by /newdeadline without a name."""
@@ -47,43 +139,31 @@ MAX_TITLE = 200
 MAX_ACTION = 1500
 
 
-def _draft(context: BotContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    return context.user_data.setdefault(DRAFT, {})
-
-
-def _end(context: BotContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    return ConversationHandler.END
-
-
 @allow(*STAFF)
-async def start_new(update: Update, context: BotContext) -> int:
+async def new_deadline(update: Update, context: BotContext) -> State:
     """``/newdeadline [NAME]``: offer the cases matching the name, or the most urgent ones."""
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"texts": {}}
+    DRAFT.start(context)
     if context.args:
-        return await case_named(update, context)
+        return await deadline_case_named(update, context)
     cases = await context.services.cases.most_urgent(0, URGENT_CASES_SHOWN)
     await answer(
         update,
         _("Which case is the deadline for? Pick one, or send a name."),
-        reply_markup=InlineKeyboardMarkup(case_rows(cases, "deadline:case")),
+        reply_markup=InlineKeyboardMarkup(case_rows(cases, CASE)),
     )
     return CHOOSING_CASE
 
 
 @allow(*STAFF)
-async def case_named(update: Update, context: BotContext) -> int:
+async def deadline_case_named(update: Update, context: BotContext) -> State:
     """A name given with the command or typed while choosing the case."""
     assert update.effective_message is not None
     name = " ".join(context.args) if context.args else update.effective_message.text or ""
-    await offer_cases(update, context, name, "deadline:case", _("Which case is the deadline for?"))
+    await offer_cases(update, context, name, CASE, _("Which case is the deadline for?"))
     return CHOOSING_CASE
 
 
-async def _ask_for_moment(update: Update, context: BotContext) -> int:
+async def _ask_for_moment(update: Update, context: BotContext) -> State:
     await answer(
         update,
         _(
@@ -95,17 +175,16 @@ async def _ask_for_moment(update: Update, context: BotContext) -> int:
 
 
 @allow(*STAFF)
-async def case_chosen(update: Update, context: BotContext) -> int | None:
+async def deadline_case_chosen(update: Update, context: BotContext) -> State | None:
     """Remember the case; ask when the deadline is."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    case_id = query.data.removeprefix("deadline:case:")
+    assert query is not None
+    (case_id,) = CASE.parse(query.data)
     if await context.services.cases.get(case_id) is None:
         await refuse_stale_button(query)
         return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    _draft(context)["case"] = case_id
+    await close_keyboard(update)
+    DRAFT.of(context)["case"] = case_id
     return await _ask_for_moment(update, context)
 
 
@@ -122,7 +201,7 @@ def _moment_problem(error: moments.MomentError) -> str:
 
 
 @allow(*STAFF)
-async def moment_received(update: Update, context: BotContext) -> int | None:
+async def deadline_moment_received(update: Update, context: BotContext) -> State | None:
     """Check the moment: readable, existing, ahead. Then write the texts, or move the deadline."""
     assert update.effective_message is not None
     services = context.services
@@ -141,14 +220,14 @@ async def moment_received(update: Update, context: BotContext) -> int | None:
             ),
         )
         return None
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     if "key" in draft:
         return await _move(update, context, draft["key"], moment, where.key)
-    draft |= {"moment": moment.isoformat(), "zone": where.key, "next": 0}
-    return await _ask_for_text(update, WRITING_ORDER[0])
+    draft |= {"moment": moment.isoformat(), "zone": where.key}
+    return await TEXTS.begin(update, context)
 
 
-async def _ask_for_text(update: Update, locale: str) -> int:
+async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
     await answer(
         update,
         _(
@@ -156,16 +235,15 @@ async def _ask_for_text(update: Update, locale: str) -> int:
             "next lines. A link alone on the last line becomes the deadline's link."
         ).format(language=language_in_current_locale(locale)),
     )
-    return WRITING
 
 
 @allow(*STAFF)
-async def text_received(update: Update, context: BotContext) -> int | None:
+async def deadline_text_received(update: Update, context: BotContext) -> State | None:
     """One language's title and action; after the last, a preview to confirm."""
     assert update.effective_message is not None
     lines = [line.strip() for line in (update.effective_message.text or "").splitlines()]
     lines = [line for line in lines if line]
-    draft = _draft(context)
+    draft = DRAFT.of(context)
     if lines and lines[-1].startswith(("https://", "http://")) and " " not in lines[-1]:
         draft["link"] = lines.pop()
     title, action = (lines[0], "\n".join(lines[1:])) if lines else ("", "")
@@ -178,20 +256,16 @@ async def text_received(update: Update, context: BotContext) -> int | None:
             ).format(title=MAX_TITLE, action=MAX_ACTION),
         )
         return None
-    draft["texts"][WRITING_ORDER[draft["next"]]] = {"title": title, "action": action}
-    draft["next"] += 1
-    if draft["next"] < len(WRITING_ORDER):
-        return await _ask_for_text(update, WRITING_ORDER[draft["next"]])
-    return await _confirm(update, context)
+    return await TEXTS.keep(update, context, {"title": title, "action": action})
 
 
-async def _confirm(update: Update, context: BotContext) -> int:
-    draft = _draft(context)
+async def _preview(update: Update, context: BotContext) -> State:
+    draft = DRAFT.of(context)
     services = context.services
     case = await services.cases.get(draft["case"])
     if case is None:
         await answer(update, _("This case no longer exists. Nothing was saved."))
-        return _end(context)
+        return END
     locale = current_locale()
     moment = datetime.fromisoformat(draft["moment"])
     await answer(
@@ -206,32 +280,27 @@ async def _confirm(update: Update, context: BotContext) -> int:
             zone=draft["zone"],
             relative=relative(moment, services.clock.now()),
         ),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(_("Save"), callback_data="deadline:save")],
-                [InlineKeyboardButton(_("Cancel"), callback_data="deadline:drop")],
-            ]
-        ),
+        reply_markup=InlineKeyboardMarkup([[SAVE.button(_("Save"))], [DROP.button(_("Cancel"))]]),
     )
     return CONFIRMING
 
 
+TEXTS = TextsByLanguage(DRAFT, WRITING, ask=_ask_for_text, written=_preview)
+
+
 @allow(*STAFF)
-async def save(update: Update, context: BotContext) -> int:
+async def save_deadline(update: Update, context: BotContext) -> State:
     """Store the deadline and plan its reminders; a moment that passed meanwhile is refused."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    draft = _draft(context)
+    await close_keyboard(update)
+    draft = DRAFT.of(context)
     services = context.services
     moment = datetime.fromisoformat(draft["moment"])
     if moment <= services.clock.now():
         await answer(update, _("This moment has passed meanwhile. Nothing was saved."))
-        return _end(context)
+        return END
     if await services.cases.get(draft["case"]) is None:
         await answer(update, _("This case no longer exists. Nothing was saved."))
-        return _end(context)
+        return END
     local = moment.astimezone(moments.zone(draft["zone"]))
     deadlines = services.cases.deadlines
     deadline = Deadline(
@@ -244,22 +313,19 @@ async def save(update: Update, context: BotContext) -> int:
     )
     await deadlines.add(draft["case"], deadline)
     await answer(update, _("Saved. The followers of the case will be reminded before it."))
-    return _end(context)
+    return END
 
 
 @allow(*STAFF)
-async def drop(update: Update, context: BotContext) -> int:
+async def drop_deadline(update: Update, context: BotContext) -> State:
     """Leave without saving."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    await close_keyboard(update)
     await answer(update, _("Nothing was saved."))
-    return _end(context)
+    return END
 
 
 @allow(*STAFF)
-async def start_edit(update: Update, context: BotContext) -> int:
+async def edit_deadlines(update: Update, context: BotContext) -> State:
     """Offer the deadlines still ahead, earliest first."""
     services = context.services
     upcoming = await services.cases.deadlines.upcoming(
@@ -267,15 +333,14 @@ async def start_edit(update: Update, context: BotContext) -> int:
     )
     if not upcoming:
         await answer(update, _("No deadline lies ahead. Add one with /newdeadline."))
-        return _end(context)
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {}
+        return END
+    DRAFT.start(context)
     locale, where = current_locale(), services.settings.timezone
     keyboard = [
         [
-            InlineKeyboardButton(
+            PICK.button(
                 f"{date_and_time(item.deadline.moment, where)} · {item.deadline.title[locale]}",
-                callback_data=f"deadline:pick:{item.key}",
+                item.key,
             )
         ]
         for item in upcoming
@@ -289,18 +354,17 @@ async def start_edit(update: Update, context: BotContext) -> int:
 
 
 @allow(*STAFF)
-async def deadline_picked(update: Update, context: BotContext) -> int | None:
+async def deadline_picked(update: Update, context: BotContext) -> State | None:
     """Offer to move or cancel the deadline."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    key = int(query.data.removeprefix("deadline:pick:"))
+    assert query is not None
+    (key,) = PICK.parse(query.data)
     stored = await context.services.cases.deadlines.get(key)
     if stored is None or stored.deadline.cancelled:
         await refuse_stale_button(query)
         return None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    _draft(context)["key"] = key
+    await close_keyboard(update)
+    DRAFT.of(context)["key"] = key
     await answer(
         update,
         _("“{title}”: move it, or cancel it?").format(
@@ -308,8 +372,8 @@ async def deadline_picked(update: Update, context: BotContext) -> int | None:
         ),
         reply_markup=InlineKeyboardMarkup(
             [
-                [InlineKeyboardButton(_("Move"), callback_data="deadline:move")],
-                [InlineKeyboardButton(_("Cancel the deadline"), callback_data="deadline:cancel")],
+                [ACTION.button(_("Move"), "move")],
+                [ACTION.button(_("Cancel the deadline"), "cancel")],
             ]
         ),
     )
@@ -317,22 +381,21 @@ async def deadline_picked(update: Update, context: BotContext) -> int | None:
 
 
 @allow(*STAFF)
-async def action_chosen(update: Update, context: BotContext) -> int:
+async def deadline_action_chosen(update: Update, context: BotContext) -> State:
     """Cancel the deadline at once, or ask where to move it."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    if query.data == "deadline:move":
+    await close_keyboard(update)
+    if ACTION.pressed(update) == ("move",):
         return await _ask_for_moment(update, context)
-    if await context.services.cases.deadlines.cancel(_draft(context)["key"]):
+    if await context.services.cases.deadlines.cancel(DRAFT.of(context)["key"]):
         await answer(update, _("The deadline is cancelled; its reminders will not be sent."))
     else:
         await answer(update, _("This deadline no longer exists."))
-    return _end(context)
+    return END
 
 
-async def _move(update: Update, context: BotContext, key: int, moment: datetime, zone: str) -> int:
+async def _move(
+    update: Update, context: BotContext, key: int, moment: datetime, zone: str
+) -> State:
     if await context.services.cases.deadlines.move(key, moment, zone):
         await answer(
             update,
@@ -342,42 +405,45 @@ async def _move(update: Update, context: BotContext, key: int, moment: datetime,
         )
     else:
         await answer(update, _("This deadline no longer exists."))
-    return _end(context)
+    return END
 
 
-@allow(*STAFF)
-async def end_conversation(update: Update, context: BotContext) -> int:
-    """``/cancel``: drop the draft."""
-    _end(context)
-    return await cancel_conversation(update, context)
+NEW_DEADLINE = Command(
+    "newdeadline", new_deadline, lazy_gettext("Add a deadline to a case"), DEADLINES
+)
+EDIT_DEADLINES = Command(
+    "editdeadlines", edit_deadlines, lazy_gettext("Move or cancel a deadline"), DEADLINES
+)
 
 
 def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
     """``/newdeadline`` and ``/editdeadlines``, persisted across restarts."""
-    text = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
     return private_conversation(
         "deadline",
-        entry_points=[
-            CommandHandler("newdeadline", start_new, PRIVATE_MESSAGE),
-            CommandHandler("editdeadlines", start_edit, PRIVATE_MESSAGE),
-        ],
+        entry_points=[NEW_DEADLINE, EDIT_DEADLINES],
         states={
             CHOOSING_CASE: [
-                MessageHandler(text, case_named),
-                CallbackQueryHandler(case_chosen, pattern=r"^deadline:case:[a-z0-9-]{1,40}$"),
+                MessageHandler(TEXT, deadline_case_named),
+                CASE.handler(deadline_case_chosen),
             ],
-            ASKING_MOMENT: [MessageHandler(text, moment_received)],
-            WRITING: [MessageHandler(text, text_received)],
-            CONFIRMING: [
-                CallbackQueryHandler(save, pattern=r"^deadline:save$"),
-                CallbackQueryHandler(drop, pattern=r"^deadline:drop$"),
-            ],
-            CHOOSING_DEADLINE: [
-                CallbackQueryHandler(deadline_picked, pattern=r"^deadline:pick:\d{1,18}$")
-            ],
-            CHOOSING_ACTION: [
-                CallbackQueryHandler(action_chosen, pattern=r"^deadline:(move|cancel)$")
-            ],
+            ASKING_MOMENT: [MessageHandler(TEXT, deadline_moment_received)],
+            WRITING: TEXTS.handlers(deadline_text_received),
+            CONFIRMING: [SAVE.handler(save_deadline), DROP.handler(drop_deadline)],
+            CHOOSING_DEADLINE: [PICK.handler(deadline_picked)],
+            CHOOSING_ACTION: [ACTION.handler(deadline_action_chosen)],
         },
-        on_cancel=end_conversation,
+        drafts=[DRAFT],
     )
+
+
+FEATURE = Feature(
+    commands=(
+        Command(
+            "deadlines", list_deadlines, lazy_gettext("Upcoming deadlines of your cases"), DEADLINES
+        ),
+        NEW_DEADLINE,
+        EDIT_DEADLINES,
+    ),
+    conversation=deadline_conversation,
+    handlers=(CALENDAR.handler(send_calendar),),
+)

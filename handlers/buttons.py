@@ -1,0 +1,108 @@
+"""Inline buttons, each kind declared once: the data a button carries, the pattern its handler
+matches and the fields read back all come from one :class:`Buttons`, so that no button can be
+built that its handler would not take.
+
+``CASE = Buttons("case", CASE_ID, optional(choice("account", "timeline")))`` builds
+``CASE.data("abai", "timeline") == "case:abai:timeline"``; ``CASE.handler(show_case)`` matches
+exactly such data (``\\Z``, not ``$``, which would also match before a trailing newline); and
+``CASE.parse("case:abai") == ("abai", None)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+from telegram.ext import CallbackQueryHandler
+
+MAX_DATA_BYTES = 64
+"""Telegram's limit on a button's callback data."""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One variable part of a button's data: what it may be, and how it reads back."""
+
+    regex: str
+    """What it may be, as a regular expression without capturing groups."""
+    read: Callable[[str], Any] = str
+    optional: bool = False
+    """Whether the data may end without it (only the last field may be optional)."""
+
+
+def choice(*values: str) -> Field:
+    """One of ``values``."""
+    return Field("|".join(re.escape(value) for value in values))
+
+
+def digits(most: int) -> Field:
+    """A number of at most ``most`` ASCII digits, read back as an ``int``."""
+    return Field(rf"[0-9]{{1,{most}}}", int)
+
+
+def optional(field: Field) -> Field:
+    """``field``, which the data may leave out."""
+    return replace(field, optional=True)
+
+
+CASE_ID = Field(r"[a-z0-9-]{1,40}")
+"""A case's id; a button naming a case that does not exist is refused as stale."""
+
+
+class Buttons:
+    """One kind of inline button, whose data is its prefix and its fields joined by colons."""
+
+    def __init__(self, prefix: str, *fields: Field) -> None:
+        if any(field.optional for field in fields[:-1]):
+            raise ValueError(f"{prefix}: only the last field may be optional")
+        self.prefix = prefix
+        self.fields = fields
+        parts = [re.escape(prefix)]
+        for index, field in enumerate(fields):
+            part = f":(?P<f{index}>{field.regex})"
+            parts.append(f"(?:{part})?" if field.optional else part)
+        self.pattern = re.compile("^" + "".join(parts) + r"\Z")
+        """What the handler matches: this kind's data and nothing else."""
+
+    def data(self, *values: object) -> str:
+        """The data of a button with these field values; an optional last one may be left out."""
+        texts = [str(value) for value in values]
+        given = self.fields[: len(texts)]
+        if len(texts) > len(self.fields) or (
+            len(texts) < len(self.fields) and not self.fields[len(texts)].optional
+        ):
+            raise ValueError(f"{self.prefix}: {len(texts)} values for {len(self.fields)} fields")
+        for field, text in zip(given, texts, strict=True):
+            if re.fullmatch(field.regex, text) is None:
+                raise ValueError(f"{self.prefix}: {text!r} does not match {field.regex}")
+        data = ":".join([self.prefix, *texts])
+        if len(data.encode()) > MAX_DATA_BYTES:
+            raise ValueError(f"{self.prefix}: {data!r} is longer than {MAX_DATA_BYTES} bytes")
+        return data
+
+    def button(self, text: str, *values: object) -> InlineKeyboardButton:
+        """A button labelled ``text`` whose data carries ``values``."""
+        return InlineKeyboardButton(text, callback_data=self.data(*values))
+
+    def parse(self, data: str | None) -> tuple[Any, ...]:
+        """The field values in ``data``, read back; ``None`` for a left-out optional one."""
+        match = self.pattern.match(data or "")
+        if match is None:
+            raise ValueError(f"not a {self.prefix} button: {data!r}")
+        raw = [match[f"f{index}"] for index in range(len(self.fields))]
+        return tuple(
+            None if text is None else field.read(text)
+            for field, text in zip(self.fields, raw, strict=True)
+        )
+
+    def pressed(self, update: Update) -> tuple[Any, ...]:
+        """The field values of the button pressed in ``update``."""
+        assert update.callback_query is not None
+        return self.parse(update.callback_query.data)
+
+    def handler(self, callback: Callable[..., Any]) -> CallbackQueryHandler[Any, Any]:
+        """A handler that gives these buttons' presses, and only these, to ``callback``."""
+        return CallbackQueryHandler(callback, pattern=self.pattern)
