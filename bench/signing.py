@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.botproc import FULL, BotProcess
 from bench.procstat import machine_busy_seconds, own_cpu_seconds
 from bot.domain.declarations import Declaration, Status
-from bot.domain.roster import RosterEntry
+from bot.domain.members import Member
 from bot.domain.signatory_block import PoliticalGroup
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from storage import Database
@@ -69,7 +69,7 @@ async def prepare(database: Path, members: int) -> list[str]:
     async with await Database.open(database) as db:
         roster = Members(db)
         entries = [
-            RosterEntry(
+            Member(
                 f"Member{i:03d}",
                 "Given",
                 "",

@@ -11,9 +11,10 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from bot.domain.members import Member
+from bot.domain.files import FileError
+from bot.domain.members import SEATS, Member
 from bot.domain.roles import STAFF, Role
-from bot.domain.roster import REQUIRED, SEATS, RosterError, entry_from_fields, parse_roster
+from bot.domain.roster import REQUIRED, member_from_fields, parse_roster
 from bot.domain.signatory_block import listed_name
 from bot.text.formatting import date_and_time
 from bot.text.i18n import gettext as _
@@ -152,8 +153,8 @@ async def edit_member(update: Update, context: BotContext) -> None:
         await answer(update, problem)
         return
     fields = {name: getattr(member, name) for name in (*EDITABLE, "assembly")}
-    entry = entry_from_fields({**fields, field: value})
-    if not await context.services.members.update(member.id, entry):
+    corrected = member_from_fields({**fields, field: value})
+    if not await context.services.members.update(member.id, corrected):
         await answer(update, _("Another member of the roster has this name and country."))
         return
     updated = await context.services.members.get(member.id)
@@ -200,7 +201,7 @@ async def import_roster_file(update: Update, context: BotContext) -> None:
     name = Path(document.file_name or "roster.csv").name
     try:
         roster = parse_roster(Path(name), data, await members.group_abbreviations())
-    except RosterError as error:
+    except FileError as error:
         await answer(
             update,
             render("roster_error.html", name=name, line=error.line, problem=error.problem),

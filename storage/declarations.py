@@ -137,8 +137,8 @@ class Declarations:
                 _row_values(declaration),
             )
             digest = text_digest(declaration.text[declaration.authoritative])
-            for entry in item.signatories:
-                member_id, _ = await upsert_member(conn, entry)
+            for signatory in item.signatories:
+                member_id, _ = await upsert_member(conn, signatory)
                 await conn.execute(
                     "INSERT INTO signatures (declaration, member_id, sequence, text_language, "
                     "text_sha256) SELECT ?1, ?2, coalesce(max(sequence), 0) + 1, ?3, ?4 "

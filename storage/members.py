@@ -16,7 +16,6 @@ from collections.abc import Iterable
 import aiosqlite
 
 from bot.domain.members import INVITATION_PREFIX, BindingRefused, Invitation, Member
-from bot.domain.roster import RosterEntry
 from bot.domain.signatory_block import PoliticalGroup, collation_key
 from storage import audit_log
 from storage.database import Database
@@ -58,15 +57,15 @@ async def upsert_groups(conn: aiosqlite.Connection, groups: Iterable[PoliticalGr
     )
 
 
-async def upsert_member(conn: aiosqlite.Connection, entry: RosterEntry) -> tuple[int, bool]:
+async def upsert_member(conn: aiosqlite.Connection, member: Member) -> tuple[int, bool]:
     """Add a member or update the one with the same identity; their id and whether new."""
     async with conn.execute(
         "SELECT id FROM members WHERE assembly = ? AND surname = ? AND given_name = ? "
         "AND country = ?",
-        entry.identity,
+        member.identity,
     ) as cursor:
         row = await cursor.fetchone()
-    values = (entry.particle, entry.political_group, entry.seat)
+    values = (member.particle, member.political_group, member.seat)
     if row is not None:
         await conn.execute(
             "UPDATE members SET particle = ?, political_group = ?, seat = ? WHERE id = ?",
@@ -76,7 +75,7 @@ async def upsert_member(conn: aiosqlite.Connection, entry: RosterEntry) -> tuple
     async with conn.execute(
         "INSERT INTO members (assembly, surname, given_name, country, particle, "
         "political_group, seat) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (*entry.identity, *values),
+        (*member.identity, *values),
     ) as cursor:
         (member_id,) = await cursor.fetchone()
     return member_id, True
@@ -89,14 +88,14 @@ class Members:
         self._db = db
 
     async def import_roster(
-        self, entries: Iterable[RosterEntry], groups: Iterable[PoliticalGroup] = ()
+        self, members: Iterable[Member], groups: Iterable[PoliticalGroup] = ()
     ) -> tuple[int, int]:
         """Store a checked roster in one transaction; the numbers of new and updated members."""
         added = updated = 0
         async with self._db.transaction() as conn:
             await upsert_groups(conn, groups)
-            for entry in entries:
-                _, new = await upsert_member(conn, entry)
+            for member in members:
+                _, new = await upsert_member(conn, member)
                 added, updated = added + new, updated + (not new)
         return added, updated
 
@@ -132,18 +131,19 @@ class Members:
         found.sort(key=lambda m: (collation_key(m.surname), collation_key(m.given_name)))
         return found
 
-    async def update(self, member_id: int, entry: RosterEntry) -> bool:
-        """Correct a member's record; ``False`` if another member has the same identity."""
+    async def update(self, member_id: int, member: Member) -> bool:
+        """Correct a member's record to ``member``'s fields (not its id); ``False`` if another
+        member has the same identity."""
         async with self._db.transaction() as conn:
             try:
                 await conn.execute(
                     "UPDATE members SET assembly = ?, surname = ?, given_name = ?, country = ?, "
                     "particle = ?, political_group = ?, seat = ? WHERE id = ?",
                     (
-                        *entry.identity,
-                        entry.particle,
-                        entry.political_group,
-                        entry.seat,
+                        *member.identity,
+                        member.particle,
+                        member.political_group,
+                        member.seat,
                         member_id,
                     ),
                 )

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.content import ContentError, load_content, write_content
+from bot.domain.content import load_content, write_content
+from bot.domain.files import FileError
 from bot.domain.languages import LOCALES, in_language
 from bot.shipped import SHIPPED_CONTENT
 from storage import Database
@@ -115,7 +116,7 @@ def test_errors_name_the_file_line_and_field(
     tmp_path: Path, old: str, new: str, line: int | None, field: str, problem: str
 ) -> None:
     folder = _folder(tmp_path, CASE.replace(old, new))
-    with pytest.raises(ContentError) as raised:
+    with pytest.raises(FileError) as raised:
         load_content(folder)
     error = raised.value
     assert error.path.name == "jane-doe.yaml"
@@ -162,3 +163,25 @@ def test_a_malformed_file_leaves_the_database_as_it_was(tmp_path: Path) -> None:
             return await Cases(db).count()
 
     assert asyncio.run(count()) == 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("urgency: 2", "urgency: 2\ncolour: red", "6: unknown field 'colour'"),
+        ("urgency: 2", "urgency: two", "5: urgency: expected int, not 'two'"),
+        ("    source: letter", "    source: letter\n    sauce: x", "20: unknown field 'sauce'"),
+        ("brief: {en: Held.", "brief:\nbrief2: {en: Held.", "6: brief is missing"),
+        ("urgency: 2", "urgency: 2\nurgency: 3", "6: not valid YAML: the key 'urgency' is given"),
+    ],
+)
+def test_a_bad_case_field_names_its_line(tmp_path: Path, old: str, new: str, message: str) -> None:
+    folder = _folder(tmp_path, CASE.replace(old, new))
+    with pytest.raises(FileError) as raised:
+        load_content(folder)
+    assert str(raised.value).startswith(f"{folder / 'cases' / 'jane-doe.yaml'}:{message}")
+
+
+def test_a_date_in_quotes_is_a_date(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, CASE.replace("updated: 2018-02-23", "updated: '2018-02-23'"))
+    assert load_content(folder).cases["jane-doe"].updated.isoformat() == "2018-02-23"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.content import ContentError, load_content, write_content
+from bot.domain.content import load_content, write_content
+from bot.domain.files import FileError
 from bot.shipped import SHIPPED_CONTENT
 from tests.test_content import CASE, _folder
 
@@ -88,7 +89,7 @@ def test_bad_deadlines_name_the_field(
     tmp_path: Path, old: str, new: str, field: str, problem: str
 ) -> None:
     assert old in DEADLINES
-    with pytest.raises(ContentError) as raised:
+    with pytest.raises(FileError) as raised:
         load_content(_folder(tmp_path, _case(DEADLINES.replace(old, new, 1))))
     error = raised.value
     assert (error.path.name, error.field_name) == ("jane-doe.yaml", field)

@@ -20,8 +20,7 @@ from bot.domain.declarations import (
     Status,
     text_digest,
 )
-from bot.domain.members import BindingRefused
-from bot.domain.roster import RosterEntry
+from bot.domain.members import BindingRefused, Member
 from bot.domain.signatory_block import PoliticalGroup
 from bot.shipped import SHIPPED_DECLARATIONS
 from storage import Database
@@ -38,8 +37,8 @@ from tests.test_declarations import seed_block
 GROUPS = (PoliticalGroup("SOC", "Socialists"), PoliticalGroup("EPP", "People's Party"))
 
 
-def entry(index: int, country: str = "Belgium", group: str = "SOC") -> RosterEntry:
-    return RosterEntry(f"Surname{index}", "Given", "", country, group, "PACE", "representative")
+def entry(index: int, country: str = "Belgium", group: str = "SOC") -> Member:
+    return Member(f"Surname{index}", "Given", "", country, group, "PACE", "representative")
 
 
 async def roster(db: Database, count: int) -> list[int]:
@@ -103,7 +102,7 @@ async def test_signing_once_and_only_in_the_window(db: Database) -> None:
         await declarations.sign(701, ids[2], "ru", digest, datetime.now(UTC))
         is Refusal.NO_DECLARATION
     )
-    other = RosterEntry("Elsewhere", "Ann", "", "Malta", "SOC", "OSCE PA")
+    other = Member("Elsewhere", "Ann", "", "Malta", "SOC", "OSCE PA")
     await Members(db).import_roster([other])
     (outsider,) = await Members(db).search("Elsewhere")
     refused = await declarations.sign(700, outsider.id, "ru", digest, datetime.now(UTC))

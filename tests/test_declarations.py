@@ -10,14 +10,15 @@ import pytest
 
 from bot.domain.audit import GENESIS, AuditEntry, chain_hash, first_broken
 from bot.domain.declaration_content import (
-    DeclarationFileError,
     load_declaration,
+    load_declarations,
     parse_declaration,
 )
 from bot.domain.declaration_reminders import due_reminder_days
 from bot.domain.declarations import Declaration, RuleSettings, Status, evaluate_quorum, word_count
+from bot.domain.files import FileError
 from bot.domain.members import Member
-from bot.domain.roster import RosterError, load_roster
+from bot.domain.roster import load_roster
 from bot.domain.signatory_block import (
     PoliticalGroup,
     block,
@@ -38,7 +39,7 @@ def seed_block() -> str:
 
 
 def member(index: int, surname: str, country: str = "Belgium", group: str = "SOC") -> Member:
-    return Member(index, surname, "Given", "", country, group, "PACE")
+    return Member(surname, "Given", "", country, group, "PACE", id=index)
 
 
 def test_the_rule_56_defaults() -> None:
@@ -113,16 +114,16 @@ def test_ordering_ignores_particles_accents_and_apostrophes() -> None:
 
 
 def test_a_line_of_the_block() -> None:
-    with_particle = Member(1, "Sutter", "Petra", "De", "Belgium", "SOC", "PACE")
+    with_particle = Member("Sutter", "Petra", "De", "Belgium", "SOC", "PACE", id=1)
     assert listed_name(with_particle) == "SUTTER Petra, De, Belgium, SOC"
-    without = Member(2, "Jones", "Susan Elan", "", "United Kingdom", "SOC", "PACE")
+    without = Member("Jones", "Susan Elan", "", "United Kingdom", "SOC", "PACE", id=2)
     assert listed_name(without) == "JONES Susan Elan, United Kingdom, SOC"
 
 
 def test_the_shipped_declaration_reproduces_the_seed_exactly() -> None:
     item = load_declaration(SHIPPED_DECLARATIONS / "652.yaml")
     signers = [
-        Member(i, e.surname, e.given_name, e.particle, e.country, e.political_group, e.assembly)
+        Member(e.surname, e.given_name, e.particle, e.country, e.political_group, e.assembly, id=i)
         for i, e in enumerate(item.signatories)
     ]
     # The order of the file is not the block's order: shuffle it to be sure.
@@ -142,7 +143,7 @@ def test_the_footnote_lists_only_the_groups_used_non_attached_last() -> None:
         PoliticalGroup("UEL", "Left"),
     ]
     signers = [member(1, "A", group="SOC"), member(2, "B", group="NR"), member(3, "C", "ALDE")]
-    signers[2] = Member(3, "C", "Given", "", "Spain", "ALDE", "PACE")
+    signers[2] = Member("C", "Given", "", "Spain", "ALDE", "PACE", id=3)
     assert block(signers, 1, groups).split("\n\n")[-1] == (
         "1. ALDE: Liberals\nSOC: Socialists\nNR: Not in a group"
     )
@@ -203,7 +204,7 @@ def test_a_csv_roster(tmp_path: Path) -> None:
 def test_a_bad_csv_row_names_its_line(tmp_path: Path, row: str, problem: str) -> None:
     path = tmp_path / "roster.csv"
     path.write_text(ROSTER_CSV + row + "\n", encoding="utf-8")
-    with pytest.raises(RosterError) as error:
+    with pytest.raises(FileError) as error:
         load_roster(path, known_groups={"SOC", "ALDE", "EPP/CD"})
     assert problem in str(error.value)
 
@@ -219,7 +220,7 @@ def test_a_yaml_roster_with_its_groups_and_a_bad_member(tmp_path: Path) -> None:
         "  - {surname: Aeg, given_name: Raivo, country: Estonia, political_group: SOC}\n",
         encoding="utf-8",
     )
-    with pytest.raises(RosterError, match=r"roster.yaml:6: assembly is missing"):
+    with pytest.raises(FileError, match=r"roster.yaml:6: assembly is missing"):
         load_roster(path)
     path.write_text(path.read_text().replace("SOC}\n", "SOC, assembly: PACE}\n"))
     roster = load_roster(path)
@@ -230,7 +231,7 @@ def test_a_yaml_roster_with_its_groups_and_a_bad_member(tmp_path: Path) -> None:
 def test_a_declaration_file_error_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "7.yaml"
     path.write_text("number: 7\nassembly: PACE\nauthoritative: fr\ntitle: {en: T}\ntext: {en: X}\n")
-    with pytest.raises(DeclarationFileError, match=r"7.yaml: authoritative"):
+    with pytest.raises(FileError, match=r"7.yaml: authoritative"):
         load_declaration(path)
 
 
@@ -243,3 +244,89 @@ def test_declaration_reminders_are_due_once_each_before_the_window_closes() -> N
     # Both due at once make one reminder.
     assert due_reminder_days(closes, closes - timedelta(hours=20), sent=()) == [1, 3]
     assert due_reminder_days(closes, closes, sent=()) == []
+
+
+DECLARATION = """\
+number: 8
+assembly: PACE
+status: open
+authoritative: en
+title: {en: T}
+text: {en: Free them.}
+rules: {max_words: 100}
+opens: 2026-12-01
+signatories:
+  - {surname: Sutter, given_name: Petra, particle: De, country: Belgium, political_group: SOC}
+  - surname: Aeg
+    given_name: Raivo
+    country: Estonia
+    political_group: EPP/CD
+    seat: representative
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field", "problem"),
+    [
+        ("number: 8", "number: -8", 1, "number", "number: expected a positive whole number"),
+        ("status: open", "status: opened", 3, "status", "status: unknown 'opened'"),
+        ("title: {en: T}", "title: {en: ' '}", 5, "title.en", "title.en: expected a text"),
+        ("max_words: 100", "max_words: 0", 7, "rules.max_words", "rules.max_words: expected"),
+        ("rules: {", "rules: {quorum: 3, ", 7, "rules.quorum", "unknown field 'rules.quorum'"),
+        ("opens: 2026-12-01", "opens: soon", 8, "opens", "opens: expected a date or a time"),
+        ("seat: representative", "seat: senator", 15, "seat", "seat must be representative"),
+        ("given_name: Raivo", "given_name: [Raivo]", 12, "given_name", "given_name: expected"),
+        ("    given_name: Raivo\n", "", 11, "given_name", "given_name is missing"),
+        ("Petra, particle", "Petra, id: 3, particle", 10, "id", "unknown field 'id'"),
+        ("status: open", "status: open\nsigners: []", 4, "signers", "unknown field 'signers'"),
+    ],
+)
+def test_a_bad_field_in_a_declaration_file_names_its_line(
+    tmp_path: Path, old: str, new: str, line: int, field: str, problem: str
+) -> None:
+    path = tmp_path / "8.yaml"
+    assert old in DECLARATION
+    path.write_text(DECLARATION.replace(old, new), encoding="utf-8")
+    with pytest.raises(FileError) as raised:
+        load_declaration(path)
+    error = raised.value
+    assert (error.path, error.line, error.field_name) == (path, line, field), str(error)
+    assert str(error).startswith(f"{path}:{line}: {problem}")
+
+
+def test_a_good_declaration_file_loads_its_members_in_its_assembly(tmp_path: Path) -> None:
+    path = tmp_path / "8.yaml"
+    path.write_text(DECLARATION, encoding="utf-8")
+    item = load_declaration(path)
+    assert item.tabler == Member("Sutter", "Petra", "De", "Belgium", "SOC", "PACE")
+    assert item.signatories[1].seat == "representative"
+    assert item.declaration.opens_at == datetime(2026, 12, 1, tzinfo=UTC)
+    assert item.declaration.rules == RuleSettings(max_words=100)
+
+
+def test_two_declaration_files_with_one_number_name_the_second(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(DECLARATION, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(DECLARATION, encoding="utf-8")
+    with pytest.raises(FileError) as raised:
+        load_declarations(tmp_path)
+    assert str(raised.value) == f"{tmp_path / 'b.yaml'}:1: number: 8 is the number of a.yaml too"
+
+
+def test_a_bad_member_of_a_yaml_roster_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "roster.yaml"
+    member = "  - surname: Aeg\n    given_name: Raivo\n    country: Estonia\n"
+    path.write_text(
+        "members:\n" + member + "    political_group: SOC\n    assembly: PACE\n    seat: x\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FileError) as raised:
+        load_roster(path, known_groups={"SOC"})
+    assert (raised.value.line, raised.value.field_name) == (7, "seat")
+    path.write_text("members:\n" + member + "    political_group: XYZ\n    assembly: PACE\n")
+    with pytest.raises(FileError, match=r"roster.yaml:5: unknown political group 'XYZ'"):
+        load_roster(path, known_groups={"SOC"})
+    path.write_text(
+        "members:\n" + member + "    political_group: SOC\n    assembly: PACE\n    x: 1\n"
+    )
+    with pytest.raises(FileError, match=r"roster.yaml:7: unknown field 'x'"):
+        load_roster(path, known_groups={"SOC"})

@@ -16,13 +16,14 @@ if TYPE_CHECKING:
 
 
 def _import(settings: Settings, arguments: argparse.Namespace) -> int:
-    from bot.domain.content import ContentError, load_content
+    from bot.domain.content import load_content
+    from bot.domain.files import FileError
     from bot.news import import_with_news
     from storage.cases import Cases
 
     try:
         content = load_content(arguments.path)
-    except ContentError as error:
+    except FileError as error:
         print(f"nothing imported: {error}", file=sys.stderr)
         return 2
 

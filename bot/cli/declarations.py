@@ -16,14 +16,15 @@ if TYPE_CHECKING:
 
 
 def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
-    from bot.domain.roster import RosterError, load_roster
+    from bot.domain.files import FileError
+    from bot.domain.roster import load_roster
     from storage.members import Members
 
     async def store(db: Database) -> int:
         members = Members(db)
         try:
             roster = load_roster(arguments.path, await members.group_abbreviations())
-        except RosterError as error:
+        except FileError as error:
             print(f"nothing imported: {error}", file=sys.stderr)
             return 2
         added, updated = await members.import_roster(roster.members, roster.groups)
@@ -34,13 +35,14 @@ def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
 
 
 def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> int:
-    from bot.domain.declaration_content import DeclarationFileError, load_declarations
+    from bot.domain.declaration_content import load_declarations
+    from bot.domain.files import FileError
     from storage.declarations import Declarations
     from storage.members import Members
 
     try:
         items = load_declarations(arguments.path)
-    except DeclarationFileError as error:
+    except FileError as error:
         print(f"nothing imported: {error}", file=sys.stderr)
         return 2
 
@@ -48,12 +50,12 @@ def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> i
         known = await Members(db).group_abbreviations()
         for item in items:
             defined = known | {group.abbreviation for group in item.groups}
-            for entry in (item.tabler, *item.signatories):
-                if entry.political_group not in defined:
+            for member in (item.tabler, *item.signatories):
+                if member.political_group not in defined:
                     number = item.declaration.number
                     print(
                         f"nothing imported: declaration {number}: unknown political group "
-                        f"{entry.political_group!r} of {entry.surname}",
+                        f"{member.political_group!r} of {member.surname}",
                         file=sys.stderr,
                     )
                     return 2

@@ -11,11 +11,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import (
+    AfterValidator,
+    PlainValidator,
+    Strict,
+    StrictBool,
+    TypeAdapter,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.domain import moments
+from bot.domain.files import FileModel, check, parse_yaml, problem, read_text
+from bot.domain.files.fields import Day, Text
 from bot.domain.languages import LOCALES, Texts
 
 STATUSES = ("detained", "on_trial", "convicted", "released", "in_exile", "died_in_custody")
@@ -33,15 +45,6 @@ CASE_ID = re.compile(r"(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*")
 """A case id: lowercase words joined by dashes, at most 40 characters (it travels in buttons)."""
 PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 OPTIONAL_TEXTS = ("detention", "charges", "sentence")
-
-
-class ContentError(ValueError):
-    """A content file is invalid; the message names the file, the line and the field."""
-
-    def __init__(self, path: Path, line: int | None, field_name: str, problem: str) -> None:
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {field_name}: {problem}")
-        self.path, self.line, self.field_name, self.problem = path, line, field_name, problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,235 +109,218 @@ class Content:
     cases: dict[str, Case]
 
 
-class _Mapping(dict[str, Any]):
-    """A YAML mapping that remembers the line of each key (1-based)."""
-
-    line: int
-    key_lines: dict[str, int]
-
-
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser where PyYAML has it: ten times faster on a large content folder."""
-
-
-class _LineLoader(_SafeLoader):  # type: ignore[misc,valid-type]
-    """PyYAML's safe loader, keeping line numbers on mappings."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Mapping:
-        mapping = _Mapping(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
-        return mapping
+def _texts(value: Any, partial: bool) -> Texts:
+    if not isinstance(value, dict):
+        raise problem("{field}: expected a text per language: en, ru, kk")
+    if not value.keys() <= _LOCALES:
+        unknown = sorted(map(str, value.keys() - _LOCALES))
+        raise problem(f"{{field}}: unknown language {', '.join(unknown)}")
+    texts = {locale: text for locale in LOCALES if (text := str(value.get(locale, "")).strip())}
+    if len(texts) < len(LOCALES) and not (partial and texts):
+        missing = [locale for locale in LOCALES if locale not in texts]
+        raise problem(f"{{field}}: missing the {', '.join(missing)} translation")
+    return texts
 
 
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
-)
+def _all_texts(value: Any) -> Texts:
+    return _texts(value, partial=False)
 
 
-class _Reader:
-    """Reads typed fields from one file's mappings, raising :class:`ContentError`."""
+def _some_texts(value: Any) -> Texts:
+    return _texts(value, partial=True)
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
 
-    def load(self) -> _Mapping:
+_LOCALES = frozenset(LOCALES)
+AllTexts = Annotated[Texts, PlainValidator(_all_texts)]
+"""A text in every language."""
+
+SomeTexts = Annotated[Texts, PlainValidator(_some_texts)]
+"""A text in at least one language (news may come in fewer than all)."""
+
+
+def _words(words: tuple[str, ...]) -> tuple[str, ...]:
+    words = tuple(word.strip() for word in words)
+    if "" in words:
+        raise problem("{field}: empty entry", words.index(""))
+    return words
+
+
+Words = Annotated[tuple[Text, ...], AfterValidator(_words)]
+"""Short texts, one per entry, none empty."""
+
+
+def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    if unknown := [tag for tag in tags if tag not in TAGS]:
+        raise problem(f"{{field}}: unknown {', '.join(unknown)} (allowed: {', '.join(TAGS)})")
+    return tags
+
+
+def _slug(text: str) -> str:
+    if not CASE_ID.fullmatch(text):
+        raise problem("{field}: must be lowercase-with-dashes, at most 40 characters")
+    return text
+
+
+def _file_name(case_id: str, info: ValidationInfo) -> str:
+    stem = info.context["stem"]
+    if not CASE_ID.fullmatch(case_id) or case_id != stem:
+        raise problem(
+            "{field}: must be lowercase-with-dashes, at most 40 characters, "
+            f"and equal the file name {stem!r}"
+        )
+    return case_id
+
+
+def _known_source(source: str, info: ValidationInfo) -> str:
+    if source not in info.context["sources"]:
+        raise problem(f"{{field}}: unknown source {source!r}")
+    return source
+
+
+def _known_case(case_id: str, info: ValidationInfo) -> str:
+    if case_id not in info.context["cases"]:
+        raise problem(f"{{field}}: unknown case {case_id!r}")
+    return case_id
+
+
+def _partial_date(text: str) -> str:
+    if not PARTIAL_DATE.fullmatch(text):
+        raise problem("{field}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+    return text
+
+
+def _urgency(urgency: int) -> int:
+    if not 1 <= urgency <= 5:
+        raise problem("{field}: must be from 1 (most urgent) to 5")
+    return urgency
+
+
+def _zone(name: str) -> str:
+    try:
+        return moments.zone(name).key
+    except moments.UnknownZone:
+        raise problem(
+            f"{{field}}: not an IANA time zone (example: {moments.ZONE_EXAMPLE})"
+        ) from None
+
+
+def _link(link: str) -> str:
+    if not link.startswith(("https://", "http://")):
+        raise problem("{field}: expected an http(s):// address")
+    return link
+
+
+SourceId = Annotated[Text, AfterValidator(_known_source)]
+
+
+class _Source(FileModel):
+    """An entry of ``sources.yaml``."""
+
+    date: Day
+    title: AllTexts
+
+
+class _Event(FileModel):
+    """An entry of a case's timeline."""
+
+    date: Annotated[Text, AfterValidator(_partial_date)]
+    event: SomeTexts
+    source: SourceId | None = None
+
+
+class _Deadline(FileModel):
+    """An entry of a case's deadlines: its moment is local time in its zone."""
+
+    id: Annotated[Text, AfterValidator(_slug)]
+    title: AllTexts
+    zone: Annotated[Text, AfterValidator(_zone)]  # before the moment, which is read in it
+    moment: datetime
+    action: AllTexts
+    link: Annotated[Text, AfterValidator(_link)] | None = None
+    source: SourceId | None = None
+    cancelled: StrictBool = False
+
+    @field_validator("moment", mode="plain")
+    @classmethod
+    def _in_utc(cls, written: Any, info: ValidationInfo) -> datetime:
+        """The UTC instant of the local time written."""
         try:
-            data = yaml.load(self.path.read_text(encoding="utf-8"), Loader=_LineLoader)
-        except yaml.MarkedYAMLError as error:
-            line = error.problem_mark.line + 1 if error.problem_mark else None
-            raise ContentError(self.path, line, "YAML", str(error.problem)) from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise ContentError(self.path, None, "file", str(error)) from None
-        if not isinstance(data, _Mapping):
-            raise ContentError(self.path, 1, "file", "expected a mapping of fields")
-        return data
-
-    def fail(self, mapping: _Mapping, name: str, problem: str) -> ContentError:
-        return ContentError(self.path, mapping.key_lines.get(name, mapping.line), name, problem)
-
-    def value(self, mapping: _Mapping, name: str, kind: type, *, required: bool = True) -> Any:
-        if name not in mapping or mapping[name] is None:
-            if required:
-                raise self.fail(mapping, name, "missing")
-            return None
-        value = mapping[name]
-        if kind is str and isinstance(value, (int, float, date)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.fail(mapping, name, f"expected {kind.__name__}")
-        return value
-
-    def texts(
-        self, mapping: _Mapping, name: str, *, required: bool = True, partial: bool = False
-    ) -> Texts | None:
-        """A text per locale: all of them, or with ``partial`` at least one."""
-        value = self.value(mapping, name, dict, required=required)
-        if value is None:
-            return None
-        unknown = sorted(set(value) - set(LOCALES))
-        if unknown:
-            raise self.fail(mapping, name, f"unknown language {', '.join(unknown)}")
-        given = [locale for locale in LOCALES if str(value.get(locale) or "").strip()]
-        missing = [locale for locale in LOCALES if locale not in given]
-        if missing and not (partial and given):
-            raise self.fail(mapping, name, f"missing the {', '.join(missing)} translation")
-        return {locale: str(value[locale]).strip() for locale in given}
-
-    def words(
-        self, mapping: _Mapping, name: str, allowed: tuple[str, ...] | None = None
-    ) -> tuple[str, ...]:
-        value = self.value(mapping, name, list, required=False) or []
-        items = tuple(str(item).strip() for item in value)
-        if any(not item for item in items):
-            raise self.fail(mapping, name, "empty entry")
-        if allowed is not None and (bad := [item for item in items if item not in allowed]):
-            raise self.fail(
-                mapping, name, f"unknown {', '.join(bad)} (allowed: {', '.join(allowed)})"
+            local = (
+                written if isinstance(written, datetime) else moments.parse_local_time(str(written))
             )
-        return items
+        except moments.UnreadableTime:
+            raise problem("{field}: expected a local time YYYY-MM-DD HH:MM") from None
+        if local.tzinfo is not None:
+            raise problem("{field}: give the local time without an offset")
+        if "zone" not in info.data:
+            return local  # the zone's own problem is the one reported
+        where = moments.zone(info.data["zone"])
+        try:
+            return moments.local_to_utc(local, where)
+        except moments.SkippedTime:
+            raise problem(
+                f"{{field}}: this local time does not exist in {where.key} (clocks jump)"
+            ) from None
 
-    def day(self, mapping: _Mapping, name: str) -> date:
-        value = mapping.get(name)
-        if isinstance(value, date):
-            return value
-        raise self.fail(mapping, name, "expected a date YYYY-MM-DD")
+    def deadline(self) -> Deadline:
+        """The deadline as the bot keeps it."""
+        return Deadline(**dict(self))
+
+
+class _Case(FileModel):
+    """A case file."""
+
+    id: Annotated[Text, AfterValidator(_file_name)]
+    name: AllTexts
+    aliases: Words = ()
+    status: Literal[STATUSES]  # type: ignore[valid-type]
+    urgency: Annotated[int, Strict(), AfterValidator(_urgency)]
+    detention: AllTexts | None = None
+    charges: AllTexts | None = None
+    sentence: AllTexts | None = None
+    brief: AllTexts
+    account: AllTexts
+    tags: Annotated[Words, AfterValidator(_tags)] = ()
+    related: tuple[Annotated[Text, AfterValidator(_known_case)], ...] = ()
+    timeline: tuple[_Event, ...] = ()
+    deadlines: tuple[_Deadline, ...] = ()
+    updated: Day
+
+    @model_validator(mode="after")
+    def _unique_deadlines(self) -> _Case:
+        ids = [deadline.id for deadline in self.deadlines]
+        for index, deadline_id in enumerate(ids):
+            if deadline_id in ids[:index]:
+                at = ("deadlines", index, "id")
+                raise problem(f"{{field}}: {deadline_id!r} is used twice", at)
+        return self
+
+    def case(self) -> Case:
+        """The case as the bot keeps it: the timeline by date, the deadlines by moment."""
+        timeline = sorted((Event(**dict(event)) for event in self.timeline), key=lambda e: e.date)
+        deadlines = sorted((d.deadline() for d in self.deadlines), key=lambda d: d.moment)
+        return Case(**{**dict(self), "timeline": tuple(timeline), "deadlines": tuple(deadlines)})
+
+
+_SOURCES = TypeAdapter(dict[str, _Source])
+_CASE = TypeAdapter(_Case)
 
 
 def _read_sources(path: Path) -> dict[str, Source]:
-    reader = _Reader(path)
-    data = reader.load()
-    sources = {}
-    for source_id in data:
-        entry = data[source_id]
-        if not isinstance(entry, _Mapping):
-            raise reader.fail(data, source_id, "expected date and title")
-        sources[source_id] = Source(
-            source_id, reader.day(entry, "date"), reader.texts(entry, "title")
-        )
-    return sources
-
-
-def _read_deadline(reader: _Reader, entry: _Mapping, sources: dict[str, Source]) -> Deadline:
-    deadline_id = reader.value(entry, "id", str)
-    if not CASE_ID.fullmatch(deadline_id):
-        raise reader.fail(entry, "id", "must be lowercase-with-dashes, at most 40 characters")
-    try:
-        where = moments.zone(reader.value(entry, "zone", str))
-    except moments.UnknownZone:
-        raise reader.fail(
-            entry, "zone", f"not an IANA time zone (example: {moments.ZONE_EXAMPLE})"
-        ) from None
-    written = entry.get("moment")
-    try:
-        local = (
-            written
-            if isinstance(written, datetime)
-            else moments.parse_local_time(reader.value(entry, "moment", str))
-        )
-        if local.tzinfo is not None:
-            raise reader.fail(entry, "moment", "give the local time without an offset")
-        moment = moments.local_to_utc(local, where)
-    except moments.UnreadableTime:
-        raise reader.fail(entry, "moment", "expected a local time YYYY-MM-DD HH:MM") from None
-    except moments.SkippedTime:
-        raise reader.fail(
-            entry, "moment", f"this local time does not exist in {where.key} (clocks jump)"
-        ) from None
-    link = reader.value(entry, "link", str, required=False)
-    if link is not None and not link.startswith(("https://", "http://")):
-        raise reader.fail(entry, "link", "expected an http(s):// address")
-    source = reader.value(entry, "source", str, required=False)
-    if source is not None and source not in sources:
-        raise reader.fail(entry, "source", f"unknown source {source!r}")
-    cancelled = entry.get("cancelled", False)
-    if not isinstance(cancelled, bool):
-        raise reader.fail(entry, "cancelled", "expected true or false")
-    return Deadline(
-        id=deadline_id,
-        title=reader.texts(entry, "title"),
-        moment=moment,
-        zone=where.key,
-        action=reader.texts(entry, "action"),
-        link=link,
-        source=source,
-        cancelled=cancelled,
-    )
-
-
-def _read_deadlines(
-    reader: _Reader, data: _Mapping, sources: dict[str, Source]
-) -> tuple[Deadline, ...]:
-    deadlines: dict[str, Deadline] = {}
-    for entry in reader.value(data, "deadlines", list, required=False) or []:
-        if not isinstance(entry, _Mapping):
-            raise reader.fail(data, "deadlines", "each entry needs id, title, moment, zone, action")
-        deadline = _read_deadline(reader, entry, sources)
-        if deadline.id in deadlines:
-            raise reader.fail(entry, "id", f"{deadline.id!r} is used twice")
-        deadlines[deadline.id] = deadline
-    return tuple(sorted(deadlines.values(), key=lambda deadline: deadline.moment))
-
-
-def _read_case(path: Path, sources: dict[str, Source]) -> Case:
-    reader = _Reader(path)
-    data = reader.load()
-    case_id = reader.value(data, "id", str)
-    if not CASE_ID.fullmatch(case_id) or case_id != path.stem:
-        raise reader.fail(
-            data,
-            "id",
-            "must be lowercase-with-dashes, at most 40 characters, "
-            f"and equal the file name {path.stem!r}",
-        )
-    status = reader.value(data, "status", str)
-    if status not in STATUSES:
-        raise reader.fail(data, "status", f"unknown {status!r} (allowed: {', '.join(STATUSES)})")
-    urgency = reader.value(data, "urgency", int)
-    if not 1 <= urgency <= 5:
-        raise reader.fail(data, "urgency", "must be from 1 (most urgent) to 5")
-    timeline = []
-    for entry in reader.value(data, "timeline", list, required=False) or []:
-        if not isinstance(entry, _Mapping):
-            raise reader.fail(data, "timeline", "each entry needs a date and an event")
-        when = reader.value(entry, "date", str)
-        if not PARTIAL_DATE.fullmatch(when):
-            raise reader.fail(entry, "date", "expected YYYY, YYYY-MM or YYYY-MM-DD")
-        source = reader.value(entry, "source", str, required=False)
-        if source is not None and source not in sources:
-            raise reader.fail(entry, "source", f"unknown source {source!r}")
-        timeline.append(Event(when, reader.texts(entry, "event", partial=True), source))
-    return Case(
-        id=case_id,
-        name=reader.texts(data, "name"),
-        status=status,
-        urgency=urgency,
-        brief=reader.texts(data, "brief"),
-        account=reader.texts(data, "account"),
-        updated=reader.day(data, "updated"),
-        aliases=reader.words(data, "aliases"),
-        detention=reader.texts(data, "detention", required=False),
-        charges=reader.texts(data, "charges", required=False),
-        sentence=reader.texts(data, "sentence", required=False),
-        tags=reader.words(data, "tags", TAGS),
-        related=reader.words(data, "related"),
-        timeline=tuple(sorted(timeline, key=lambda event: event.date)),
-        deadlines=_read_deadlines(reader, data, sources),
-    )
+    written = check(parse_yaml(path, read_text(path)), _SOURCES)
+    return {key: Source(key, source.date, source.title) for key, source in written.items()}
 
 
 def load_content(folder: Path) -> Content:
-    """Read and check a whole content folder; the first problem raises :class:`ContentError`."""
+    """Read and check a whole content folder; the first problem raises :class:`FileError`."""
     sources = _read_sources(folder / "sources.yaml")
+    paths = sorted((folder / "cases").glob("*.yaml"))
+    known = {"sources": sources, "cases": {path.stem for path in paths}}
     cases = {}
-    for path in sorted((folder / "cases").glob("*.yaml")):
-        case = _read_case(path, sources)
+    for path in paths:
+        document = parse_yaml(path, read_text(path))
+        case = check(document, _CASE, {**known, "stem": path.stem}).case()
         cases[case.id] = case
-    for case in cases.values():
-        for related in case.related:
-            if related not in cases:
-                path = folder / "cases" / f"{case.id}.yaml"
-                raise ContentError(path, None, "related", f"unknown case {related!r}")
     return Content(sources, cases)
 
 

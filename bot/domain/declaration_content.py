@@ -1,4 +1,5 @@
-"""Declarations as content files (YAML), checked with errors that name the file and the line.
+"""Declarations as content files (YAML), checked with errors that name the file, the line and
+the field.
 
 A declaration file holds its number, assembly, reference, status, the authoritative language,
 the title and text per language, optionally the rule settings and the signing window, the
@@ -8,12 +9,12 @@ tabler). README.md, "Written declarations", documents every field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, TypeAdapter, model_validator
 
 from bot.domain.declarations import (
     Declaration,
@@ -22,32 +23,19 @@ from bot.domain.declarations import (
     Status,
     check_length,
 )
-from bot.domain.roster import RosterEntry, entry_from_fields, group_from_fields
+from bot.domain.files import (
+    Document,
+    FileError,
+    FileModel,
+    check,
+    parse_yaml,
+    problem,
+    read_text,
+)
+from bot.domain.files.fields import Line, PositiveWhole, RequiredLine, Text
+from bot.domain.members import Member
+from bot.domain.roster import WrittenMember
 from bot.domain.signatory_block import PoliticalGroup
-
-KEYS = {
-    "number",
-    "assembly",
-    "reference",
-    "status",
-    "authoritative",
-    "title",
-    "text",
-    "rules",
-    "opens",
-    "closes",
-    "political_groups",
-    "tabler",
-    "signatories",
-}
-
-
-class DeclarationFileError(ValueError):
-    """A declaration file is invalid; the message names the file, the line and the problem."""
-
-    def __init__(self, path: Path, line: int | None, problem: str) -> None:
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,128 +45,141 @@ class DeclarationFile:
     ``declaration.tabler_id`` is 0 here: members get their ids when stored."""
 
     declaration: Declaration
-    tabler: RosterEntry
-    signatories: tuple[RosterEntry, ...]
+    tabler: Member
+    signatories: tuple[Member, ...]
     groups: tuple[PoliticalGroup, ...]
 
 
-def _moment(value: Any) -> datetime | None:
-    if value is None:
-        return None
+def _moment(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    raise ValueError("expected a date or a time such as 2026-12-01T18:00:00+05:00")
+    raise problem("{field}: expected a date or a time such as 2026-12-01T18:00:00+05:00")
 
 
-def _texts(value: Any, name: str) -> dict[str, str]:
+def _per_language(value: Any) -> Any:
     if not isinstance(value, dict) or not value:
-        raise ValueError(f"{name}: expected a text per language, e.g. en: ...")
-    texts = {}
-    for language, text in value.items():
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"{name}.{language}: expected a text")
-        texts[str(language)] = text.strip()
-    return texts
+        raise problem("{field}: expected a text per language, e.g. en: ...")
+    return value
 
 
-def _rules(value: Any) -> RuleSettings:
-    if value is None:
-        return RuleSettings()
-    names = {field.name for field in fields(RuleSettings)}
-    if not isinstance(value, dict) or set(value) - names:
-        raise ValueError(f"rules: expected some of {', '.join(sorted(names))}")
-    if not all(isinstance(number, int) and number > 0 for number in value.values()):
-        raise ValueError("rules: every setting is a positive whole number")
-    return RuleSettings(**value)
+def _text(text: str) -> str:
+    if not text.strip():
+        raise problem("{field}: expected a text")
+    return text.strip()
 
 
-def _member(value: Any, assembly: str, name: str) -> RosterEntry:
-    if not isinstance(value, dict):
-        raise ValueError(f"{name}: expected surname, given_name, country, political_group")
-    return entry_from_fields({"assembly": assembly, **value}, f" in {name}")
+Moment = Annotated[datetime, PlainValidator(_moment)]
+"""A time with its offset, a time in UTC, or a date (its midnight in UTC)."""
+
+Texts = Annotated[dict[str, Annotated[Text, AfterValidator(_text)]], BeforeValidator(_per_language)]
+"""A text per language, in any language."""
+
+
+def _in_assembly(member: Any, assembly: Any) -> Any:
+    return {"assembly": assembly, **member} if isinstance(member, dict) else member
+
+
+class _DeclarationFile(FileModel):
+    """A declaration file as written."""
+
+    number: PositiveWhole
+    assembly: RequiredLine
+    reference: Line = ""
+    status: Status = Status.DRAFT
+    authoritative: Text
+    title: Texts
+    text: Texts
+    rules: RuleSettings = RuleSettings()
+    opens: Moment | None = None
+    closes: Moment | None = None
+    political_groups: tuple[PoliticalGroup, ...] = ()
+    tabler: WrittenMember | None = None
+    signatories: tuple[WrittenMember, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _members_sit_in_its_assembly(cls, data: Any) -> Any:
+        """The tabler and the signatories sit in the declaration's assembly unless they say."""
+        if not isinstance(data, dict):
+            return data
+        placed = dict(data)
+        if "tabler" in data:
+            placed["tabler"] = _in_assembly(data["tabler"], data.get("assembly"))
+        if isinstance(data.get("signatories"), list):
+            placed["signatories"] = [
+                _in_assembly(member, data.get("assembly")) for member in data["signatories"]
+            ]
+        return placed
+
+    @model_validator(mode="after")
+    def _complete(self) -> _DeclarationFile:
+        """The authoritative text is given and within the rules; someone tabled it. These
+        checks weigh fields against each other, so their problems belong to no one line."""
+        language = self.authoritative
+        if language not in self.text or language not in self.title:
+            raise problem("authoritative: the language of a given title and text, e.g. en")
+        try:
+            check_length(self.text[language], self.rules)
+        except DeclarationTooLong as error:
+            raise problem(f"text.{language}: {error}") from None
+        if self.tabler is None and not self.signatories:
+            raise problem("tabler is missing (or give the signatories, the tabler first)")
+        return self
+
+    def declaration_file(self) -> DeclarationFile:
+        """What the file declares; the tabler is the first signatory unless named."""
+        declaration = Declaration(
+            number=self.number,
+            assembly=self.assembly,
+            title=self.title,
+            text=self.text,
+            authoritative=self.authoritative,
+            tabler_id=0,
+            status=self.status,
+            opens_at=self.opens,
+            closes_at=self.closes,
+            rules=self.rules,
+            reference=self.reference,
+        )
+        tabler = self.tabler or self.signatories[0]
+        return DeclarationFile(declaration, tabler, self.signatories, self.political_groups)
+
+
+_DECLARATION = TypeAdapter(_DeclarationFile)
 
 
 def parse_declaration(data: Any) -> DeclarationFile:
-    """Check a declaration's fields; raise ``ValueError`` naming the field at fault."""
-    if not isinstance(data, dict):
-        raise ValueError("expected a mapping of fields")
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise ValueError(f"unknown field {unknown[0]!r}")
-    number = data.get("number")
-    if not isinstance(number, int) or number <= 0:
-        raise ValueError("number: expected a positive whole number")
-    assembly = str(data.get("assembly") or "").strip()
-    if not assembly:
-        raise ValueError("assembly: missing")
-    title, text = _texts(data.get("title"), "title"), _texts(data.get("text"), "text")
-    authoritative = data.get("authoritative")
-    if authoritative not in text or authoritative not in title:
-        raise ValueError("authoritative: the language of a given title and text, e.g. en")
-    try:
-        status = Status(data.get("status", "draft"))
-    except ValueError:
-        raise ValueError("status: draft, open or closed") from None
-    rules = _rules(data.get("rules"))
-    signatories = data.get("signatories") or []
-    if not isinstance(signatories, list):
-        raise ValueError("signatories: expected a list")
-    entries = tuple(
-        _member(item, assembly, f"signatories[{index}]") for index, item in enumerate(signatories)
-    )
-    if data.get("tabler") is not None:
-        tabler = _member(data["tabler"], assembly, "tabler")
-    elif entries:
-        tabler = entries[0]
-    else:
-        raise ValueError("tabler: missing (or give the signatories, the tabler first)")
-    groups = tuple(group_from_fields(item) for item in data.get("political_groups") or [])
-    declaration = Declaration(
-        number=number,
-        assembly=assembly,
-        title=title,
-        text=text,
-        authoritative=authoritative,
-        tabler_id=0,
-        status=status,
-        opens_at=_moment(data.get("opens")),
-        closes_at=_moment(data.get("closes")),
-        rules=rules,
-        reference=str(data.get("reference") or ""),
-    )
-    try:
-        check_length(text[authoritative], rules)
-    except DeclarationTooLong as error:
-        raise ValueError(f"text.{authoritative}: {error}") from None
-    return DeclarationFile(declaration, tabler, entries, groups)
+    """Check a declaration's fields given as data, not read from a file; raise
+    :class:`FileError` (naming the file "declaration", without lines)."""
+    return check(Document(Path("declaration"), data), _DECLARATION).declaration_file()
+
+
+def _read(path: Path) -> tuple[Document, DeclarationFile]:
+    document = parse_yaml(path, read_text(path))
+    return document, check(document, _DECLARATION).declaration_file()
 
 
 def load_declaration(path: Path) -> DeclarationFile:
     """Read and check one declaration file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError:
-        raise DeclarationFileError(path, None, "cannot be read") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise DeclarationFileError(
-            path, mark.line + 1 if mark else None, "not valid YAML"
-        ) from None
-    try:
-        return parse_declaration(data)
-    except (ValueError, KeyError, TypeError) as error:
-        raise DeclarationFileError(path, None, str(error)) from None
+    return _read(path)[1]
 
 
 def load_declarations(path: Path) -> list[DeclarationFile]:
-    """One declaration file, or every ``*.yaml`` file of a folder, by name."""
+    """One declaration file, or every ``*.yaml`` file of a folder, by name; no two with the
+    same number."""
     paths = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     if not paths:
-        raise DeclarationFileError(path, None, "no declaration files (*.yaml)")
-    loaded = [load_declaration(file) for file in paths]
-    numbers = [item.declaration.number for item in loaded]
-    if len(set(numbers)) != len(numbers):
-        raise DeclarationFileError(path, None, "two files have the same number")
-    return loaded
+        raise FileError(path, None, None, "no declaration files (*.yaml)")
+    numbered: dict[int, Path] = {}
+    items = []
+    for file in paths:
+        document, item = _read(file)
+        number = item.declaration.number
+        if number in numbered:
+            other = numbered[number].name
+            raise document.error(("number",), f"{{field}}: {number} is the number of {other} too")
+        numbered[number] = file
+        items.append(item)
+    return items

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from bot.domain.files.fields import PositiveWhole
 from bot.domain.members import Member
 
 
@@ -29,10 +30,10 @@ class Status(StrEnum):
 class RuleSettings:
     """The limits a declaration must meet; Rule 56 of PACE by default."""
 
-    max_words: int = 200
-    min_signatures: int = 20
-    min_delegations: int = 4
-    min_groups: int = 2
+    max_words: PositiveWhole = 200
+    min_signatures: PositiveWhole = 20
+    min_delegations: PositiveWhole = 4
+    min_groups: PositiveWhole = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from bot.domain.files import problem
+from bot.domain.files.fields import Line, RequiredLine
+
+SEATS = ("representative", "substitute")
+
+
+def _seat(seat: str) -> str | None:
+    if seat and seat not in SEATS:
+        raise problem(f"{{field}} must be representative or substitute, not {seat!r}")
+    return seat or None
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A parliamentarian of the roster, as listed under a declaration."""
+    """A parliamentarian of the roster, as a roster or a declaration file names them and as
+    listed under a declaration. The field types are what a file is checked against; the
+    database gives the id."""
 
-    id: int
-    surname: str
-    given_name: str
-    particle: str
-    country: str
-    political_group: str
-    assembly: str
-    seat: str | None = None
+    surname: RequiredLine
+    given_name: RequiredLine
+    particle: Line
+    """"De", "van de"; empty for most."""
+    country: RequiredLine
+    political_group: RequiredLine
+    """The abbreviation of the member's political group."""
+    assembly: RequiredLine
+    seat: Annotated[Line, AfterValidator(_seat)] | None = None
     """``representative`` or ``substitute``; ``None`` where the record does not say."""
+    id: int | None = field(default=None, kw_only=True)
+    """The member's number in the database; ``None`` for a member only read from a file."""
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """What tells two members apart: assembly, surname, given name, country."""
+        return (self.assembly, self.surname, self.given_name, self.country)
 
 
 INVITATION_PREFIX = "m_"

@@ -23,6 +23,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pydantic import StrictBool
+
+from bot.domain.files.fields import RequiredLine
 from bot.domain.members import Member
 
 _SEPARATORS = re.compile(r"[\s'’ʼ‘`\-]+")
@@ -32,9 +35,9 @@ _SEPARATORS = re.compile(r"[\s'’ʼ‘`\-]+")
 class PoliticalGroup:
     """A political group of an assembly; ``non_attached`` is the list of members in none."""
 
-    abbreviation: str
-    name: str
-    non_attached: bool = False
+    abbreviation: RequiredLine
+    name: RequiredLine
+    non_attached: StrictBool = False
 
 
 def collation_key(text: str) -> str:

@@ -17,7 +17,6 @@ from bot.config import Settings
 from bot.domain.declarations import Declaration, RuleSettings, Status
 from bot.domain.members import Member
 from bot.domain.roles import Role
-from bot.domain.roster import RosterEntry
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from tests.e2e.conftest import RunningBot
 from tests.e2e.processes import traces
@@ -327,7 +326,7 @@ async def test_coordinators_write_open_and_unbind(bot: RunningBot) -> None:
     listing = await coordinator.ask("/members sutter")
     assert f"\n{sutter.id}. SUTTER Petra, De, Belgium, SOC\n" in listing.text
     assert "VEN Mart, van de" in (await coordinator.ask("/members van de")).text
-    extra = [RosterEntry(f"Zed{i}", "Z", "", "Malta", "SOC", "PACE") for i in range(10)]
+    extra = [Member(f"Zed{i}", "Z", "", "Malta", "SOC", "PACE") for i in range(10)]
     await services.members.import_roster(extra)
     everyone = await coordinator.ask("/members")  # 34 members, 30 shown
     assert "\n…and 4 more: add part of a name, e.g. /members van.\n" in everyone.text
@@ -465,7 +464,7 @@ async def test_coordinators_correct_members_and_add_translations(bot: RunningBot
         "Обновлено: AEG Raivo, Estonia, EPP/CD"
     )
     assert (await services.members.get(aeg.id)) == Member(
-        aeg.id, "Aeg", "Raivo", "", "Estonia", "EPP/CD", "PACE", "substitute"
+        "Aeg", "Raivo", "", "Estonia", "EPP/CD", "PACE", "substitute", id=aeg.id
     )
     refused = {
         f"/editmember {aeg.id} seat senator": "Мандат (seat) — это representative",
@@ -508,7 +507,7 @@ async def test_a_member_of_another_assembly_is_not_offered_the_declaration(
     services = bot.application.services
     await open_declaration(bot)
     await services.members.import_roster(
-        [RosterEntry("Elsewhere", "Ann", "", "Malta", "SOC", "OSCE PA")]
+        [Member("Elsewhere", "Ann", "", "Malta", "SOC", "OSCE PA")]
     )
     coordinator = await bot.user_with_role(3013, Role.COORDINATOR)
     payload = await invitation_payload(coordinator, await member_named(bot, "Elsewhere"))

@@ -1,0 +1,72 @@
+"""A file's data with the way back to where each part of it was written.
+
+A location is the path of keys and list indices to a value, as pydantic reports it:
+``("timeline", 0, "date")``. Reading a file's bytes happens here, so that a bound on a file's
+size belongs here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.domain.files.errors import FileError
+
+Location = tuple[str | int, ...]
+
+
+def field_label(where: Location) -> str | None:
+    """How a problem names the field at ``where``: the keys inside the innermost list item
+    (``date`` for ``("timeline", 0, "date")``, ``text.en`` for ``("text", "en")``), or the
+    list's own name for an item (``tags`` for ``("tags", 1)``); ``None`` for a whole file or
+    a whole row."""
+    last = max((i for i, part in enumerate(where) if isinstance(part, int)), default=-1)
+    keys = [str(part) for part in where[last + 1 :]]
+    if not keys and last > 0:
+        keys = [str(where[last - 1])]
+    return ".".join(keys) or None
+
+
+def _no_lines(_: Location) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The data of one file and a way to find the line of a location in it."""
+
+    path: Path
+    data: Any
+    lines: Callable[[Location], int | None] = _no_lines
+
+    def error(self, where: Location, problem: str) -> FileError:
+        """A :class:`FileError` at ``where``; ``{field}`` in ``problem`` becomes the field's
+        name. The whole file (``()``) has no line."""
+        field = field_label(where)
+        text = problem.replace("{field}", field or "the file")
+        return FileError(self.path, self.lines(where) if where else None, field, text)
+
+
+def decode(path: Path, data: bytes) -> str:
+    """A file's text: UTF-8, without a byte-order mark, not empty."""
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FileError(path, line, None, "not UTF-8 text") from None
+    if not text.strip():
+        raise FileError(path, None, None, "the file is empty")
+    return text
+
+
+def read_text(path: Path) -> str:
+    """The text of the file at ``path`` (see :func:`decode`)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileError(path, None, None, "no such file") from None
+    except OSError as error:
+        raise FileError(path, None, None, f"cannot be read ({error.strerror})") from None
+    return decode(path, data)
