@@ -33,7 +33,8 @@ class BotKind:
 
 FULL = BotKind("full", ("-m", "bot", "run"), uses_database=True)
 ECHO = BotKind("echo", ("-m", "bench.echo_bot", "--timeout", str(POLL_TIMEOUT)), False)
-KINDS = {kind.name: kind for kind in (FULL, ECHO)}
+AIOGRAM = BotKind("aiogram", ("-m", "bench.aiogram_echo", "--timeout", str(POLL_TIMEOUT)), False)
+KINDS = {kind.name: kind for kind in (FULL, ECHO, AIOGRAM)}
 
 
 def bot_environment(api: LocalBotApi, database: Path | None) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """``python -m bench.updates``: updates/s, CPU per update, start-up and idle CPU of the full bot
-against a bare PTB echo bot, both polling the local Bot API server in this process."""
+against a bare PTB echo bot and a bare aiogram echo bot, all polling the local Bot API server
+in this process."""
 
 from __future__ import annotations
 
@@ -38,9 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--bots",
-        default="full,echo",
+        default="full,echo,aiogram",
         type=lambda value: [name.strip() for name in value.split(",") if name.strip()],
-        help="comma-separated bots to run: full, echo (default both)",
+        help="comma-separated bots to run: full, echo (PTB), aiogram (default all three; "
+        "aiogram needs the bench extra)",
     )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument(
@@ -105,7 +107,7 @@ async def run(arguments: argparse.Namespace) -> dict[str, Any]:
     """Run every round, then summarise: medians, targets, raw rounds, settings, environment."""
     started = time.perf_counter()
     results = await run_rounds(arguments)
-    full, echo = results.get("full", []), results.get("echo", [])
+    full, echo, aiogram = (results.get(bot, []) for bot in ("full", "echo", "aiogram"))
     return {
         "environment": environment(),
         "settings": {
@@ -115,22 +117,24 @@ async def run(arguments: argparse.Namespace) -> dict[str, Any]:
         | {"profiled": arguments.profile is not None},
         "http": await pools.compare(),
         "summary": {bot: medians(rounds) for bot, rounds in results.items()},
-        "targets": targets(full, echo),
+        "targets": targets(full, echo, aiogram),
         "rounds": {bot: [r.figures() for r in rounds] for bot, rounds in results.items()},
         "total_seconds": time.perf_counter() - started,
     }
 
 
 def footer(document: dict[str, Any]) -> str:
-    """The line under the table: are the bots' HTTP settings equal, is sniffio installed."""
+    """The line under the table: each bot's HTTP client, and whether sniffio is installed."""
     http = document["http"]
-    return (
-        "HTTP pools equal (getUpdates {}, other requests {} connections): {}; sniffio: {}".format(
-            http["full"]["get_updates"].get("connection_pool_size"),
-            http["full"]["requests"].get("connection_pool_size"),
-            "yes" if http["pools_equal"] else "NO",
-            "installed" if document["environment"]["sniffio_installed"] else "not installed",
-        )
+
+    def client(bot: str) -> str:
+        requests = http[bot]["requests"]
+        return f"{requests['class']} ({requests.get('connection_pool_size')} connections)"
+
+    return "HTTP: full bot {}, PTB echo bot {}; sniffio: {}".format(
+        client("full"),
+        client("echo"),
+        "installed" if document["environment"]["sniffio_installed"] else "not installed",
     )
 
 
@@ -140,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     unknown = set(arguments.bots) - set(KINDS)
     if unknown or not arguments.bots:
-        parser.error(f"--bots takes full and/or echo, got {','.join(arguments.bots)!r}")
+        parser.error(f"--bots takes full, echo, aiogram, got {','.join(arguments.bots)!r}")
     document = asyncio.run(run(arguments))
     print(table(document["summary"], document["targets"]))
     print(footer(document))
