@@ -177,7 +177,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         )
         await query.edit_message_reply_markup(None)
     elif action == "resend":
-        count = await broadcasts.resend_unknown(broadcast_id)
+        count = await broadcasts.resend(broadcast_id)
         context.services.delivery.wake()
         await query.answer()
         await query.edit_message_reply_markup(None)
@@ -191,7 +191,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
             assert update.effective_chat is not None
             await send_progress_message(context, broadcast_id, update.effective_chat.id)
     else:
-        count = await broadcasts.abandon_unknown(broadcast_id)
+        count = await broadcasts.leave_unsent(broadcast_id)
         await query.answer()
         await query.edit_message_reply_markup(None)
         await answer(

@@ -12,6 +12,7 @@ import pytest
 
 from bot.delivery.engine import DeliveryEngine, Outcome
 from bot.domain.broadcasts import ALL_LOCALES, Progress
+from bot.domain.retries import RetryPolicy
 from storage import Database
 from storage.broadcasts import Broadcasts
 from storage.outbox import Outbox
@@ -119,7 +120,9 @@ async def test_transient_errors_are_retried_then_fail_with_the_reason(db: Databa
         return Outcome.transient("Bad Gateway") if chat == 11 else Outcome.delivered()
 
     sender = ScriptedSender(script)
-    engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, max_attempts=3, backoff=0.01)
+    # Chat 11 fails at 0 s and, one message a second to a chat, at 1 s and 2 s: past the budget.
+    retries = RetryPolicy(budget=1.8, backoff=0.01)
+    engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, retries=retries)
     progress = await _run_until_settled(db, engine, broadcast_id)
     assert (progress.sent, progress.failed) == (1, 1)
     assert sender.attempts == {10: 2, 11: 3}
@@ -163,7 +166,8 @@ async def test_retry_after_is_obeyed_without_spending_attempts(db: Database) -> 
     sender = ScriptedSender(
         lambda chat, attempt: Outcome.rate_limited(1.5) if attempt == 1 else Outcome.delivered()
     )
-    engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, max_attempts=1)
+    retries = RetryPolicy(budget=0)  # any failure fails at once
+    engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, retries=retries)
     loop = asyncio.get_running_loop()
     started = loop.time()
     progress = await _run_until_settled(db, engine, broadcast_id)
@@ -182,7 +186,7 @@ async def test_a_timeout_leaves_the_fate_unknown(db: Database) -> None:
     assert (progress.sent, progress.unknown) == (1, 1)
     assert sender.attempts[10] == 1
     broadcasts = Broadcasts(db)
-    assert await broadcasts.abandon_unknown(broadcast_id) == 1
+    assert await broadcasts.leave_unsent(broadcast_id) == 1
     after = await Outbox(db, Users(db)).progress(broadcast_id)
     assert (after.unknown, after.abandoned) == (0, 1)
 
@@ -196,7 +200,7 @@ async def test_rows_in_flight_at_a_crash_become_unknown(db: Database) -> None:
     assert await outbox.recover() == 2
     progress = await outbox.progress(broadcast_id)
     assert (progress.unknown, progress.pending, progress.in_flight) == (2, 1, 0)
-    assert await Broadcasts(db).resend_unknown(broadcast_id) == 2
+    assert await Broadcasts(db).resend(broadcast_id) == 2
     assert (await outbox.progress(broadcast_id)).pending == 3
 
 
@@ -224,3 +228,105 @@ async def test_the_engine_stops_promptly_and_keeps_the_rest_queued(
     assert progress.in_flight == 0 and progress.unknown == 0
     assert progress.sent == len(sender.sends)
     assert progress.sent + progress.pending == 200
+
+
+class WallClock:
+    """A settable unix time."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_the_retry_budget_counts_from_the_first_failure_across_a_restart(
+    db: Database,
+) -> None:
+    broadcast_id = await _queue(db, {10: "en"})
+    sender = ScriptedSender(lambda chat, attempt: Outcome.transient("Bad Gateway"))
+    retries = RetryPolicy(budget=60, backoff=10)
+    wall = WallClock(1_000.0)
+    outbox = Outbox(db, Users(db))
+    stop = asyncio.Event()
+    first = DeliveryEngine(outbox, sender, rate=None, retries=retries, wall_clock=wall)
+    task = asyncio.create_task(first.run(stop))
+    query = "SELECT attempts, not_before, failing_since, reason FROM outbox WHERE state = 'pending'"
+    for _ in range(500):
+        if (row := await db.fetchone(query)) is not None and row[0] == 1:
+            break
+        await asyncio.sleep(0.01)
+    stop.set()  # the bot stops; it starts again a minute later
+    await task
+    assert tuple(row) == (1, 1_010.0, 1_000.0, "Bad Gateway")
+
+    wall.now = 1_061.0
+    second = DeliveryEngine(outbox, sender, rate=None, retries=retries, wall_clock=wall)
+    progress = await _run_until_settled(db, second, broadcast_id)
+    assert (progress.failed, progress.failed_kept, sender.attempts[10]) == (1, 1, 2)
+    assert await outbox.failure_reasons(broadcast_id) == {"Bad Gateway": 1}
+
+
+async def test_resending_takes_failed_and_unknown_messages_off_their_counts(db: Database) -> None:
+    broadcast_id = await _queue(db, {10 + i: "en" for i in range(5)})
+    reasons = {10: "Bad Gateway", 11: "Bad Gateway", 12: "Internal Server Error"}
+
+    def script(chat: int, attempt: int) -> Outcome:
+        if chat in reasons:
+            return Outcome.transient(reasons[chat])
+        return Outcome.unknown("timed out") if chat == 13 else Outcome.delivered()
+
+    sender = ScriptedSender(script)
+    engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, retries=RetryPolicy(budget=0))
+    outbox, broadcasts = Outbox(db, Users(db)), Broadcasts(db)
+    progress = await _run_until_settled(db, engine, broadcast_id)
+    assert (progress.sent, progress.failed, progress.failed_kept, progress.unknown) == (1, 3, 3, 1)
+    assert await outbox.failure_reasons(broadcast_id) == {
+        "Bad Gateway": 2,
+        "Internal Server Error": 1,
+    }
+    assert await broadcasts.finish(broadcast_id)
+
+    assert await broadcasts.resend(broadcast_id) == 4
+    again = await outbox.progress(broadcast_id)
+    assert (again.sent, again.failed, again.failed_kept, again.unknown, again.pending) == (
+        1,
+        0,
+        0,
+        0,
+        4,
+    )
+    assert await outbox.failure_reasons(broadcast_id) == {}
+    assert (await broadcasts.get(broadcast_id)).status == "sending"  # type: ignore[union-attr]
+    assert await broadcasts.resend(broadcast_id) == 0  # a second press changes nothing
+
+    sender.script = lambda chat, attempt: (
+        Outcome.transient("Bad Gateway") if chat == 10 else Outcome.delivered()
+    )
+    final = await _run_until_settled(db, engine, broadcast_id)
+    assert (final.sent, final.failed, final.failed_kept, final.total) == (4, 1, 1, 5)
+    assert await outbox.failure_reasons(broadcast_id) == {"Bad Gateway": 1}
+    assert sender.attempts == {10: 2, 11: 2, 12: 2, 13: 2, 14: 1}  # nothing delivered twice
+
+
+async def test_leaving_failed_messages_unsent_keeps_them_counted_as_failed(db: Database) -> None:
+    broadcast_id = await _queue(db, {10: "en", 11: "en"})
+    sender = ScriptedSender(
+        lambda chat, attempt: (
+            Outcome.transient("Bad Gateway") if chat == 10 else Outcome.unknown("timed out")
+        )
+    )
+    engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, retries=RetryPolicy(budget=0))
+    await _run_until_settled(db, engine, broadcast_id)
+    broadcasts = Broadcasts(db)
+    assert await broadcasts.finish(broadcast_id)
+    assert await broadcasts.leave_unsent(broadcast_id) == 2
+    progress = await Outbox(db, Users(db)).progress(broadcast_id)
+    assert (progress.failed, progress.failed_kept, progress.abandoned, progress.unknown) == (
+        1,
+        0,
+        1,
+        0,
+    )
+    assert await db.fetchall("SELECT * FROM outbox") == []
+    assert await db.fetchall("SELECT * FROM contents") == []  # no copy of the text is kept

@@ -20,6 +20,9 @@ environment:
   BOT_TIMEZONE        IANA time zone (default Asia/Almaty)
   BOT_BROADCAST_RATE  messages per second for appeals and other bulk sends
                       (default 25; 0: no limit of ours, e.g. for paid broadcasts)
+  BOT_BROADCAST_RETRY_MINUTES
+                      how long a bulk message is retried when Telegram or the network
+                      fails (default 15)
 """
 
 

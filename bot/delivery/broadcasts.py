@@ -1,5 +1,6 @@
 """A broadcast's life once it is queued: how far it has come and how fast, the moment it is
-finished, and what becomes of its messages of unknown fate when nobody can decide about them.
+finished, and what becomes of its failed messages and those of unknown fate when nobody can
+decide about them.
 
 Telegram comes in only at the edges: the handlers show what :meth:`BroadcastMonitor.look`
 finds (the progress message, the report) in the author's chat.
@@ -48,7 +49,8 @@ class BroadcastMonitor:
     async def look(self) -> list[Snapshot]:
         """Every active broadcast; those whose last message settled are finished now. A
         finished broadcast that nobody follows (reminders; an author who erased themselves)
-        leaves its messages of unknown fate unsent: nobody can decide to resend them."""
+        leaves its failed messages and those of unknown fate unsent: nobody can decide to
+        resend them."""
         snapshots = []
         for broadcast in await self._broadcasts.active():
             progress = await self._outbox.progress(broadcast.id)
@@ -62,7 +64,7 @@ class BroadcastMonitor:
             snapshot = Snapshot(broadcast, progress, speed.rate, speed.seconds_left, finished)
             if finished:
                 self._samples.pop(broadcast.id, None)
-                if not snapshot.reported and progress.unknown:
-                    await self._broadcasts.abandon_unknown(broadcast.id)
+                if not snapshot.reported and (progress.unknown or progress.failed_kept):
+                    await self._broadcasts.leave_unsent(broadcast.id)
             snapshots.append(snapshot)
         return snapshots
