@@ -1,6 +1,6 @@
 """A broadcast in its author's chat: the progress, edited in place every few seconds, with its
-Stop button; the final report, with the choice about messages whose fate is unknown; and
-``/appeals``, the list of recent ones. What the progress is comes from
+Stop button; the final report, with the choice about messages that failed or whose fate is
+unknown; and ``/appeals``, the list of recent ones. What the progress is comes from
 :mod:`bot.delivery.broadcasts`."""
 
 from __future__ import annotations
@@ -129,14 +129,15 @@ async def _send_report(
         cancelled=number(progress.cancelled),
         unknown=number(progress.unknown + progress.abandoned),
         awaiting=progress.unknown,
+        failed_kept=progress.failed_kept,
     )
     keyboard = None
-    if progress.unknown:
+    if resendable := progress.unknown + progress.failed_kept:
         keyboard = InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        _("Resend {count}").format(count=number(progress.unknown)),
+                        _("Resend {count}").format(count=number(resendable)),
                         callback_data=f"appeal:resend:{broadcast.id}",
                     )
                 ],
@@ -156,7 +157,7 @@ async def _send_report(
 
 @allow(*STAFF)
 async def broadcast_action(update: Update, context: BotContext) -> None:
-    """Stop a broadcast, or decide about its messages of unknown fate."""
+    """Stop a broadcast, or decide about its failed messages and those of unknown fate."""
     query = update.callback_query
     assert query is not None and query.data is not None
     action, _sep, number_text = query.data.removeprefix("appeal:").partition(":")

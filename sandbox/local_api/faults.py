@@ -20,12 +20,13 @@ class Outage:
     ``late`` (with ``status=None``): the call is handled and its answer held back that many
     seconds; a client that gives up first cannot tell whether it was done. ``seconds`` counts
     from the moment the outage is set (``None``: until it is lifted); ``fraction`` strikes that
-    share of the calls (seeded, reproducible).
+    share of the calls (seeded, reproducible); ``chats`` limits it to calls to those chats.
     """
 
     status: int | None = 500
     late: float = 0.0
     methods: frozenset[str] = frozenset({"sendMessage"})
+    chats: frozenset[int] | None = None
     seconds: float | None = None
     fraction: float = 1.0
     seed: int | None = None
@@ -75,10 +76,13 @@ class Faults:
         self._since = self.clock()
         self._random = random.Random(outage.seed if outage else None)
 
-    def strike(self, method: str) -> Outage | None:
-        """The outage that strikes this call of ``method``, if any; recorded."""
+    def strike(self, method: str, chat_id: object) -> Outage | None:
+        """The outage that strikes this call of ``method`` (to ``chat_id`` as sent, if any);
+        recorded."""
         outage = self._outage
         if outage is None or method not in outage.methods:
+            return None
+        if outage.chats is not None and str(chat_id) not in {str(c) for c in outage.chats}:
             return None
         now = self.clock()
         if outage.seconds is not None and now >= self._since + outage.seconds:

@@ -68,9 +68,10 @@ class BotApiHttp:
 
     async def _run(self, request: web.BaseRequest, method: Method) -> web.Response:
         params: dict[str, Any] = {}
-        outage = self.world.faults.strike(method.name)
+        outage = None
         try:
             params = await read_params(request)
+            outage = self.world.faults.strike(method.name, params.get("chat_id"))
             if outage is not None and outage.status is not None:
                 raise outage.error()
             result = method.handler(self.world, Params(params))

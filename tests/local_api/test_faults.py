@@ -68,6 +68,16 @@ async def test_a_late_answer_is_done_but_the_client_times_out(api: LocalBotApi) 
     assert api.faults.strikes[0].status is None
 
 
+async def test_an_outage_of_some_chats_spares_the_others(api: LocalBotApi, bot: Bot) -> None:
+    api.user(1001, "Alice")
+    api.user(1002, "Bob")
+    api.outage = Outage(status=503, chats=frozenset({1001}))
+    with pytest.raises(NetworkError, match="Service Unavailable"):
+        await bot.send_message(1001, "lost")
+    await bot.send_message(1002, "through")
+    assert len(api.faults.strikes) == 1
+
+
 def test_outages_validate_their_values() -> None:
     with pytest.raises(ValueError, match="either"):
         Outage(status=500, late=1.0)
