@@ -36,18 +36,30 @@ class Outbox:
         return count
 
     async def claim(self, limit: int, now: float) -> list[Delivery]:
-        """Take up to ``limit`` due rows, oldest first, and mark them ``sending``."""
+        """Take up to ``limit`` due rows and mark them ``sending``: first the rows put back
+        (a 429's retry_after, a retry, a chat's spacing) whose moment has come, earliest
+        first, then fresh rows in the order they were queued. A message held by Telegram thus
+        goes out as soon as it may, not after the rest of a long broadcast."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 """
                 UPDATE outbox SET state = 'sending'
                 WHERE id IN (
-                    SELECT id FROM outbox WHERE state = 'pending' AND not_before <= ?
-                    ORDER BY not_before, id LIMIT ?
+                    SELECT id FROM (
+                        SELECT id FROM outbox
+                        WHERE state = 'pending' AND not_before > 0 AND not_before <= :now
+                        ORDER BY not_before, id LIMIT :limit
+                    )
+                    UNION ALL
+                    SELECT id FROM (
+                        SELECT id FROM outbox WHERE state = 'pending' AND not_before = 0
+                        ORDER BY id LIMIT :limit
+                    )
+                    LIMIT :limit
                 )
                 RETURNING id, broadcast_id, chat_id, content_id, attempts, failing_since
                 """,
-                (now, limit),
+                {"now": now, "limit": limit},
             )
             rows = await cursor.fetchall()
             await cursor.close()

@@ -49,12 +49,17 @@ async def _queue(db: Database, recipients: dict[int, str]) -> int:
     return broadcast_id
 
 
-async def _run_until_settled(db: Database, engine: DeliveryEngine, broadcast_id: int) -> Progress:
+async def _run_until_settled(
+    db: Database,
+    engine: DeliveryEngine,
+    broadcast_id: int,
+    timeout: float = 5.0,  # noqa: ASYNC109
+) -> Progress:
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run(stop))
     outbox = Outbox(db, Users(db))
     try:
-        for _ in range(500):
+        for _ in range(round(timeout / 0.01)):
             progress = await outbox.progress(broadcast_id)
             if progress.finished:
                 return progress
@@ -330,3 +335,30 @@ async def test_leaving_failed_messages_unsent_keeps_them_counted_as_failed(db: D
     )
     assert await db.fetchall("SELECT * FROM outbox") == []
     assert await db.fetchall("SELECT * FROM contents") == []  # no copy of the text is kept
+
+
+async def test_a_message_answered_429_goes_out_when_its_retry_after_passes(db: Database) -> None:
+    """Not after the rest of the broadcast: that is an hour at 100,000 recipients."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO users (user_id, locale, first_seen, last_seen) "
+            "VALUES (?, 'en', '2026-11-22', '2026-11-22')",
+            [(10 + i,) for i in range(1000)],
+        )
+    broadcast_id, _ = await Broadcasts(db).create(
+        kind="appeal", author_id=1, audience=ALL_LOCALES, html_by_locale=TEXTS, details={}
+    )
+    loop = asyncio.get_running_loop()
+    times: list[tuple[int, float]] = []
+
+    def script(chat: int, attempt: int) -> Outcome:
+        times.append((chat, loop.time()))
+        return Outcome.rate_limited(1.0) if (chat, attempt) == (10, 1) else Outcome.delivered()
+
+    sender = ScriptedSender(script)
+    engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=200)
+    progress = await _run_until_settled(db, engine, broadcast_id, timeout=30)
+    assert progress.sent == 1000
+    (_, refused), (second, resent) = [(i, t) for i, (c, t) in enumerate(times) if c == 10]
+    assert 1.0 <= resent - refused <= 1.0 + 2.0
+    assert second < 600, f"sent after {second} others"
