@@ -2,10 +2,11 @@
 
 Rows are claimed just before their send slot, so a crash leaves at most the messages in flight
 with an unknown fate. Results are recorded in small batches. A 429 holds the chat until its
-``retry_after``; a recipient who blocked the bot gets nothing more; server and network errors
-are retried with capped exponential backoff until the retry budget, counted from the message's
-first failure (stored with it, so a restart does not reset it), runs out; then the message is
-recorded as failed with the reason, for its author to resend.
+``retry_after``, and several close together slow the overall pace for a while (see
+:mod:`bot.domain.pacing`); a recipient who blocked the bot gets nothing more; server and
+network errors are retried with capped exponential backoff until the retry budget, counted from
+the message's first failure (stored with it, so a restart does not reset it), runs out; then
+the message is recorded as failed with the reason, for its author to resend.
 """
 
 from __future__ import annotations
@@ -176,11 +177,11 @@ class DeliveryEngine:
                 self._defer([delivery], self._wall_clock())
                 return
         self._in_flight += 1
-        task = asyncio.create_task(self._attempt(delivery))
+        task = asyncio.create_task(self._attempt(delivery, slot))
         sends.add(task)
         task.add_done_callback(sends.discard)
 
-    async def _attempt(self, delivery: Delivery) -> None:
+    async def _attempt(self, delivery: Delivery, slot: float) -> None:
         try:
             key = (delivery.broadcast_id, delivery.content_id)
             html = self._contents.get(key)
@@ -194,14 +195,15 @@ class DeliveryEngine:
             outcome = Outcome.transient("internal error")
         finally:
             self._in_flight -= 1
-        self._results.append(self._settlement(delivery, outcome))
+        self._results.append(self._settlement(delivery, outcome, slot))
         self._results_waiting.set()
         self._changed.set()
 
-    def _settlement(self, delivery: Delivery, outcome: Outcome) -> Settlement:
+    def _settlement(self, delivery: Delivery, outcome: Outcome, slot: float) -> Settlement:
         now = self._wall_clock()
         if outcome.fate is Fate.DEFERRED:
-            self._pacer.hold(delivery.chat_id, self._clock() + outcome.retry_after)
+            until = self._clock() + outcome.retry_after
+            self._pacer.rate_limited(delivery.chat_id, until, sent_at=slot)
             return Settlement(delivery, Fate.DEFERRED, now + outcome.retry_after)
         if outcome.fate is Fate.RETRY:
             return self._retry(delivery, outcome, now)
