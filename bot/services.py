@@ -14,6 +14,7 @@ from bot.delivery.engine import DeliveryEngine
 from bot.delivery.http import bulk_client
 from bot.delivery.sender import TelegramSender
 from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.domain.pacing import needs_paid_broadcast
 from bot.domain.retries import RetryPolicy
 from storage import Database
 from storage.audit_log import AuditLog
@@ -78,7 +79,7 @@ class Services:
             broadcast_monitor=BroadcastMonitor(broadcasts, outbox),
             delivery=DeliveryEngine(
                 outbox,
-                TelegramSender(delivery_bot),
+                TelegramSender(delivery_bot, paid=needs_paid_broadcast(settings.broadcast_rate)),
                 rate=settings.broadcast_rate,
                 retries=RetryPolicy(budget=settings.broadcast_retry_budget),
             ),

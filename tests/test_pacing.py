@@ -10,7 +10,12 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.domain.pacing import GROUP_CHAT_SPACING, PRIVATE_CHAT_SPACING, Pacer
+from bot.domain.pacing import (
+    GROUP_CHAT_SPACING,
+    PRIVATE_CHAT_SPACING,
+    Pacer,
+    needs_paid_broadcast,
+)
 
 
 class Clock:
@@ -174,3 +179,10 @@ def test_slowdowns_stop_at_a_sixteenth_of_the_pace() -> None:
         clock.now += 0.001 * round_
     first, second = pacer.reserve(4), pacer.reserve(5)
     assert second - first == pytest.approx(1.0, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("rate", "paid"), [(None, False), (25.0, False), (30.0, False), (30.5, True), (1000.0, True)]
+)
+def test_above_30_per_second_broadcasts_are_paid(rate: float | None, paid: bool) -> None:
+    assert needs_paid_broadcast(rate) is paid

@@ -23,6 +23,9 @@ PRIVATE_CHAT_SPACING = 1.0
 GROUP_CHAT_SPACING = 3.0
 """Seconds between two messages to one group (20 per minute)."""
 
+FREE_BROADCAST_RATE = 30.0
+"""Messages per second Telegram allows in bulk; above it, sends must be paid broadcasts."""
+
 BURST = 0.2
 """Seconds of the rate's slots that may go at once to catch up (at least one slot)."""
 
@@ -49,6 +52,12 @@ SLOWEST = 1 / 16
 def chat_spacing(chat_id: int) -> float:
     """How far apart messages to this chat must be; groups have negative ids."""
     return GROUP_CHAT_SPACING if chat_id < 0 else PRIVATE_CHAT_SPACING
+
+
+def needs_paid_broadcast(rate: float | None) -> bool:
+    """Whether sends at ``rate`` per second exceed what Telegram allows for free (``None``, no
+    limit of ours, pays for nothing: Telegram's 429s pace it)."""
+    return rate is not None and rate > FREE_BROADCAST_RATE
 
 
 class Throttle:

@@ -310,3 +310,19 @@ def _reports(author: SimUser, broadcast_id: int) -> list[SimMessage]:
     """The reports of a broadcast in its author's chat."""
     heading = f"Appeal #{broadcast_id}: report"
     return [m for m in author.chat.bot_messages if m.text.startswith(heading)]
+
+
+async def test_above_30_per_second_appeals_go_as_paid_broadcasts(
+    api: LocalBotApi, settings: Settings
+) -> None:
+    for rate, paid in ((200.0, True), (25.0, False)):
+        paced = dataclasses.replace(settings, broadcast_rate=rate)
+        async with serving(paced) as application:
+            bot = RunningBot(api=api, application=application, settings=paced)
+            readers = await bot.readers(3, first_id=21_000 if paid else 22_000)
+            broadcast_id, _ = await _broadcast(bot)
+            await _finished(bot, broadcast_id)
+        appeals = [message for reader in readers for message in _appeals_received(reader)]
+        assert [message.paid_broadcast for message in appeals] == [paid] * 3
+        replies = [m for reader in readers for m in reader.chat.bot_messages if m not in appeals]
+        assert replies and not any(message.paid_broadcast for message in replies)
