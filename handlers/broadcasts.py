@@ -34,7 +34,7 @@ ACTION_PATTERN = r"^appeal:(stop|resend|leave):(\d{1,18})$"
 
 
 def _progress_text(
-    broadcast: Broadcast, progress: Progress, rate: float, left: float | None
+    broadcast: Broadcast, progress: Progress, rate: float | None, left: float | None
 ) -> str:
     done = progress.sent + progress.blocked + progress.failed
     return render(
@@ -45,7 +45,7 @@ def _progress_text(
         share=percent(progress.settled / progress.total if progress.total else 1),
         done=number(done),
         total=number(progress.total),
-        rate=number(rate, 1),
+        rate=number(rate, 1) if rate is not None else None,
         left=duration(left) if left is not None else None,
     )
 
@@ -69,7 +69,7 @@ async def send_progress_message(context: BotContext, broadcast_id: int, chat_id:
     progress = await context.services.outbox.progress(broadcast_id)
     message = await context.bot.send_message(
         chat_id,
-        _progress_text(broadcast, progress, 0.0, None),
+        _progress_text(broadcast, progress, None, None),
         reply_markup=_stop_button(broadcast_id) if not progress.finished else None,
     )
     await context.services.broadcasts.set_progress_message(broadcast_id, message.message_id)

@@ -11,8 +11,9 @@ from datetime import date
 
 import pytest
 
+from bot.delivery.broadcasts import BroadcastMonitor
 from bot.delivery.engine import DeliveryEngine, Outcome
-from bot.domain.broadcasts import ALL_LOCALES, Progress
+from bot.domain.broadcasts import ALL_LOCALES, Fate, Progress, Settlement
 from bot.domain.retries import RetryPolicy
 from storage import Database
 from storage.broadcasts import Broadcasts
@@ -48,6 +49,20 @@ async def _queue(db: Database, recipients: dict[int, str]) -> int:
         kind="appeal", author_id=1, audience=ALL_LOCALES, html_by_locale=TEXTS, details={}
     )
     assert total == len(recipients)
+    return broadcast_id
+
+
+async def _queue_many(db: Database, count: int) -> int:
+    """An appeal to ``count`` readers of English, users 10, 11, …; its broadcast's id."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO users (user_id, locale, first_seen, last_seen) "
+            "VALUES (?, 'en', '2026-11-22', '2026-11-22')",
+            [(10 + i,) for i in range(count)],
+        )
+    broadcast_id, _ = await Broadcasts(db).create(
+        kind="appeal", author_id=1, audience=ALL_LOCALES, html_by_locale=TEXTS, details={}
+    )
     return broadcast_id
 
 
@@ -341,15 +356,7 @@ async def test_leaving_failed_messages_unsent_keeps_them_counted_as_failed(db: D
 
 async def test_a_message_answered_429_goes_out_when_its_retry_after_passes(db: Database) -> None:
     """Not after the rest of the broadcast: that is an hour at 100,000 recipients."""
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO users (user_id, locale, first_seen, last_seen) "
-            "VALUES (?, 'en', '2026-11-22', '2026-11-22')",
-            [(10 + i,) for i in range(1000)],
-        )
-    broadcast_id, _ = await Broadcasts(db).create(
-        kind="appeal", author_id=1, audience=ALL_LOCALES, html_by_locale=TEXTS, details={}
-    )
+    broadcast_id = await _queue_many(db, 1000)
     loop = asyncio.get_running_loop()
     times: list[tuple[int, float]] = []
 
@@ -369,15 +376,7 @@ async def test_a_message_answered_429_goes_out_when_its_retry_after_passes(db: D
 async def test_slots_lost_to_a_busy_cpu_are_made_up_and_no_second_holds_more(
     db: Database,
 ) -> None:
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO users (user_id, locale, first_seen, last_seen) "
-            "VALUES (?, 'en', '2026-11-22', '2026-11-22')",
-            [(10 + i,) for i in range(200)],
-        )
-    broadcast_id, _ = await Broadcasts(db).create(
-        kind="appeal", author_id=1, audience=ALL_LOCALES, html_by_locale=TEXTS, details={}
-    )
+    broadcast_id = await _queue_many(db, 200)
     loop = asyncio.get_running_loop()
     times: list[float] = []
 
@@ -393,3 +392,22 @@ async def test_slots_lost_to_a_busy_cpu_are_made_up_and_no_second_holds_more(
     assert (len(times) - 1) / (times[-1] - times[0]) >= 0.95 * 50
     # Seen from the sender, a send starts after its slot by as much as a stall (50 ms).
     assert busiest(times, window=0.95) <= 50
+
+
+async def test_the_final_rate_is_the_average_while_sending_not_the_last_look(
+    db: Database,
+) -> None:
+    broadcast_id = await _queue_many(db, 175)
+    outbox = Outbox(db, Users(db))
+    clock = WallClock(0.0)
+    monitor = BroadcastMonitor(Broadcasts(db), outbox, clock)
+    rates = []
+    # 25 per second; the last 25 went out within a second after the look at 6 s.
+    for moment, count in ((0, 0), (3, 75), (6, 75), (9, 25)):
+        clock.now = moment
+        claimed = await outbox.claim(count, now=1e12)
+        await outbox.settle([Settlement(delivery, Fate.SENT) for delivery in claimed])
+        (snapshot,) = await monitor.look()
+        rates.append(snapshot.rate)
+    assert snapshot.finished and snapshot.broadcast.id == broadcast_id
+    assert rates == [None, 25.0, 25.0, 25.0]  # the last look alone saw 25 in 3 s

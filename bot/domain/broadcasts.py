@@ -115,9 +115,9 @@ class Progress:
 
 @dataclass(frozen=True, slots=True)
 class Pace:
-    """Speed and time left, from two looks at a broadcast."""
+    """Speed and time left, from two looks at a broadcast (``None``: not known)."""
 
-    rate: float
+    rate: float | None
     seconds_left: float | None
 
 
