@@ -15,11 +15,11 @@ from bot.delivery.broadcasts import BroadcastMonitor
 from bot.delivery.engine import DeliveryEngine, Outcome
 from bot.domain.broadcasts import ALL_LOCALES, Fate, Progress, Settlement
 from bot.domain.retries import RetryPolicy
+from sandbox.local_api.flood import busiest
 from storage import Database
 from storage.broadcasts import Broadcasts
 from storage.outbox import Outbox
 from storage.users import Users
-from tests.test_pacing import busiest
 
 TEXTS = {"en": "Hello", "ru": "Привет", "kk": "Сәлем"}
 

@@ -16,6 +16,7 @@ from bot.domain.pacing import (
     Pacer,
     needs_paid_broadcast,
 )
+from sandbox.local_api.flood import busiest
 
 
 class Clock:
@@ -71,17 +72,6 @@ def test_retry_after_holds_a_chat() -> None:
 def test_a_rate_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         Pacer(0)
-
-
-def busiest(times: list[float], window: float = 1.0) -> int:
-    """The most of ``times`` in any half-open window of ``window`` seconds."""
-    ordered = sorted(times)
-    most, end = 0, 0
-    for start, first in enumerate(ordered):
-        while end < len(ordered) and ordered[end] < first + window - 1e-9:
-            end += 1
-        most = max(most, end - start)
-    return most
 
 
 def _engine(pacer: Pacer, clock: Clock, count: int, lateness: Callable[[], float]) -> list[float]:

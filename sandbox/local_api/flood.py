@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .errors import too_many_requests
@@ -177,6 +177,10 @@ class FloodControl:
             buckets.append(group)
         return buckets
 
+    def busiest_second(self) -> int:
+        """The most sends accepted in any half-open window of one second."""
+        return busiest(send.at for send in self.accepted)
+
     def early_retries(self) -> list[Refusal]:
         """Refusals caused by sending to a chat before its retry_after had passed."""
         return [refusal for refusal in self.refused if refusal.reason == "hold"]
@@ -185,3 +189,15 @@ class FloodControl:
         """Forget the recorded decisions (limits and holds stay)."""
         self.accepted.clear()
         self.refused.clear()
+
+
+def busiest(times: Iterable[float], window: float = 1.0) -> int:
+    """The most of ``times`` in any half-open window of ``window`` seconds: what a rate limit
+    of that many per window must never be exceeded by."""
+    ordered = sorted(times)
+    most, end = 0, 0
+    for start, first in enumerate(ordered):
+        while end < len(ordered) and ordered[end] < first + window:
+            end += 1
+        most = max(most, end - start)
+    return most
