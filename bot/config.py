@@ -17,6 +17,7 @@ DEFAULT_BROADCAST_RATE = 25.0
 MAX_BROADCAST_RATE = 1000.0
 """Telegram's ceiling for paid broadcasts, in messages per second."""
 MAX_RETRY_MINUTES = 24 * 60.0
+"""The longest retry budget of a bulk message: a day, past which an appeal is news no more."""
 
 
 class ConfigError(ValueError):
