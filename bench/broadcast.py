@@ -1,11 +1,13 @@
 """``python -m bench.broadcast [--json PATH]``: the delivery engine against the local Bot API.
 
-Three scenarios, each in a fresh engine process (``--child N``) talking over 127.0.0.1 to a
+Four scenarios, each in a fresh engine process (``--child N``) talking over 127.0.0.1 to a
 local Bot API server in a process of its own (:mod:`bench.broadcast_server`):
 
-1. paced: 2,000 recipients at the default rate (25/s): achieved over configured rate;
-2. ceiling: 20,000 recipients with the limiter off: messages/s, CPU per message of both sides;
-3. memory: 100,000 recipients with the limiter off: peak RSS against the 20,000 run.
+1. paced: 2,000 recipients at the default rate (25/s): achieved over configured rate, the most
+   sends in any 1-s window, and how long a message answered 429 waits after its retry_after;
+2. busy: the same while a CPU burner process keeps a core busy;
+3. ceiling: 20,000 recipients with the limiter off: messages/s, CPU per message of both sides;
+4. memory: 100,000 recipients with the limiter off: peak RSS against the 20,000 run.
 
 The engine process opens a temporary database, creates the users and the broadcast with the
 bot's own storage code, then runs the bot's :class:`DeliveryEngine` with its own delivery
@@ -33,13 +35,17 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
+from unittest import mock
 
 from bench.procstat import CLOCK_TICKS, cpu_seconds, own_cpu_seconds
 from bot.config import DEFAULT_BROADCAST_RATE
+from bot.delivery import engine as engine_module
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.http import DELIVERY_CONNECTIONS, bulk_client
 from bot.delivery.sender import TelegramSender
 from bot.domain.broadcasts import ALL_LOCALES
+from bot.domain.pacing import Pacer
+from sandbox.local_api.flood import busiest
 from storage.broadcasts import Broadcasts
 from storage.database import Database
 from storage.outbox import Outbox
@@ -57,6 +63,13 @@ SERVER_START_TIMEOUT = 120.0
 MIN_CHILD_TIMEOUT = 60.0
 
 PACED_TARGET = 0.97
+BUSIEST_SECOND_TARGET = 1.0
+"""The most sends in any 1-s window, over the rate: never above it."""
+REFUSED_WAIT_TARGET_SLOTS = 50.0
+"""How long a message answered 429 may wait after its retry_after, in slots of the paced rate
+(50 at 25/s: 2 s); before the fix it waited for the rest of the broadcast."""
+REFUSED_CHAT = 1
+"""The recipient answered 429 once in the paced runs: the first in the queue."""
 CEILING_TARGET = 1_000.0
 PEAK_RSS_TARGET_MIB = 150.0
 RSS_GROWTH_LIMIT_MIB = 10.0
@@ -95,17 +108,42 @@ class RunResult:
     server_internal_errors: int
     per_second: list[int]
     """Sends the server accepted in each second from the first on."""
+    busiest_second: int
+    """The most send slots the engine's pacer handed out in any half-open 1-s window."""
+    busiest_arrivals: int
+    """The most sends the server accepted in any half-open 1-s window: the slots as they
+    arrive, where a send late by a few milliseconds may meet one on time."""
+    refused_wait_s: float | None
+    """How long the message answered 429 came after its retry_after had passed."""
+    early_retries: int
+    """Sends to a chat before its retry_after had passed: must be 0."""
+    burner: bool
+    """Whether a CPU burner process ran meanwhile."""
 
     @property
     def rate_ratio(self) -> float | None:
         """Achieved over configured rate (None with the limiter off)."""
         return None if self.rate is None else self.achieved_rate / self.rate
 
+    @property
+    def busiest_second_ratio(self) -> float | None:
+        """The most sends in any 1-s window over the configured rate (None with it off)."""
+        return None if self.rate is None else self.busiest_second / self.rate
+
+    @property
+    def refused_wait_slots(self) -> float | None:
+        """The 429'd message's wait after its retry_after, in slots of the configured rate."""
+        if self.rate is None or self.refused_wait_s is None:
+            return None
+        return self.refused_wait_s * self.rate
+
     def figures(self) -> dict[str, Any]:
         """The fields plus derived figures, for the JSON document."""
         accepted = max(1, self.accepted)
         return asdict(self) | {
             "rate_ratio": self.rate_ratio,
+            "busiest_second_ratio": self.busiest_second_ratio,
+            "refused_wait_slots": self.refused_wait_slots,
             "interval_rate": (self.accepted - 1) / self.send_span_s if self.send_span_s else 0.0,
             "engine_cpu_ms_per_message": 1_000 * self.engine_cpu_s / accepted,
             "engine_cpu_percent": 100 * self.engine_cpu_s / self.wall_s,
@@ -123,9 +161,12 @@ class ServerProcess:
         self.base_url = base_url
 
     @classmethod
-    def start(cls, users: int) -> ServerProcess:
-        """Spawn the server with ``users`` simulated users and wait until it listens."""
+    def start(cls, users: int, refuse: int | None) -> ServerProcess:
+        """Spawn the server with ``users`` simulated users (answering 429 once to ``refuse``)
+        and wait until it listens."""
         command = [sys.executable, "-m", "bench.broadcast_server", "--users", str(users)]
+        if refuse is not None:
+            command += ["--refuse", str(refuse)]
         process = subprocess.Popen(
             [*command, "--token", TOKEN],
             cwd=PROJECT_ROOT,
@@ -220,11 +261,12 @@ async def create_users(db: Database, count: int) -> None:
 
 
 async def run_engine(
-    recipients: int, rate: float | None, workdir: Path, profile: Path | None
+    recipients: int, rate: float | None, workdir: Path, profile: Path | None, burner: bool
 ) -> RunResult:
-    """Queue one broadcast to ``recipients`` users and deliver it through the local server."""
+    """Queue one broadcast to ``recipients`` users and deliver it through the local server;
+    a paced run has one recipient answered 429 once."""
     setup_started = time.perf_counter()
-    server = ServerProcess.start(recipients)
+    server = ServerProcess.start(recipients, REFUSED_CHAT if rate is not None else None)
     try:
         async with await Database.open(workdir / "bench.sqlite3") as db:
             await create_users(db, recipients)
@@ -241,7 +283,9 @@ async def run_engine(
             async with bot:
                 setup_s = time.perf_counter() - setup_started
                 rss_before = _rss_mib()
-                engine = DeliveryEngine(outbox, TelegramSender(bot), rate=rate)
+                slots: list[float] = []
+                with mock.patch.object(engine_module, "Pacer", _slot_log(slots if rate else None)):
+                    engine = DeliveryEngine(outbox, TelegramSender(bot), rate=rate)
                 stop = asyncio.Event()
                 profiler = cProfile.Profile() if profile is not None else None
                 cpu_before, server_before = own_cpu_seconds(), cpu_seconds(server.pid)
@@ -289,34 +333,75 @@ async def run_engine(
         peak_rss_mib=_peak_rss_mib(),
         server_internal_errors=stats["internal_errors"],
         per_second=stats["per_second"],
+        busiest_second=busiest(slots),
+        busiest_arrivals=stats["busiest_second"],
+        refused_wait_s=stats["refused_wait"],
+        early_retries=stats["early_retries"],
+        burner=burner,
     )
 
 
-def child(recipients: int, rate: float | None, profile: Path | None) -> int:
+def _slot_log(slots: list[float] | None) -> type[Pacer]:
+    """The engine's pacer, keeping each slot it hands out in ``slots`` (with the limiter off,
+    none: 100,000 of them would weigh on the memory figures)."""
+
+    class SlotLog(Pacer):
+        def reserve(self, chat_id: int) -> float:
+            slot = super().reserve(chat_id)
+            if slots is not None:
+                slots.append(slot)
+            return slot
+
+    return SlotLog
+
+
+def child(recipients: int, rate: float | None, profile: Path | None, burner: bool) -> int:
     """``--child N``: one run in this process; its result as one JSON line on stdout."""
     with tempfile.TemporaryDirectory(prefix="qorgau-broadcast-") as folder:
-        result = asyncio.run(run_engine(recipients, rate, Path(folder), profile))
+        result = asyncio.run(run_engine(recipients, rate, Path(folder), profile, burner))
     print(json.dumps(asdict(result)), flush=True)
     return 0
 
 
-class Child:
-    """One scenario in a fresh process, so that no run's memory pollutes the next."""
+BURNER = "while True: pass"
+"""A process that keeps one core busy."""
 
-    def __init__(self, name: str, recipients: int, rate: float | None, profile: Path | None):
+
+class Child:
+    """One scenario in a fresh process, so that no run's memory pollutes the next; with
+    ``burner``, a CPU burner process keeps a core busy while it runs."""
+
+    def __init__(
+        self,
+        name: str,
+        recipients: int,
+        rate: float | None,
+        profile: Path | None,
+        *,
+        burner: bool = False,
+    ):
         self.name = name
         command = [sys.executable, "-m", "bench.broadcast", "--child", str(recipients)]
         command += ["--rate", "0" if rate is None else str(rate)]
+        if burner:
+            command.append("--burner")
         if profile is not None:
             command += ["--profile", str(profile / f"engine-{name}.prof")]
-        print(f"{name}: {recipients:,} recipients, limit {rate or 'off'}", file=sys.stderr)
+        busy = ", a core kept busy" if burner else ""
+        print(f"{name}: {recipients:,} recipients, limit {rate or 'off'}{busy}", file=sys.stderr)
+        self._burner = subprocess.Popen([sys.executable, "-c", BURNER]) if burner else None
         self._process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
         )
 
     def result(self) -> RunResult:
         """Wait for the child and parse the JSON line it printed."""
-        out, _ = self._process.communicate()
+        try:
+            out, _ = self._process.communicate()
+        finally:
+            if self._burner is not None:
+                self._burner.kill()
+                self._burner.wait()
         if self._process.returncode != 0:
             raise RuntimeError(f"{self.name} failed with exit code {self._process.returncode}")
         result = RunResult(**json.loads(out.strip().splitlines()[-1]))
@@ -329,11 +414,29 @@ class Child:
         return result
 
 
-def targets(paced: RunResult, ceiling: RunResult, large: RunResult) -> dict[str, Any]:
+def targets(runs: dict[str, RunResult]) -> dict[str, Any]:
     """Each target with its measured value and whether it is met."""
+    paced, ceiling, large = runs["paced"], runs["ceiling"], runs["large"]
     growth = large.peak_rss_mib - ceiling.peak_rss_mib
-    checks = {
+    checks: dict[str, tuple[float | None, str, float]] = {
         "paced_rate_ratio": (paced.rate_ratio, ">=", PACED_TARGET),
+    }
+    if "busy" in runs:
+        checks["busy_rate_ratio"] = (runs["busy"].rate_ratio, ">=", PACED_TARGET)
+    for name in ("paced", "busy"):
+        if name in runs:
+            run = runs[name]
+            checks[f"{name}_busiest_second_ratio"] = (
+                run.busiest_second_ratio,
+                "<=",
+                BUSIEST_SECOND_TARGET,
+            )
+            checks[f"{name}_refused_wait_slots"] = (
+                run.refused_wait_slots,
+                "<=",
+                REFUSED_WAIT_TARGET_SLOTS,
+            )
+    checks |= {
         "ceiling_messages_per_s": (ceiling.achieved_rate, ">=", CEILING_TARGET),
         "peak_rss_mib_large": (large.peak_rss_mib, "<=", PEAK_RSS_TARGET_MIB),
         "peak_rss_growth_mib": (growth, "<=", RSS_GROWTH_LIMIT_MIB),
@@ -361,6 +464,9 @@ COLUMNS = (
     ("srv ms/msg", "{:.3f}"),
     ("srv CPU%", "{:.0f}"),
     ("other CPU%", "{:.0f}"),
+    ("busiest 1 s", "{}"),
+    ("arrivals", "{}"),
+    ("429 wait s", "{}"),
     ("RSS start MiB", "{:.1f}"),
     ("peak RSS MiB", "{:.1f}"),
 )
@@ -371,6 +477,13 @@ def labels(runs: dict[str, RunResult]) -> dict[str, str]:
     ceiling, large = runs["ceiling"].recipients, runs["large"].recipients
     return {
         "paced_rate_ratio": "paced: achieved / configured rate",
+        "busy_rate_ratio": "busy (a CPU burner meanwhile): achieved / configured rate",
+        "paced_busiest_second_ratio": "paced: most send slots in any 1-s window / rate",
+        "busy_busiest_second_ratio": "busy: most send slots in any 1-s window / rate",
+        "paced_refused_wait_slots": "paced: wait of a message answered 429 after its "
+        "retry_after, in slots of the rate",
+        "busy_refused_wait_slots": "busy: wait of a message answered 429 after its "
+        "retry_after, in slots of the rate",
         "ceiling_messages_per_s": "ceiling: messages/s with the limiter off",
         "peak_rss_mib_large": f"peak RSS of the engine at {large:,} recipients, MiB",
         "peak_rss_growth_mib": f"peak RSS growth from {ceiling:,} to {large:,} recipients, MiB",
@@ -395,6 +508,9 @@ def table(runs: dict[str, RunResult], checks: dict[str, Any]) -> str:
             figures["server_cpu_ms_per_message"],
             figures["server_cpu_percent"],
             figures["other_cpu_percent"],
+            run.busiest_second if run.rate is not None else "-",
+            run.busiest_arrivals if run.rate is not None else "-",
+            "-" if run.refused_wait_s is None else f"{run.refused_wait_s:.3f}",
             run.rss_before_run_mib,
             run.peak_rss_mib,
         )
@@ -430,7 +546,11 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     runs["paced"] = paced.result()
     if not arguments.sequential:
         runs["large"] = large.result()
-    ordered = {name: runs[name] for name in ("paced", "ceiling", "large")}
+    # Last and alone, but for the burner that keeps one of the cores busy.
+    if arguments.busy:
+        busy = Child("busy", arguments.busy, paced_rate, arguments.profile, burner=True)
+        runs["busy"] = busy.result()
+    ordered = {name: runs[name] for name in ("paced", "busy", "ceiling", "large") if name in runs}
     return {
         "environment": {
             "cpus": os.cpu_count(),
@@ -439,6 +559,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         },
         "settings": {
             "paced": arguments.paced,
+            "busy": arguments.busy,
             "rate": paced_rate,
             "ceiling": arguments.ceiling,
             "large": arguments.large,
@@ -447,7 +568,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "paced_alongside_large": not arguments.sequential,
         },
         "runs": {name: result.figures() for name, result in ordered.items()},
-        "targets": targets(runs["paced"], runs["ceiling"], runs["large"]),
+        "targets": targets(runs),
         "total_seconds": time.perf_counter() - started,
     }
 
@@ -457,6 +578,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.broadcast", description=__doc__)
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--paced", type=int, default=2_000, help="recipients of the paced run")
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=2_000,
+        help="recipients of the paced run beside a CPU burner (0 skips it)",
+    )
     parser.add_argument(
         "--rate",
         type=float,
@@ -479,6 +606,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--child", type=int, metavar="N", help="internal: one run with N recipients, JSON out"
     )
+    parser.add_argument(
+        "--burner", action="store_true", help="internal: with --child, a burner runs meanwhile"
+    )
     return parser
 
 
@@ -486,7 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the scenarios (or one child run), print the table, write the JSON if asked."""
     arguments = build_parser().parse_args(argv)
     if arguments.child is not None:
-        return child(arguments.child, arguments.rate or None, arguments.profile)
+        return child(arguments.child, arguments.rate or None, arguments.profile, arguments.burner)
     document = run(arguments)
     runs = {name: RunResult(**_fields(figures)) for name, figures in document["runs"].items()}
     print(table(runs, document["targets"]))

@@ -9,12 +9,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.languages import LOCALES
+from bot.domain.retries import RETRY_BUDGET
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE = Path("var") / "qorgau.sqlite3"
 DEFAULT_BROADCAST_RATE = 25.0
 MAX_BROADCAST_RATE = 1000.0
 """Telegram's ceiling for paid broadcasts, in messages per second."""
+MAX_RETRY_MINUTES = 24 * 60.0
+"""The longest retry budget of a bulk message: a day, past which an appeal is news no more."""
 
 
 class ConfigError(ValueError):
@@ -32,6 +35,8 @@ class Settings:
     default_locale: str = "en"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
     broadcast_rate: float | None = DEFAULT_BROADCAST_RATE
+    broadcast_retry_budget: float = RETRY_BUDGET
+    """Seconds a bulk message is retried after its first failure (server or network errors)."""
 
     @property
     def api_file_url(self) -> str:
@@ -118,6 +123,22 @@ def _broadcast_rate(value: str | None) -> float | None:
     return rate or None
 
 
+def _retry_budget(value: str | None) -> float:
+    """``BOT_BROADCAST_RETRY_MINUTES`` in seconds."""
+    if value is None or not value.strip():
+        return RETRY_BUDGET
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1.0
+    if not 0 < minutes <= MAX_RETRY_MINUTES:  # NaN fails this too
+        raise ConfigError(
+            f"BOT_BROADCAST_RETRY_MINUTES must be minutes above 0 and at most "
+            f"{MAX_RETRY_MINUTES:.0f}, got {value!r}."
+        )
+    return minutes * 60
+
+
 def _database(value: str | None) -> Path:
     if value is None or not value.strip():
         return DEFAULT_DATABASE
@@ -135,4 +156,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         default_locale=_locale(env.get("BOT_DEFAULT_LOCALE")),
         timezone=_timezone(env.get("BOT_TIMEZONE")),
         broadcast_rate=_broadcast_rate(env.get("BOT_BROADCAST_RATE")),
+        broadcast_retry_budget=_retry_budget(env.get("BOT_BROADCAST_RETRY_MINUTES")),
     )

@@ -12,6 +12,8 @@ from bot.delivery.engine import DeliveryEngine
 from bot.delivery.http import bulk_client
 from bot.delivery.sender import TelegramSender
 from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.domain.pacing import needs_paid_broadcast
+from bot.domain.retries import RetryPolicy
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
@@ -74,7 +76,10 @@ class Services:
             broadcasts=broadcasts,
             broadcast_monitor=BroadcastMonitor(broadcasts, outbox),
             delivery=DeliveryEngine(
-                outbox, TelegramSender(delivery_bot), rate=settings.broadcast_rate
+                outbox,
+                TelegramSender(delivery_bot, paid=needs_paid_broadcast(settings.broadcast_rate)),
+                rate=settings.broadcast_rate,
+                retries=RetryPolicy(budget=settings.broadcast_retry_budget),
             ),
             delivery_bot=delivery_bot,
         )

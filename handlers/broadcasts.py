@@ -1,8 +1,8 @@
 """A broadcast in its author's chat, from the question to send it to the report: what
 ``/appeal`` and ``/update`` share before sending (the texts' problems, the confirmation); the
 progress, edited in place every few seconds, with its Stop button; the final report, with the
-choice about messages whose fate is unknown; and ``/appeals``, the list of recent ones. What
-the progress is comes from :mod:`bot.delivery.broadcasts`."""
+choice about messages that failed or whose fate is unknown; and ``/appeals``, the list of
+recent ones. What the progress is comes from :mod:`bot.delivery.broadcasts`."""
 
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ async def deliver(context: BotContext, broadcast_id: int, chat_id: int) -> None:
 
 
 def _progress_text(
-    broadcast: Broadcast, progress: Progress, rate: float, left: float | None
+    broadcast: Broadcast, progress: Progress, rate: float | None, left: float | None
 ) -> str:
     done = progress.sent + progress.blocked + progress.failed
     return render(
@@ -121,7 +121,7 @@ def _progress_text(
         share=percent(progress.settled / progress.total if progress.total else 1),
         done=number(done),
         total=number(progress.total),
-        rate=number(rate, 1),
+        rate=number(rate, 1) if rate is not None else None,
         left=duration(left) if left is not None else None,
     )
 
@@ -143,7 +143,7 @@ async def send_progress_message(context: BotContext, broadcast_id: int, chat_id:
     progress = await context.services.outbox.progress(broadcast_id)
     message = await context.bot.send_message(
         chat_id,
-        _progress_text(broadcast, progress, 0.0, None),
+        _progress_text(broadcast, progress, None, None),
         reply_markup=_stop_button(broadcast_id) if not progress.finished else None,
     )
     await context.services.broadcasts.set_progress_message(broadcast_id, message.message_id)
@@ -203,14 +203,15 @@ async def _send_report(
         cancelled=number(progress.cancelled),
         unknown=number(progress.unknown + progress.abandoned),
         awaiting=progress.unknown,
+        failed_kept=progress.failed_kept,
     )
     keyboard = None
-    if progress.unknown:
+    if resendable := progress.unknown + progress.failed_kept:
         keyboard = InlineKeyboardMarkup(
             [
                 [
                     ACTION.button(
-                        _("Resend {count}").format(count=number(progress.unknown)),
+                        _("Resend {count}").format(count=number(resendable)),
                         "resend",
                         broadcast.id,
                     )
@@ -227,7 +228,7 @@ async def _send_report(
 
 @allow(*STAFF)
 async def broadcast_action(update: Update, context: BotContext) -> None:
-    """Stop a broadcast, or decide about its messages of unknown fate."""
+    """Stop a broadcast, or decide about its failed messages and those of unknown fate."""
     query = update.callback_query
     assert query is not None and query.data is not None
     action, broadcast_id = ACTION.parse(query.data)
@@ -247,7 +248,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
             ).format(count=number(cancelled)),
         )
     elif action == "resend":
-        count = await broadcasts.resend_unknown(broadcast_id)
+        count = await broadcasts.resend(broadcast_id)
         context.services.delivery.wake()
         await close_keyboard(update)
         await answer(
@@ -260,7 +261,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
             assert update.effective_chat is not None
             await send_progress_message(context, broadcast_id, update.effective_chat.id)
     else:
-        count = await broadcasts.abandon_unknown(broadcast_id)
+        count = await broadcasts.leave_unsent(broadcast_id)
         await close_keyboard(update)
         await answer(
             update,

@@ -171,27 +171,54 @@ class Broadcasts:
                 await _drop_unused_contents(conn)
         return changed
 
-    async def resend_unknown(self, broadcast_id: int) -> int:
-        """Queue again the messages whose fate is unknown; return how many."""
+    async def resend(self, broadcast_id: int) -> int:
+        """Queue again the messages that failed or whose fate is unknown; return how many. The
+        failed ones leave the failed counters; nothing delivered is touched."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE outbox SET state = 'pending', not_before = 0 "
-                "WHERE broadcast_id = ? AND state = 'unknown'",
+                "SELECT reason, count(*) FROM outbox WHERE broadcast_id = ? AND state = 'failed' "
+                "GROUP BY reason",
+                (broadcast_id,),
+            )
+            failed = {reason: count for reason, count in await cursor.fetchall()}
+            await cursor.close()
+            await conn.executemany(
+                "UPDATE broadcast_failures SET count = count - ? "
+                "WHERE broadcast_id = ? AND reason = ?",
+                [(count, broadcast_id, reason) for reason, count in failed.items()],
+            )
+            await conn.execute(
+                "DELETE FROM broadcast_failures WHERE broadcast_id = ? AND count <= 0",
+                (broadcast_id,),
+            )
+            cursor = await conn.execute(
+                "UPDATE outbox SET state = 'pending', not_before = 0, attempts = 0, "
+                "failing_since = NULL, reason = NULL "
+                "WHERE broadcast_id = ? AND state IN ('unknown', 'failed')",
                 (broadcast_id,),
             )
             count = cursor.rowcount
             await cursor.close()
             if count:
                 await conn.execute(
-                    "UPDATE broadcasts SET status = 'sending', finished_at = NULL WHERE id = ?",
-                    (broadcast_id,),
+                    "UPDATE broadcasts SET status = 'sending', finished_at = NULL, "
+                    "failed = failed - ? WHERE id = ?",
+                    (sum(failed.values()), broadcast_id),
                 )
         return count
 
-    async def abandon_unknown(self, broadcast_id: int) -> int:
-        """Leave the messages whose fate is unknown unsent; return how many."""
+    async def leave_unsent(self, broadcast_id: int) -> int:
+        """Leave the messages that failed or whose fate is unknown unsent; return how many.
+        The unknown ones are counted as left unsent; the failed ones stay counted as failed."""
         async with self._db.transaction() as conn:
-            return await _drop_rows(conn, broadcast_id, "unknown", "unknown")
+            count = await _drop_rows(conn, broadcast_id, "unknown", "unknown")
+            cursor = await conn.execute(
+                "DELETE FROM outbox WHERE broadcast_id = ? AND state = 'failed'", (broadcast_id,)
+            )
+            count += cursor.rowcount
+            await cursor.close()
+            await _drop_unused_contents(conn)
+        return count
 
 
 async def insert_personal(

@@ -339,6 +339,30 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE cases SET data = json_remove(data, '$.deadlines')
     WHERE json_type(data, '$.deadlines') IS NOT NULL;
     """,
+    # 12: retries within a time budget that survives restarts (failing_since), and failed
+    # messages kept with their reason until the author resends them or leaves them unsent.
+    """
+    CREATE TABLE outbox_new (
+        id            INTEGER PRIMARY KEY,
+        broadcast_id  INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+        chat_id       INTEGER NOT NULL,
+        content_id    INTEGER NOT NULL REFERENCES contents (id),
+        state         TEXT    NOT NULL DEFAULT 'pending'
+                              CHECK (state IN ('pending', 'sending', 'unknown', 'failed')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        not_before    REAL    NOT NULL DEFAULT 0,  -- 0: never tried nor put back
+        failing_since REAL,  -- unix time of the first failure of the current run of retries
+        reason        TEXT,  -- the last failure as Telegram (or the network) described it
+        CHECK ((state = 'failed') <= (reason IS NOT NULL))
+    ) STRICT;
+    INSERT INTO outbox_new (id, broadcast_id, chat_id, content_id, state, attempts, not_before)
+    SELECT id, broadcast_id, chat_id, content_id, state, attempts, not_before FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_new RENAME TO outbox;
+    CREATE INDEX outbox_due ON outbox (not_before, id) WHERE state = 'pending';
+    CREATE INDEX outbox_by_broadcast ON outbox (broadcast_id, state);
+    CREATE INDEX outbox_by_chat ON outbox (chat_id);
+    """,
 )
 
 

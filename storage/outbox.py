@@ -1,8 +1,10 @@
 """The outbox: every message the bot initiates, from queued to delivered (or not).
 
-A row is claimed (``sending``) before its send and leaves the table once its fate is known,
-counted in its broadcast. Rows still ``sending`` when the bot starts were in flight at a crash:
-they become ``unknown`` and wait for a coordinator's decision, never resent silently.
+A row is claimed (``sending``) before its send and leaves the table once it is delivered or its
+recipient is gone, counted in its broadcast. A row that failed stays (``failed``, with the
+reason, counted as failed) for the author to resend or leave unsent. Rows still ``sending`` when
+the bot starts were in flight at a crash: they become ``unknown`` and wait for a coordinator's
+decision, never resent silently.
 """
 
 from __future__ import annotations
@@ -34,18 +36,30 @@ class Outbox:
         return count
 
     async def claim(self, limit: int, now: float) -> list[Delivery]:
-        """Take up to ``limit`` due rows, oldest first, and mark them ``sending``."""
+        """Take up to ``limit`` due rows and mark them ``sending``: first the rows put back
+        (a 429's retry_after, a retry, a chat's spacing) whose moment has come, earliest
+        first, then fresh rows in the order they were queued. A message held by Telegram thus
+        goes out as soon as it may, not after the rest of a long broadcast."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 """
                 UPDATE outbox SET state = 'sending'
                 WHERE id IN (
-                    SELECT id FROM outbox WHERE state = 'pending' AND not_before <= ?
-                    ORDER BY not_before, id LIMIT ?
+                    SELECT id FROM (
+                        SELECT id FROM outbox
+                        WHERE state = 'pending' AND not_before > 0 AND not_before <= :now
+                        ORDER BY not_before, id LIMIT :limit
+                    )
+                    UNION ALL
+                    SELECT id FROM (
+                        SELECT id FROM outbox WHERE state = 'pending' AND not_before = 0
+                        ORDER BY id LIMIT :limit
+                    )
+                    LIMIT :limit
                 )
-                RETURNING id, broadcast_id, chat_id, content_id, attempts
+                RETURNING id, broadcast_id, chat_id, content_id, attempts, failing_since
                 """,
-                (now, limit),
+                {"now": now, "limit": limit},
             )
             rows = await cursor.fetchall()
             await cursor.close()
@@ -70,26 +84,8 @@ class Outbox:
         gone: list[int] = []
         async with self._db.transaction() as conn:
             for settlement in settlements:
-                delivery = settlement.delivery
-                if settlement.fate in (Fate.RETRY, Fate.DEFERRED):
-                    await conn.execute(
-                        "UPDATE outbox SET state = 'pending', attempts = attempts + ?, "
-                        "not_before = ? WHERE id = ?",
-                        (settlement.fate is Fate.RETRY, settlement.not_before, delivery.id),
-                    )
-                    continue
-                if settlement.fate is Fate.UNKNOWN:
-                    await conn.execute(
-                        "UPDATE outbox SET state = 'unknown' WHERE id = ?", (delivery.id,)
-                    )
-                    continue
-                await conn.execute("DELETE FROM outbox WHERE id = ?", (delivery.id,))
-                counts[delivery.broadcast_id, settlement.fate.value] += 1
-                if settlement.fate is Fate.FAILED:
-                    failures[delivery.broadcast_id, settlement.reason or "unknown error"] += 1
-                elif settlement.fate is Fate.BLOCKED:
-                    await self._stop_sending_to(conn, delivery.chat_id, counts)
-                    gone.append(delivery.chat_id)
+                if await self._record(conn, settlement, counts, failures):
+                    gone.append(settlement.delivery.chat_id)
             for (broadcast_id, column), count in counts.items():
                 await conn.execute(
                     f"UPDATE broadcasts SET {column} = {column} + ? WHERE id = ?",
@@ -104,6 +100,46 @@ class Outbox:
                 ],
             )
         self._users.forget(gone)
+
+    async def _record(
+        self,
+        conn: aiosqlite.Connection,
+        settlement: Settlement,
+        counts: Counter[tuple[int, str]],
+        failures: Counter[tuple[int, str]],
+    ) -> bool:
+        """Record one fate, counting what settles; ``True`` if the recipient is gone."""
+        delivery, fate = settlement.delivery, settlement.fate
+        if fate is Fate.DEFERRED:
+            await conn.execute(
+                "UPDATE outbox SET state = 'pending', not_before = ? WHERE id = ?",
+                (settlement.not_before, delivery.id),
+            )
+        elif fate is Fate.RETRY:
+            await conn.execute(
+                "UPDATE outbox SET state = 'pending', attempts = attempts + 1, not_before = ?, "
+                "failing_since = ?, reason = ? WHERE id = ?",
+                (settlement.not_before, settlement.failing_since, settlement.reason, delivery.id),
+            )
+        elif fate is Fate.UNKNOWN:
+            await conn.execute(
+                "UPDATE outbox SET state = 'unknown', reason = ? WHERE id = ?",
+                (settlement.reason, delivery.id),
+            )
+        elif fate is Fate.FAILED:  # kept, with its reason, for the author to resend
+            reason = settlement.reason or "unknown error"
+            await conn.execute(
+                "UPDATE outbox SET state = 'failed', reason = ? WHERE id = ?", (reason, delivery.id)
+            )
+            counts[delivery.broadcast_id, fate.value] += 1
+            failures[delivery.broadcast_id, reason] += 1
+        else:
+            await conn.execute("DELETE FROM outbox WHERE id = ?", (delivery.id,))
+            counts[delivery.broadcast_id, fate.value] += 1
+            if fate is Fate.BLOCKED:
+                await self._stop_sending_to(conn, delivery.chat_id, counts)
+                return True
+        return False
 
     @staticmethod
     async def _stop_sending_to(
@@ -126,7 +162,8 @@ class Outbox:
             SELECT total, sent, blocked, failed, cancelled, unknown,
                 (SELECT count(*) FROM outbox o WHERE o.broadcast_id = b.id AND state = 'pending'),
                 (SELECT count(*) FROM outbox o WHERE o.broadcast_id = b.id AND state = 'sending'),
-                (SELECT count(*) FROM outbox o WHERE o.broadcast_id = b.id AND state = 'unknown')
+                (SELECT count(*) FROM outbox o WHERE o.broadcast_id = b.id AND state = 'unknown'),
+                (SELECT count(*) FROM outbox o WHERE o.broadcast_id = b.id AND state = 'failed')
             FROM broadcasts b WHERE id = ?
             """,
             (broadcast_id,),

@@ -18,6 +18,7 @@ def test_defaults() -> None:
     assert settings.admins == frozenset()
     assert settings.default_locale == "en"
     assert settings.timezone == ZoneInfo("Asia/Almaty")
+    assert settings.broadcast_retry_budget == 15 * 60
 
 
 def test_every_variable_is_read() -> None:
@@ -29,6 +30,7 @@ def test_every_variable_is_read() -> None:
             "BOT_ADMINS": "11, 22,,33",
             "BOT_DEFAULT_LOCALE": "KK",
             "BOT_TIMEZONE": "Europe/Brussels",
+            "BOT_BROADCAST_RETRY_MINUTES": "2.5",
         }
     )
     assert settings.require_token() == "123456:ABC-def"
@@ -37,6 +39,7 @@ def test_every_variable_is_read() -> None:
     assert settings.admins == frozenset({11, 22, 33})
     assert settings.default_locale == "kk"
     assert settings.timezone == ZoneInfo("Europe/Brussels")
+    assert settings.broadcast_retry_budget == 150.0
 
 
 @pytest.mark.parametrize(
@@ -50,6 +53,10 @@ def test_every_variable_is_read() -> None:
         ("BOT_DEFAULT_LOCALE", "de", "BOT_DEFAULT_LOCALE must be one of en, ru, kk"),
         ("BOT_TIMEZONE", "Mars/Olympus", "BOT_TIMEZONE must be an IANA time zone"),
         ("BOT_TIMEZONE", "../etc/passwd", "BOT_TIMEZONE must be an IANA time zone"),
+        ("BOT_BROADCAST_RETRY_MINUTES", "0", "BOT_BROADCAST_RETRY_MINUTES must be minutes"),
+        ("BOT_BROADCAST_RETRY_MINUTES", "nan", "BOT_BROADCAST_RETRY_MINUTES must be minutes"),
+        ("BOT_BROADCAST_RETRY_MINUTES", "2 h", "BOT_BROADCAST_RETRY_MINUTES must be minutes"),
+        ("BOT_BROADCAST_RETRY_MINUTES", "1441", "BOT_BROADCAST_RETRY_MINUTES must be minutes"),
     ],
 )
 def test_bad_values_name_the_variable(variable: str, value: str, says: str) -> None:

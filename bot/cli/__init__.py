@@ -19,8 +19,12 @@ environment:
   BOT_ADMINS          comma-separated Telegram user ids holding the admin role
   BOT_DEFAULT_LOCALE  en, ru or kk (default en)
   BOT_TIMEZONE        IANA time zone (default Asia/Almaty)
-  BOT_BROADCAST_RATE  messages per second for appeals and other bulk sends
-                      (default 25; 0: no limit of ours, e.g. for paid broadcasts)
+  BOT_BROADCAST_RATE  messages per second for appeals and other bulk sends (default 25;
+                      above 30: paid broadcasts, which cost Telegram Stars; 0: no limit
+                      of ours)
+  BOT_BROADCAST_RETRY_MINUTES
+                      how long a bulk message is retried when Telegram or the network
+                      fails (default 15)
 """
 
 

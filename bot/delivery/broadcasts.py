@@ -1,5 +1,6 @@
 """A broadcast's life once it is queued: how far it has come and how fast, the moment it is
-finished, and what becomes of its messages of unknown fate when nobody can decide about them.
+finished, and what becomes of its failed messages and those of unknown fate when nobody can
+decide about them.
 
 Telegram comes in only at the edges: the handlers show what :meth:`BroadcastMonitor.look`
 finds (the progress message, the report) in the author's chat.
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.domain.broadcasts import AUTHORED, Broadcast, Progress, pace
+from bot.domain.broadcasts import AUTHORED, Broadcast, Pace, Progress, pace
 from storage.broadcasts import Broadcasts
 from storage.outbox import Outbox
 
@@ -22,8 +23,9 @@ class Snapshot:
 
     broadcast: Broadcast
     progress: Progress
-    rate: float
-    """Messages settled per second since the previous look."""
+    rate: float | None
+    """Messages sent (or settled as blocked or failed) per second since the previous look;
+    once finished, over the looks while it was being sent; ``None`` until two looks tell."""
     seconds_left: float | None
     finished: bool
     """It finished at this look: time for its report."""
@@ -34,8 +36,22 @@ class Snapshot:
         return self.broadcast.kind in AUTHORED and self.broadcast.author_id is not None
 
 
+@dataclass(slots=True)
+class _Looks:
+    """The first and the latest look at a broadcast being sent: when, and how many were done."""
+
+    first: tuple[float, int]
+    latest: tuple[float, int]
+
+
+def _pace(earlier: tuple[float, int], later: tuple[float, int], remaining: int) -> Pace:
+    """The pace between two looks; no rate when they are not apart in time."""
+    (then, done_then), (now, done_now) = earlier, later
+    return pace(done_then, done_now, now - then, remaining) if now > then else Pace(None, None)
+
+
 class BroadcastMonitor:
-    """Looks at the active broadcasts, remembering the previous look to tell their pace."""
+    """Looks at the active broadcasts, remembering earlier looks to tell their pace."""
 
     def __init__(
         self, broadcasts: Broadcasts, outbox: Outbox, clock: Callable[[], float] = time.monotonic
@@ -43,26 +59,29 @@ class BroadcastMonitor:
         self._broadcasts = broadcasts
         self._outbox = outbox
         self._clock = clock
-        self._samples: dict[int, tuple[float, int]] = {}
+        self._looks: dict[int, _Looks] = {}
 
     async def look(self) -> list[Snapshot]:
         """Every active broadcast; those whose last message settled are finished now. A
         finished broadcast that nobody follows (reminders; an author who erased themselves)
-        leaves its messages of unknown fate unsent: nobody can decide to resend them."""
+        leaves its failed messages and those of unknown fate unsent: nobody can decide to
+        resend them."""
         snapshots = []
         for broadcast in await self._broadcasts.active():
             progress = await self._outbox.progress(broadcast.id)
-            now = self._clock()
-            then, settled_then = self._samples.get(broadcast.id, (now, progress.settled))
-            self._samples[broadcast.id] = (now, progress.settled)
-            speed = pace(
-                settled_then, progress.settled, now - then, progress.pending + progress.in_flight
-            )
+            look = (self._clock(), progress.sent + progress.blocked + progress.failed)
+            looks = self._looks.setdefault(broadcast.id, _Looks(look, look))
             finished = progress.finished and await self._broadcasts.finish(broadcast.id)
-            snapshot = Snapshot(broadcast, progress, speed.rate, speed.seconds_left, finished)
             if finished:
-                self._samples.pop(broadcast.id, None)
-                if not snapshot.reported and progress.unknown:
-                    await self._broadcasts.abandon_unknown(broadcast.id)
+                # The last interval ends in idle time after the last send: leave it out.
+                speed = _pace(looks.first, looks.latest, 0)
+                del self._looks[broadcast.id]
+            else:
+                speed = _pace(looks.latest, look, progress.pending + progress.in_flight)
+                looks.latest = look
+            snapshot = Snapshot(broadcast, progress, speed.rate, speed.seconds_left, finished)
+            undecided = progress.unknown or progress.failed_kept
+            if finished and not snapshot.reported and undecided:
+                await self._broadcasts.leave_unsent(broadcast.id)
             snapshots.append(snapshot)
         return snapshots

@@ -2,8 +2,11 @@
 
 Rows are claimed just before their send slot, so a crash leaves at most the messages in flight
 with an unknown fate. Results are recorded in small batches. A 429 holds the chat until its
-``retry_after``; a recipient who blocked the bot gets nothing more; other errors are retried
-with exponential backoff a bounded number of times, then recorded as failed with the reason.
+``retry_after``, and several close together slow the overall pace for a while (see
+:mod:`bot.domain.pacing`); a recipient who blocked the bot gets nothing more; server and
+network errors are retried with capped exponential backoff until the retry budget, counted from
+the message's first failure (stored with it, so a restart does not reset it), runs out; then
+the message is recorded as failed with the reason, for its author to resend.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Protocol
 
 from bot.domain.broadcasts import Delivery, Fate, Settlement
 from bot.domain.pacing import Pacer
+from bot.domain.retries import RetryPolicy
 from storage.outbox import Outbox
 
 logger = logging.getLogger(__name__)
@@ -91,8 +95,7 @@ class DeliveryEngine:
         *,
         rate: float | None,
         max_in_flight: int = 64,
-        max_attempts: int = 5,
-        backoff: float = 1.0,
+        retries: RetryPolicy = RetryPolicy(),  # noqa: B008 (immutable)
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
@@ -103,8 +106,7 @@ class DeliveryEngine:
         self._clock = clock
         self._wall_clock = wall_clock
         self._max_in_flight = max_in_flight
-        self._max_attempts = max_attempts
-        self._backoff = backoff
+        self._retries = retries
         self._in_flight = 0
         self._results: list[Settlement] = []
         self._results_waiting = asyncio.Event()
@@ -175,11 +177,11 @@ class DeliveryEngine:
                 self._defer([delivery], self._wall_clock())
                 return
         self._in_flight += 1
-        task = asyncio.create_task(self._attempt(delivery))
+        task = asyncio.create_task(self._attempt(delivery, slot))
         sends.add(task)
         task.add_done_callback(sends.discard)
 
-    async def _attempt(self, delivery: Delivery) -> None:
+    async def _attempt(self, delivery: Delivery, slot: float) -> None:
         try:
             key = (delivery.broadcast_id, delivery.content_id)
             html = self._contents.get(key)
@@ -193,21 +195,27 @@ class DeliveryEngine:
             outcome = Outcome.transient("internal error")
         finally:
             self._in_flight -= 1
-        self._results.append(self._settlement(delivery, outcome))
+        self._results.append(self._settlement(delivery, outcome, slot))
         self._results_waiting.set()
         self._changed.set()
 
-    def _settlement(self, delivery: Delivery, outcome: Outcome) -> Settlement:
+    def _settlement(self, delivery: Delivery, outcome: Outcome, slot: float) -> Settlement:
         now = self._wall_clock()
         if outcome.fate is Fate.DEFERRED:
-            self._pacer.hold(delivery.chat_id, self._clock() + outcome.retry_after)
+            until = self._clock() + outcome.retry_after
+            self._pacer.rate_limited(delivery.chat_id, until, sent_at=slot)
             return Settlement(delivery, Fate.DEFERRED, now + outcome.retry_after)
         if outcome.fate is Fate.RETRY:
-            if delivery.attempts + 1 >= self._max_attempts:
-                return Settlement(delivery, Fate.FAILED, reason=outcome.reason)
-            delay = self._backoff * 2**delivery.attempts
-            return Settlement(delivery, Fate.RETRY, now + delay, outcome.reason)
+            return self._retry(delivery, outcome, now)
         return Settlement(delivery, outcome.fate, reason=outcome.reason)
+
+    def _retry(self, delivery: Delivery, outcome: Outcome, now: float) -> Settlement:
+        """Try again later, or give up once the retry budget has run out."""
+        since = now if delivery.failing_since is None else delivery.failing_since
+        not_before = self._retries.next_attempt(since, delivery.attempts, now)
+        if not_before is None:
+            return Settlement(delivery, Fate.FAILED, reason=outcome.reason)
+        return Settlement(delivery, Fate.RETRY, not_before, outcome.reason, failing_since=since)
 
     def _defer(self, deliveries: list[Delivery], not_before: float) -> None:
         self._results.extend(Settlement(d, Fate.DEFERRED, not_before) for d in deliveries)

@@ -13,10 +13,13 @@ GONE_REASONS = ("chat not found", "user is deactivated", "bot was blocked", "bot
 
 class TelegramSender:
     """Sends through the delivery engine's own :class:`~telegram.Bot` (see
-    :func:`bot.delivery.http.bulk_client`)."""
+    :func:`bot.delivery.http.bulk_client`); ``paid``: as paid broadcasts, which Telegram lets
+    go faster than 30 per second for Stars (see :func:`bot.domain.pacing.needs_paid_broadcast`).
+    """
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *, paid: bool = False) -> None:
         self._bot = bot
+        self._paid = paid
 
     async def send(self, chat_id: int, html: str) -> Outcome:  # noqa: PLR0911 (one outcome per error)
         """Send one message; report what happened instead of raising."""
@@ -26,6 +29,7 @@ class TelegramSender:
                 html,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_paid_broadcast=self._paid or None,
             )
         except RetryAfter as error:
             return Outcome.rate_limited(error.retry_after.total_seconds())  # type: ignore[union-attr]

@@ -57,7 +57,7 @@ class Fate(StrEnum):
     RETRY = "retry"  # failed for now: try again at ``not_before``, one attempt spent
     DEFERRED = "deferred"  # not tried (pacing, or Telegram's retry_after): take at ``not_before``
     BLOCKED = "blocked"  # the recipient blocked the bot or is gone: send them nothing more
-    FAILED = "failed"  # gave up, with a reason
+    FAILED = "failed"  # gave up, with a reason; kept for the author to resend
     UNKNOWN = "unknown"  # the request may or may not have reached Telegram (a timeout)
 
 
@@ -70,6 +70,8 @@ class Delivery:
     chat_id: int
     content_id: int
     attempts: int
+    failing_since: float | None = None
+    """Unix time of the first failure of the current run of retries (``None``: none yet)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,8 @@ class Settlement:
     fate: Fate
     not_before: float = 0.0
     reason: str | None = None
+    failing_since: float | None = None
+    """For a retry: since when the message has been failing (its time budget counts from it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,8 @@ class Progress:
     pending: int
     in_flight: int
     unknown: int
+    failed_kept: int
+    """Failed messages kept for the author to resend (counted in ``failed`` too)."""
 
     @property
     def settled(self) -> int:
@@ -109,9 +115,9 @@ class Progress:
 
 @dataclass(frozen=True, slots=True)
 class Pace:
-    """Speed and time left, from two looks at a broadcast."""
+    """Speed and time left, from two looks at a broadcast (``None``: not known)."""
 
-    rate: float
+    rate: float | None
     seconds_left: float | None
 
 

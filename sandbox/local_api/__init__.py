@@ -4,6 +4,7 @@ from bot.domain.telegram_html import HtmlError, ParsedText, parse_html
 
 from .api import LocalBotApi
 from .calllog import ApiCall, CallLog
+from .faults import Faults, Outage, Strike
 from .flood import AcceptedSend, FloodControl, FloodLimits, Refusal
 from .model import CallbackAnswer, InlineAnswer, Person, SimChat, SimMessage, StoredFile
 from .simulation import SimCallback, SimInlineQuery, SimUser
@@ -13,11 +14,13 @@ __all__ = [
     "ApiCall",
     "CallLog",
     "CallbackAnswer",
+    "Faults",
     "FloodControl",
     "FloodLimits",
     "HtmlError",
     "InlineAnswer",
     "LocalBotApi",
+    "Outage",
     "ParsedText",
     "Person",
     "Refusal",
@@ -27,5 +30,6 @@ __all__ = [
     "SimMessage",
     "SimUser",
     "StoredFile",
+    "Strike",
     "parse_html",
 ]

@@ -9,6 +9,7 @@ from typing import Any, cast
 from aiohttp import web
 
 from .calllog import CallLog
+from .faults import Faults, Outage
 from .flood import FloodControl, FloodLimits
 from .methods.profile import scope_key
 from .model import CallbackAnswer, InlineAnswer, Person, SimChat
@@ -121,6 +122,20 @@ class LocalBotApi:
     def flood_control(self) -> FloodControl:
         """Accepted sends and 429 refusals with their monotonic times."""
         return self.world.flood
+
+    @property
+    def outage(self) -> Outage | None:
+        """The injected outage in force (None: all is well); assignable at any time."""
+        return self.world.faults.outage
+
+    @outage.setter
+    def outage(self, outage: Outage | None) -> None:
+        self.world.faults.outage = outage
+
+    @property
+    def faults(self) -> Faults:
+        """The calls the injected outages struck, with their monotonic times."""
+        return self.world.faults
 
     def user(
         self,

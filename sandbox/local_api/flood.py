@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .errors import too_many_requests
@@ -35,18 +35,21 @@ class FloodLimits:
 
 @dataclass(frozen=True, slots=True)
 class AcceptedSend:
-    """A send that passed flood control at monotonic time ``at``."""
+    """A send that passed flood control at monotonic time ``at``; ``paid``: a paid broadcast
+    (``allow_paid_broadcast``), which the overall limit does not hold back."""
 
     at: float
     chat_id: int
     method: str
+    paid: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
     """A 429 answer; the chat is held until monotonic time ``until``.
 
-    reason: "global", "chat", "group", "storm", or "hold" (the bot retried too early).
+    reason: "global", "chat", "group", "storm", "injected" (see
+    :meth:`FloodControl.refuse_next`), or "hold" (the bot retried too early).
     """
 
     at: float
@@ -85,6 +88,7 @@ class FloodControl:
         self.clock = clock
         self.accepted: list[AcceptedSend] = []
         self.refused: list[Refusal] = []
+        self._injected: dict[int, int] = {}
         self.limits = limits
 
     @property
@@ -103,26 +107,43 @@ class FloodControl:
         if limits and limits.global_per_second:
             self._global = _Bucket(limits.global_per_second, 1.0, self.clock())
 
-    def admit(self, chat_id: int, method: str) -> None:
+    def refuse_next(self, chat_id: int, retry_after: int) -> None:
+        """Answer the next send to ``chat_id`` with 429 and this ``retry_after``, whatever the
+        limits, and hold the chat from then on as Telegram would."""
+        if retry_after < 1:
+            raise ValueError("retry_after must be at least 1 second")
+        self._injected[chat_id] = retry_after
+
+    def admit(self, chat_id: int, method: str, *, paid: bool = False) -> None:
         """Let a send through, or raise the 429 ApiError Telegram would answer."""
         now = self.clock()
         limits = self._limits
+        reason = self._held(chat_id, now)
+        if reason is None and limits is not None:
+            reason = self._over_limit(limits, chat_id, now, paid)
+        if reason is not None:
+            until = self._holds.get(chat_id, 0.0)
+            if reason == "injected":
+                until = self._holds[chat_id] = now + self._injected.pop(chat_id)
+            elif reason != "hold":
+                assert limits is not None
+                until = self._holds[chat_id] = now + limits.retry_after
+            self.refused.append(Refusal(now, chat_id, method, until, reason))
+            raise too_many_requests(max(1, math.ceil(until - now)))
         if limits is not None:
-            reason = self._refusal_reason(limits, chat_id, now)
-            if reason is not None:
-                until = self._holds.get(chat_id, 0.0)
-                if reason != "hold":
-                    until = self._holds[chat_id] = now + limits.retry_after
-                self.refused.append(Refusal(now, chat_id, method, until, reason))
-                raise too_many_requests(max(1, math.ceil(until - now)))
-            for bucket in self._buckets(limits, chat_id, now):
+            for bucket in self._buckets(limits, chat_id, now, paid):
                 bucket.take()
-        self.accepted.append(AcceptedSend(now, chat_id, method))
+        self.accepted.append(AcceptedSend(now, chat_id, method, paid))
 
-    def _refusal_reason(self, limits: FloodLimits, chat_id: int, now: float) -> str | None:
+    def _held(self, chat_id: int, now: float) -> str | None:
+        if chat_id in self._injected:
+            return "injected"
         if now < self._holds.get(chat_id, 0.0):
             return "hold"
-        if self._global is not None and not self._global.ready(now):
+        return None
+
+    def _over_limit(self, limits: FloodLimits, chat_id: int, now: float, paid: bool) -> str | None:
+        if self._global is not None and not paid and not self._global.ready(now):
             return "global"
         if limits.per_chat_per_second and not self._chat_bucket(limits, chat_id, now).ready(now):
             return "chat"
@@ -147,14 +168,18 @@ class FloodControl:
             bucket = self._groups[chat_id] = _Bucket(limits.per_group_per_minute, 60.0, now)
         return bucket
 
-    def _buckets(self, limits: FloodLimits, chat_id: int, now: float) -> list[_Bucket]:
-        buckets = [] if self._global is None else [self._global]
+    def _buckets(self, limits: FloodLimits, chat_id: int, now: float, paid: bool) -> list[_Bucket]:
+        buckets = [] if self._global is None or paid else [self._global]
         if limits.per_chat_per_second:
             buckets.append(self._chat_bucket(limits, chat_id, now))
         group = self._group_bucket(limits, chat_id, now)
         if group is not None:
             buckets.append(group)
         return buckets
+
+    def busiest_second(self) -> int:
+        """The most sends accepted in any half-open window of one second."""
+        return busiest(send.at for send in self.accepted)
 
     def early_retries(self) -> list[Refusal]:
         """Refusals caused by sending to a chat before its retry_after had passed."""
@@ -164,3 +189,15 @@ class FloodControl:
         """Forget the recorded decisions (limits and holds stay)."""
         self.accepted.clear()
         self.refused.clear()
+
+
+def busiest(times: Iterable[float], window: float = 1.0) -> int:
+    """The most of ``times`` in any half-open window of ``window`` seconds: what a rate limit
+    of that many per window must never be exceeded by."""
+    ordered = sorted(times)
+    most, end = 0, 0
+    for start, first in enumerate(ordered):
+        while end < len(ordered) and ordered[end] < first + window:
+            end += 1
+        most = max(most, end - start)
+    return most

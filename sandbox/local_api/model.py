@@ -128,6 +128,8 @@ class SimMessage:
     document: dict[str, Any] | None = None
     media: dict[str, Any] = field(default_factory=dict)
     reply_to: SimMessage | None = None
+    paid_broadcast: bool = False
+    """Sent with ``allow_paid_broadcast``."""
     edit_count: int = 0
     edit_date: int | None = None
     edit_tick: int = 0

@@ -68,8 +68,12 @@ class BotApiHttp:
 
     async def _run(self, request: web.BaseRequest, method: Method) -> web.Response:
         params: dict[str, Any] = {}
+        outage = None
         try:
             params = await read_params(request)
+            outage = self.world.faults.strike(method.name, params.get("chat_id"))
+            if outage is not None and outage.status is not None:
+                raise outage.error()
             result = method.handler(self.world, Params(params))
             if method.is_async:
                 result = await result
@@ -87,6 +91,8 @@ class BotApiHttp:
         else:
             body, status = {"ok": True, "result": result}, 200
         self.log.record(method.name, params, status)
+        if outage is not None and outage.late:
+            await asyncio.sleep(outage.late)  # done, but the answer comes too late
         return _json(body, status)
 
     def _download(self, token: str, file_path: str) -> web.Response:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import CHAT_NOT_FOUND, bad_request
+from .faults import Faults
 from .flood import FloodControl
 from .model import CallbackAnswer, InlineAnswer, Person, SimChat, SimMessage, StoredFile
 from .updates import UpdateQueue
@@ -82,6 +83,7 @@ class World:
         self.updates = UpdateQueue()
         self.settings = BotSettings()
         self.flood = FloodControl()
+        self.faults = Faults()
         self.callback_queries: dict[str, CallbackAnswer | None] = {}
         self.inline_queries: dict[str, InlineAnswer | None] = {}
         self.changed = Notifier()

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.delivery.engine import CLAIM_AHEAD, SETTLE_EVERY
 from bot.domain.broadcasts import ALL_LOCALES, Progress
 from bot.domain.roles import Role
-from sandbox.local_api import FloodLimits, LocalBotApi, SimMessage, SimUser
+from sandbox.local_api import FloodLimits, LocalBotApi, Outage, SimMessage, SimUser
 from tests.e2e.conftest import ADMIN_ID, RunningBot, message_starting
 from tests.e2e.processes import bot_process
 
@@ -265,3 +265,64 @@ async def test_unknown_fates_can_be_resent(bot: RunningBot) -> None:
         if reader.id in resent:
             await bot.api.wait_until(lambda r=reader: _appeals_received(r), timeout=10)
     assert (await _finished(bot, broadcast_id)).unknown == 0
+
+
+async def test_failed_messages_can_be_resent_from_the_report(
+    api: LocalBotApi, settings: Settings
+) -> None:
+    impatient = dataclasses.replace(settings, broadcast_retry_budget=0.5)
+    async with serving(impatient) as application:
+        bot = RunningBot(api=api, application=application, settings=impatient)
+        readers = await bot.readers(3)
+        coordinator = await bot.user_with_role(706, Role.COORDINATOR)
+        api.outage = Outage(status=502, chats=frozenset(reader.id for reader in readers))
+        broadcast_id, total = await application.services.broadcasts.create(
+            kind="appeal",
+            author_id=coordinator.id,
+            audience=ALL_LOCALES,
+            html_by_locale=APPEAL,
+            details={},
+        )
+        application.services.delivery.wake()
+        report = await message_starting(api, coordinator, f"Appeal #{broadcast_id}: report")
+        assert (_count(report, "Delivered:"), _count(report, "Failed:")) == (total - 3, 3)
+        assert "• Bad Gateway: 3" in report.text
+        assert report.text.endswith(
+            "The failed messages were not delivered. Resend them, or leave them unsent?"
+        )
+        assert report.button_texts == [["Resend 3"], ["Leave them unsent"]]
+
+        api.outage = None  # Telegram is back
+        await coordinator.press(report, "Resend 3")
+        (reply, _progress) = await coordinator.wait_for_replies(2)
+        assert reply.text == "Resending 3 messages."
+        for reader in readers:
+            await api.wait_until(lambda r=reader: _appeals_received(r), timeout=10)
+        await api.wait_until(lambda: len(_reports(coordinator, broadcast_id)) == 2, timeout=10)
+        again = _reports(coordinator, broadcast_id)[-1]
+        assert (_count(again, "Delivered:"), _count(again, "Failed:")) == (total, 0)
+        assert again.button_texts == []
+        assert [len(_appeals_received(reader)) for reader in readers] == [1, 1, 1]
+        assert len(_appeals_received(coordinator)) == 1
+
+
+def _reports(author: SimUser, broadcast_id: int) -> list[SimMessage]:
+    """The reports of a broadcast in its author's chat."""
+    heading = f"Appeal #{broadcast_id}: report"
+    return [m for m in author.chat.bot_messages if m.text.startswith(heading)]
+
+
+async def test_above_30_per_second_appeals_go_as_paid_broadcasts(
+    api: LocalBotApi, settings: Settings
+) -> None:
+    for rate, paid in ((200.0, True), (25.0, False)):
+        paced = dataclasses.replace(settings, broadcast_rate=rate)
+        async with serving(paced) as application:
+            bot = RunningBot(api=api, application=application, settings=paced)
+            readers = await bot.readers(3, first_id=21_000 if paid else 22_000)
+            broadcast_id, _ = await _broadcast(bot)
+            await _finished(bot, broadcast_id)
+        appeals = [message for reader in readers for message in _appeals_received(reader)]
+        assert [message.paid_broadcast for message in appeals] == [paid] * 3
+        replies = [m for reader in readers for m in reader.chat.bot_messages if m not in appeals]
+        assert replies and not any(message.paid_broadcast for message in replies)

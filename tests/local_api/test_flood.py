@@ -10,6 +10,7 @@ from telegram.error import RetryAfter
 
 from sandbox.local_api import FloodControl, FloodLimits, LocalBotApi
 from sandbox.local_api.errors import ApiError
+from sandbox.local_api.flood import busiest
 
 from .rawhttp import RawCaller
 
@@ -89,6 +90,17 @@ def test_storm_is_reproducible_with_a_seed() -> None:
 
     assert first == second
     assert 40 <= first.count(1) <= 80
+
+
+def test_the_busiest_second_counts_half_open_windows() -> None:
+    clock = FakeClock()
+    control = FloodControl(clock=clock)
+    for moment in (100.0, 100.5, 100.99, 101.0, 101.5, 101.6):
+        clock.now = moment
+        control.admit(7, "sendMessage")
+    assert control.busiest_second() == 4  # 101.0, 101.5, 101.6 and 100.99 before them
+    assert busiest([3.0, 1.0, 2.0], window=1.0) == 1
+    assert busiest([]) == 0
 
 
 def test_limits_validate_their_values() -> None:

@@ -38,12 +38,14 @@ CHAT_ACTIONS = frozenset(
 
 
 def send_message(world: World, params: Params) -> dict[str, Any]:
-    """sendMessage."""
+    """sendMessage; ``allow_paid_broadcast`` is kept on the message and exempts it from the
+    overall flood limit, as a paid broadcast is."""
     chat = writable_chat(world, params)
     text = message_text(params)
     markup = reply_markup(params)
     reply_to = reply_target(chat, params)
-    world.flood.admit(chat.id, "sendMessage")
+    paid = params.boolean("allow_paid_broadcast")
+    world.flood.admit(chat.id, "sendMessage", paid=paid)
     message = world.post(
         chat,
         world.bot,
@@ -52,6 +54,7 @@ def send_message(world: World, params: Params) -> dict[str, Any]:
         html=text.html,
         reply_markup=markup,
         reply_to=reply_to,
+        paid_broadcast=paid,
     )
     return message.to_dict()
 
