@@ -17,7 +17,6 @@ from telegram.ext import ApplicationBuilder, Defaults
 from bot import jobs
 from bot.config import Settings
 from bot.delivery.http import AiohttpRequest
-from bot.delivery.replies import ReplyLimiter
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.services import Services
 from bot.shipped import prepare_shipped_content
@@ -59,7 +58,7 @@ def build_application(
         # Different chats at once, each chat in order; replies paced and retried per chat
         # (bulk sends are paced by the delivery engine, with its own client).
         .concurrent_updates(PerChatOrder())
-        .rate_limiter(ReplyLimiter())
+        .rate_limiter(services.reply_limiter)
         # aiohttp costs half the CPU of PTB's default httpx per request (bench/README.md).
         .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
@@ -111,6 +110,7 @@ async def _poll_until(
             await on_started(application)
         await stop.wait()
         logger.info("bot stopping")
+        application.services.reply_limiter.stop_waiting()
         await application.updater.stop()
 
 

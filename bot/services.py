@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.delivery.broadcasts import BroadcastMonitor
 from bot.delivery.engine import DeliveryEngine
 from bot.delivery.http import bulk_client
+from bot.delivery.replies import ReplyLimiter
 from bot.delivery.sender import TelegramSender
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.pacing import needs_paid_broadcast
@@ -51,6 +52,8 @@ class Services:
     delivery: DeliveryEngine
     delivery_bot: Bot
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""
+    reply_limiter: ReplyLimiter
+    """The pace and retries of the replies (the bot that answers people)."""
 
     @classmethod
     def create(cls, settings: Settings, db: Database, clock: Clock = SYSTEM_CLOCK) -> Services:
@@ -82,4 +85,5 @@ class Services:
                 retries=RetryPolicy(budget=settings.broadcast_retry_budget),
             ),
             delivery_bot=delivery_bot,
+            reply_limiter=ReplyLimiter(),
         )

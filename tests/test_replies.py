@@ -127,3 +127,15 @@ async def test_get_me_fails_at_once(limiter: ReplyLimiter, time: FakeTime) -> No
     with pytest.raises(NetworkError):
         await limiter.process_request(telegram.call(time), (), {}, "getMe", {}, None)
     assert len(telegram.calls) == 1
+
+
+async def test_once_stopping_nothing_waits(limiter: ReplyLimiter, time: FakeTime) -> None:
+    limiter.stop_waiting()
+    with pytest.raises(RetryAfter):
+        await reply(limiter, Telegram(RetryAfter(timedelta(seconds=3))), time)
+    with pytest.raises(NetworkError):
+        await reply(limiter, Telegram(NetworkError("Bad Gateway")), time)
+    paced = Telegram()
+    for _ in range(BURST + 3):
+        await reply(limiter, paced, time, chat=9)
+    assert time.slept == []  # neither a 429, a retry nor the chat's pace made it wait

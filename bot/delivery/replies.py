@@ -72,6 +72,12 @@ class ReplyLimiter(BaseRateLimiter[int]):
         self._clock = clock
         self._sleep = sleep
         self._chats: dict[int | str, _ChatTurns] = {}
+        self._stopping = False
+
+    def stop_waiting(self) -> None:
+        """The bot is stopping: from now on no reply waits for its turn, a 429 or a retry;
+        what cannot go at once fails at once, so that shutdown never waits for Telegram."""
+        self._stopping = True
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -101,7 +107,7 @@ class ReplyLimiter(BaseRateLimiter[int]):
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 wait = error.retry_after.total_seconds()  # type: ignore[union-attr]
-                if chat is None or self._clock() + wait > deadline:
+                if self._stopping or chat is None or self._clock() + wait > deadline:
                     raise
                 self._hold(chat, self._clock() + wait)
                 logger.info("%s throttled by Telegram for %.0f s", endpoint, wait)
@@ -110,7 +116,7 @@ class ReplyLimiter(BaseRateLimiter[int]):
                 # cannot help, or could show it twice.
                 raise
             except NetworkError:
-                if endpoint in UNRETRIED or self._clock() + backoff > deadline:
+                if self._stopping or endpoint in UNRETRIED or self._clock() + backoff > deadline:
                     raise
                 logger.info("%s failed; trying again in %.1f s", endpoint, backoff)
                 await self._sleep(backoff)
@@ -127,7 +133,7 @@ class ReplyLimiter(BaseRateLimiter[int]):
 
     async def _turn(self, chat: int | str) -> None:
         wait = self._pace(chat).wait(self._clock())
-        if wait > 0:
+        if wait > 0 and not self._stopping:
             await self._sleep(wait)
 
     def _hold(self, chat: int | str, until: float) -> None:

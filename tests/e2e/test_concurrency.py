@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from sandbox.local_api import FloodLimits
+import asyncio
+import signal
+from pathlib import Path
+
+from sandbox.local_api import FloodLimits, LocalBotApi
 from tests.e2e.conftest import RunningBot
+from tests.e2e.processes import bot_process
 
 FLOOD = 15
 
@@ -35,3 +40,17 @@ async def test_a_flood_from_one_user_does_not_delay_another(bot: RunningBot) -> 
     # to one message a second after a burst (Telegram's limit for one chat).
     assert len(flood.chat.bot_messages) < FLOOD
     await flood.wait_for_replies(FLOOD, timeout=30)
+
+
+async def test_sigterm_does_not_wait_for_a_throttled_chat(api: LocalBotApi, tmp_path: Path) -> None:
+    async with bot_process(api, tmp_path / "bot.sqlite3") as process:
+        user = api.user(630, language_code="en")
+        await user.ask("/start", timeout=10)
+        api.flood_control.refuse_next(user.id, 60)
+        await user.send("/help")  # answered 429: this reply would wait a minute
+        await api.wait_until(lambda: api.flood_control.refused, timeout=10)
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=10)
+        _, stderr = await process.communicate()
+    assert process.returncode == 0
+    assert "Traceback" not in stderr.decode()
