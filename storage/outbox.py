@@ -9,6 +9,7 @@ decision, never resent silently.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import aiosqlite
@@ -24,6 +25,8 @@ class Outbox:
     def __init__(self, db: Database, users: Users) -> None:
         self._db = db
         self._users = users
+        self._turn = 0
+        """Which broadcast's fresh rows the next claim starts with (they take turns)."""
 
     async def recover(self) -> int:
         """Mark rows left ``sending`` by a crash as ``unknown``; return how many."""
@@ -38,28 +41,36 @@ class Outbox:
     async def claim(self, limit: int, now: float) -> list[Delivery]:
         """Take up to ``limit`` due rows and mark them ``sending``: first the rows put back
         (a 429's retry_after, a retry, a chat's spacing) whose moment has come, earliest
-        first, then fresh rows in the order they were queued. A message held by Telegram thus
-        goes out as soon as it may, not after the rest of a long broadcast."""
+        first, then fresh rows, the broadcasts taking turns and each in the order it was
+        queued. A message held by Telegram thus goes out as soon as it may, not after the rest
+        of a long broadcast; and an urgent appeal does not wait for 100,000 reminders."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                """
-                UPDATE outbox SET state = 'sending'
-                WHERE id IN (
-                    SELECT id FROM (
-                        SELECT id FROM outbox
-                        WHERE state = 'pending' AND not_before > 0 AND not_before <= :now
-                        ORDER BY not_before, id LIMIT :limit
-                    )
-                    UNION ALL
-                    SELECT id FROM (
-                        SELECT id FROM outbox WHERE state = 'pending' AND not_before = 0
-                        ORDER BY id LIMIT :limit
-                    )
-                    LIMIT :limit
+            claimed = await _ids(
+                conn,
+                "SELECT id FROM outbox WHERE state = 'pending' AND not_before > 0 "
+                "AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+                (now, limit),
+            )
+            sources = await _ids(
+                conn,
+                "SELECT id FROM broadcasts WHERE status = 'sending' AND EXISTS ("
+                "SELECT 1 FROM outbox WHERE broadcast_id = broadcasts.id AND state = 'pending' "
+                "AND not_before = 0) ORDER BY id",
+                (),
+            )
+            for source, share in shares(sources, self._turn, limit - len(claimed)):
+                claimed += await _ids(
+                    conn,
+                    "SELECT id FROM outbox WHERE broadcast_id = ? AND state = 'pending' "
+                    "AND not_before = 0 ORDER BY id LIMIT ?",
+                    (source, share),
                 )
-                RETURNING id, broadcast_id, chat_id, content_id, attempts, failing_since
-                """,
-                {"now": now, "limit": limit},
+            self._turn += 1
+            cursor = await conn.execute(
+                "UPDATE outbox SET state = 'sending' "
+                "WHERE id IN (SELECT value FROM json_each(?)) "
+                "RETURNING id, broadcast_id, chat_id, content_id, attempts, failing_since",
+                (json.dumps(claimed),),
             )
             rows = await cursor.fetchall()
             await cursor.close()
@@ -180,3 +191,25 @@ class Outbox:
             (broadcast_id,),
         )
         return {row["reason"]: row["count"] for row in rows}
+
+
+def shares(sources: list[int], turn: int, slots: int) -> list[tuple[int, int]]:
+    """The ``slots`` of a claim split as evenly as may be among the broadcasts with fresh
+    rows, the odd ones going to those whose turn it is (``turn`` moves on at every claim)."""
+    if not sources or slots <= 0:
+        return []
+    base, odd = divmod(slots, len(sources))
+    start = turn % len(sources)
+    ordered = sources[start:] + sources[:start]
+    return [
+        (source, base + (index < odd))
+        for index, source in enumerate(ordered)
+        if base or index < odd
+    ]
+
+
+async def _ids(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> list[int]:
+    cursor = await conn.execute(sql, params)
+    ids = [row[0] for row in await cursor.fetchall()]
+    await cursor.close()
+    return ids

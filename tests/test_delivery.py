@@ -18,7 +18,7 @@ from bot.domain.retries import RetryPolicy
 from sandbox.local_api.flood import busiest
 from storage import Database
 from storage.broadcasts import Broadcasts
-from storage.outbox import Outbox
+from storage.outbox import Outbox, shares
 from storage.users import Users
 
 TEXTS = {"en": "Hello", "ru": "Привет", "kk": "Сәлем"}
@@ -371,6 +371,27 @@ async def test_a_message_answered_429_goes_out_when_its_retry_after_passes(db: D
     (_, refused), (second, resent) = [(i, t) for i, (c, t) in enumerate(times) if c == 10]
     assert 1.0 <= resent - refused <= 1.0 + 2.0
     assert second < 600, f"sent after {second} others"
+
+
+async def test_an_appeal_queued_after_a_long_broadcast_takes_turns_with_it(db: Database) -> None:
+    """An urgent appeal does not wait for 1,000 reminders queued before it: they take turns."""
+    long_one = await _queue_many(db, 1000)
+    appeal, _ = await Broadcasts(db).create(
+        kind="appeal", author_id=1, audience=ALL_LOCALES, html_by_locale=TEXTS, details={}
+    )
+    outbox = Outbox(db, Users(db))
+    taken: list[int] = []
+    for _ in range(30):
+        taken += [delivery.broadcast_id for delivery in await outbox.claim(1, time.time())]
+    assert taken.count(appeal) == taken.count(long_one) == 15  # one claim each, in turn
+
+
+def test_claims_share_their_slots_among_the_broadcasts() -> None:
+    assert shares([7, 8, 9], turn=0, slots=2) == [(7, 1), (8, 1)]
+    assert shares([7, 8, 9], turn=1, slots=2) == [(8, 1), (9, 1)]
+    assert shares([7, 8], turn=5, slots=5) == [(8, 3), (7, 2)]
+    assert shares([], turn=0, slots=4) == []
+    assert shares([7], turn=3, slots=0) == []
 
 
 async def test_slots_lost_to_a_busy_cpu_are_made_up_and_no_second_holds_more(
