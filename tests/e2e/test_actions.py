@@ -42,6 +42,7 @@ LABELS = {
         "week": "1 act was reported on this case in the last 7 days.",
         "counted": "This act is already counted. Thank you!",
         "closing": "Yours sincerely,",
+        "privacy": "Your acts: when you press “I did it”, the bot adds one to a count",
     },
     "ru": {
         "take": "Действовать (1)",
@@ -55,6 +56,7 @@ LABELS = {
         "week": "За последние 7 дней по этому делу сообщили о 1 действии.",
         "counted": "Это действие уже учтено. Спасибо!",
         "closing": "С уважением,",
+        "privacy": "Ваши действия: когда вы нажимаете «Сделано», бот прибавляет единицу",
     },
     "kk": {
         "take": "Әрекет ету (1)",
@@ -68,6 +70,7 @@ LABELS = {
         "week": "Соңғы 7 күнде бұл іс бойынша 1 әрекет туралы хабарланды.",
         "counted": "Бұл әрекет есепке алынған. Рахмет!",
         "closing": "Құрметпен,",
+        "privacy": "Сіздің әрекеттеріңіз: «Орындадым» түймесін басқанда бот",
     },
 }
 SIGNERS = {
@@ -156,6 +159,13 @@ async def test_from_a_case_card_to_a_letter_document_and_an_act(
     await bot.api.wait_until(bot.api.confirmed_all_updates)
     assert traces(bot.settings.database, ACTIVIST_ID) == []
     assert len(act_rows(bot.settings.database)) == 2
+
+
+@pytest.mark.parametrize("locale", ["en", "ru", "kk"])
+async def test_privacy_says_that_acts_are_counts(bot: RunningBot, locale: str) -> None:
+    user = bot.user(612, locale)
+    await user.ask("/start")
+    assert LABELS[locale]["privacy"] in (await user.ask("/privacy")).text
 
 
 async def test_act_lists_the_followed_cases_actions_else_all(bot: RunningBot) -> None:
