@@ -5,7 +5,7 @@ default), some ending within the week, some later, some without an end, some alr
 times the query ``/act`` makes (:meth:`storage.actions.Actions.most_urgent`): for a reader who
 follows nothing (every case's actions) and for one who follows 20 cases; p50 and p99 in
 milliseconds against the target p99 <= 10 ms. Then the count of open actions a case card
-shows, and the ``I did it`` write.
+shows, the ``I did it`` write, and ``/coverage`` over every case with its CSV.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from bench.generated_content import generated_content
 from bot.domain.actions import Action, Target, card_expiry, issue_token, token_digest
 from bot.domain.clock import SettableClock
 from bot.domain.content import Content
+from bot.domain.coverage import coverage_csv, least_attention_first
+from storage.actions import coverage
 from storage.cases import Cases
 from storage.database import Database
 from storage.subscriptions import Subscriptions
@@ -133,6 +135,16 @@ async def run(cases: int, per_case: int, queries: int) -> None:
                 await actions.report(item, outcome="sent", origin=0, digest=digest, expires=expires)
                 timings.append((time.perf_counter() - begin) * 1000)
             print(f"'I did it' (one write transaction): {_figures(timings)}")
+            timings = []
+            for _ in range(5):
+                begin = time.perf_counter()
+                ranked = least_attention_first(await coverage(db, NOW, "en"))
+                coverage_csv(ranked, NOW.date())
+                timings.append((time.perf_counter() - begin) * 1000)
+            print(
+                f"/coverage of {len(ranked):,} cases with its CSV: "
+                f"median {statistics.median(timings):.0f} ms of 5"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
