@@ -13,10 +13,12 @@ from telegram.ext import (
 )
 
 from handlers import (
+    actions,
     appeals,
     broadcasts,
     cancel,
     cases,
+    coverage,
     deadlines,
     declarations,
     fallbacks,
@@ -45,6 +47,7 @@ FEATURES = 0
 REGISTERED: tuple[Feature, ...] = (
     start.FEATURE,
     cases.FEATURE,
+    actions.FEATURE,
     inline.FEATURE,
     deadlines.FEATURE,
     reminders.FEATURE,
@@ -55,6 +58,7 @@ REGISTERED: tuple[Feature, ...] = (
     declarations.FEATURE,
     members.FEATURE,
     roles.FEATURE,
+    coverage.FEATURE,
     language.FEATURE,
     privacy.FEATURE,
     cancel.FEATURE,
@@ -103,10 +107,11 @@ def register(application: QorgauApplication) -> None:
     ]
     application.add_handlers(
         [
-            *conversations,
             # python-telegram-bot passes a press without data through any pattern: only this
-            # handler, whose pattern refuses all data, may take such a press.
+            # handler, whose pattern refuses all data, may take such a press, before any
+            # conversation whose buttons would otherwise take it.
             CallbackQueryHandler(fallbacks.stale_button, pattern=lambda _: False),
+            *conversations,
             # Buttons, deep links (before the plain commands they start with), files.
             *(handler for feature in REGISTERED for handler in feature.handlers),
             *_command_handlers(conversations),

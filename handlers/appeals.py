@@ -9,30 +9,34 @@ nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import ConversationHandler
 
+from bot.domain.actions import StoredAction
 from bot.domain.appeals import WRITING_ORDER, TextProblem, check_text, texts_for_every_locale
-from bot.domain.broadcasts import ALL_LOCALES, CASE_AUDIENCE, Kind
+from bot.domain.broadcasts import ALL_LOCALES, CASE_AUDIENCE, Keyboard, Kind
 from bot.domain.languages import LOCALES
 from bot.domain.roles import STAFF
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
+from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, use_locale
 from bot.text.i18n import gettext as _
 from handlers import news
 from handlers.access import allow
+from handlers.actions import CARD
 from handlers.broadcasts import DROP, SEND, ask_to_send, deliver, explain, refuse_while_sending
-from handlers.buttons import CASE_ID, Buttons, Field, choice
+from handlers.buttons import CASE_ID, Buttons, Field, choice, digits
 from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, Draft, State, close_keyboard, private_conversation
 from handlers.replies import answer, refuse_stale_button
 from handlers.writing import TextsByLanguage
 
-WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CONFIRMING = (
+WRITING, CHOOSING_FALLBACK, CHOOSING_AUDIENCE, CHOOSING_ACTION, CONFIRMING = (
     "appeal:writing",
     "appeal:fallback",
     "appeal:audience",
+    "appeal:action",
     "appeal:confirming",
 )
 """States of the appeal."""
@@ -47,6 +51,11 @@ AUDIENCE = Buttons(
     Field(f"{choice(ALL_LOCALES, *LOCALES).regex}|{re.escape(CASE_AUDIENCE)}{CASE_ID.regex}"),
 )
 """Everyone, the readers of one language, or the followers of one case."""
+OFFER_ACTIONS = Buttons("appeal:acts")
+"""Under the confirmation: choose an action for recipients to take."""
+ATTACH = Buttons("appeal:act", digits(12))
+"""An action recipients are asked to take, by its key; 0: none."""
+ACTIONS_OFFERED = 8
 
 FORMATTING = frozenset(
     {
@@ -176,10 +185,74 @@ async def appeal_audience_chosen(update: Update, context: BotContext) -> State:
             return CHOOSING_AUDIENCE
         draft["case"] = case_id  # the appeal is tied to the case whose followers it reaches
     await close_keyboard(update)
+    return await _preview(update, context)
+
+
+async def _actions_offered(context: BotContext) -> list[StoredAction]:
+    """The open actions an appeal may attach: of its case, if it has one, else the most
+    urgent."""
+    services = context.services
+    draft = DRAFT.of(context)
+    now = services.clock.now()
+    actions = services.cases.actions
+    if "case" in draft:
+        return (await actions.of_case(draft["case"], now))[:ACTIONS_OFFERED]
+    return await actions.most_urgent(now, limit=ACTIONS_OFFERED)
+
+
+@allow(*STAFF)
+async def offer_actions(update: Update, context: BotContext) -> State:
+    """ "Attach an action" under the confirmation: the open actions to choose from, or none."""
+    services = context.services
+    offered = await _actions_offered(context)
+    await close_keyboard(update)
+    cases = {c.id: c for c in await services.cases.get_many([i.case_id for i in offered])}
+    locale = current_locale()
+    keyboard = [
+        [ATTACH.button(f"{cases[i.case_id].name[locale]}: {i.action.title[locale]}", i.key)]
+        for i in offered[:ACTIONS_OFFERED]
+        if i.case_id in cases
+    ]
+    keyboard.append([ATTACH.button(_("No action"), 0)])
+    await answer(
+        update,
+        _(
+            "Should recipients be asked to act? Attach an action: a “Take action” button under "
+            "the appeal opens its card, and the acts reported through it appear in the report."
+        ),
+        reply_markup=InlineKeyboardMarkup(keyboard),
+    )
+    return CHOOSING_ACTION
+
+
+@allow(*STAFF)
+async def appeal_action_chosen(update: Update, context: BotContext) -> State:
+    """Attach the action chosen (or none), then show the preview again."""
+    query = update.callback_query
+    assert query is not None
+    (key,) = ATTACH.parse(query.data)
+    if key and key not in {item.key for item in await _actions_offered(context)}:
+        await refuse_stale_button(query)
+        return CHOOSING_ACTION
+    DRAFT.of(context)["action"] = key
+    await close_keyboard(update)
+    return await _preview(update, context)
+
+
+async def _preview(update: Update, context: BotContext) -> State:
+    """The appeal exactly as recipients will see it, and the question to send it."""
+    draft = DRAFT.of(context)
     texts: dict[str, str] = draft["texts"]
+    key = draft.get("action", 0)
     for locale in WRITING_ORDER:
         if locale in texts:
-            await answer(update, texts[locale])
+            with use_locale(locale):
+                keyboard = InlineKeyboardMarkup([[CARD.button(_("Take action"), key, 0)]])
+            await answer(update, texts[locale], reply_markup=keyboard if key else None)
+    attach = []
+    if await _actions_offered(context):
+        label = _("Change the action") if key else _("Ask recipients to act…")
+        attach = [[OFFER_ACTIONS.button(label)]]
     await ask_to_send(
         update,
         context,
@@ -187,6 +260,7 @@ async def appeal_audience_chosen(update: Update, context: BotContext) -> State:
         texts=texts,
         fallback=draft["fallback"],
         audience=draft["audience"],
+        extra_rows=attach,
     )
     return CONFIRMING
 
@@ -205,11 +279,29 @@ async def send_appeal(update: Update, context: BotContext) -> State:
         audience=draft["audience"],
         html_by_locale=texts_for_every_locale(draft["texts"], draft["fallback"]),
         details={
-            key: draft[key] for key in ("texts", "fallback", "audience", "case") if key in draft
+            key: draft[key]
+            for key in ("texts", "fallback", "audience", "case", "action")
+            if draft.get(key)
         },
+        buttons=_take_action_buttons(draft.get("action", 0)),
     )
     await deliver(context, broadcast_id, update.effective_user.id)
     return END
+
+
+def _take_action_buttons(key: int) -> Callable[[int], dict[str, Keyboard]] | None:
+    """Each language's "Take action" button, whose data names the appeal once it exists."""
+    if not key:
+        return None
+
+    def buttons(broadcast_id: int) -> dict[str, Keyboard]:
+        keyboards = {}
+        for locale in LOCALES:
+            with use_locale(locale):
+                keyboards[locale] = (((_("Take action"), CARD.data(key, broadcast_id)),),)
+        return keyboards
+
+    return buttons
 
 
 @allow(*STAFF)
@@ -232,7 +324,12 @@ def appeal_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             WRITING: TEXTS.handlers(appeal_text_received, skip_appeal_text),
             CHOOSING_FALLBACK: [FALLBACK.handler(appeal_fallback_chosen)],
             CHOOSING_AUDIENCE: [AUDIENCE.handler(appeal_audience_chosen)],
-            CONFIRMING: [SEND.handler(send_appeal), DROP.handler(drop_appeal)],
+            CHOOSING_ACTION: [ATTACH.handler(appeal_action_chosen)],
+            CONFIRMING: [
+                SEND.handler(send_appeal),
+                DROP.handler(drop_appeal),
+                OFFER_ACTIONS.handler(offer_actions),
+            ],
             **news.news_states(),
         },
         drafts=[DRAFT, news.DRAFT],

@@ -11,9 +11,10 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
+from bot.domain.actions import total
 from bot.domain.appeals import WRITING_ORDER, BadHtml, EmptyText, TextProblem, TextTooLong
 from bot.domain.broadcasts import (
     ALL_LOCALES,
@@ -33,6 +34,7 @@ from bot.text.i18n import (
     use_locale,
 )
 from bot.text.i18n import gettext as _
+from bot.text.names import outcome_name
 from bot.text.render import render
 from handlers.access import allow
 from handlers.buttons import Buttons, choice, digits
@@ -86,8 +88,10 @@ async def ask_to_send(
     texts: dict[str, str],
     fallback: str,
     audience: str,
+    extra_rows: list[list[InlineKeyboardButton]] | None = None,
 ) -> None:
-    """After the preview: how many it goes to, in which languages, and Send or Cancel."""
+    """After the preview: how many it goes to, in which languages, and Send or Cancel (and
+    ``extra_rows``, such as an appeal's "Ask recipients to act…")."""
     size = await context.services.broadcasts.audience_size(audience)
     summary = render(
         "appeal_confirm.html",
@@ -98,7 +102,11 @@ async def ask_to_send(
         fallback=language_in_current_locale(fallback),
     )
     keyboard = InlineKeyboardMarkup(
-        [[SEND.button(_("Send to {count}").format(count=size))], [DROP.button(_("Cancel"))]]
+        [
+            [SEND.button(_("Send to {count}").format(count=size))],
+            *(extra_rows or []),
+            [DROP.button(_("Cancel"))],
+        ]
     )
     await answer(update, summary, reply_markup=keyboard)
 
@@ -204,6 +212,7 @@ async def _send_report(
         unknown=number(progress.unknown + progress.abandoned),
         awaiting=progress.unknown,
         failed_kept=progress.failed_kept,
+        acts=await _acts(context, broadcast),
     )
     keyboard = None
     if resendable := progress.unknown + progress.failed_kept:
@@ -271,6 +280,17 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         )
 
 
+async def _acts(context: BotContext, broadcast: Broadcast) -> dict[str, Any] | None:
+    """The acts reported through an appeal's "Take action" button, if it had one."""
+    if not broadcast.details.get("action"):
+        return None
+    counts = await context.services.cases.actions.acts_through(broadcast.id)
+    return {
+        "total": number(total(counts)),
+        "outcomes": [(outcome_name(count.outcome), number(count.count)) for count in counts],
+    }
+
+
 def _audience_name(audience: str, case_name: str | None) -> str:
     """Who an appeal went to, in the current locale."""
     if audience == ALL_LOCALES:
@@ -300,6 +320,7 @@ async def list_appeals(update: Update, context: BotContext) -> None:
                 "status": broadcast.status,
                 "sent": number(progress.sent),
                 "total": number(progress.total),
+                "acts": await _acts(context, broadcast),
             }
         )
     await answer(update, render("appeals.html", appeals=items))

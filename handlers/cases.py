@@ -32,6 +32,8 @@ CASE = Buttons(
 )
 """A case's card, or one of its parts."""
 PAGE = Buttons("cases:page", digits(4))
+TAKE_ACTION = Buttons("acts", CASE_ID)
+"""A case's open actions (handlers/actions.py answers it)."""
 LINK_PREFIX = "case-"
 LINK_PATTERN = r"^/start case-[a-z0-9-]{1,40}$"
 """``/start case-<id>`` opens a case's card: the link under a card posted inline."""
@@ -98,14 +100,20 @@ async def turn_page(update: Update, context: BotContext) -> None:
     await query.edit_message_text(text, reply_markup=keyboard)
 
 
-def _card_keyboard(case: Case, following: bool) -> InlineKeyboardMarkup:
+def _card_keyboard(case: Case, following: bool, open_actions: int) -> InlineKeyboardMarkup:
     follow = (
         CASE.button(_("Unfollow"), case.id, "unfollow")
         if following
         else CASE.button(_("Follow"), case.id, "follow")
     )
+    act = (
+        [[TAKE_ACTION.button(_("Take action ({count})").format(count=open_actions), case.id)]]
+        if open_actions
+        else []
+    )
     return InlineKeyboardMarkup(
         [
+            *act,
             [CASE.button(_("Full account"), case.id, "account")],
             [
                 CASE.button(_("Timeline"), case.id, "timeline"),
@@ -134,9 +142,14 @@ def card_text(case: Case) -> str:
     )
 
 
+async def _open_actions(context: BotContext, case: Case) -> int:
+    services = context.services
+    return await services.cases.actions.open_count(case.id, services.clock.now())
+
+
 async def _card(case: Case, context: BotContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
     following = await context.services.subscriptions.follows(user_id, case.id)
-    return card_text(case), _card_keyboard(case, following)
+    return card_text(case), _card_keyboard(case, following, await _open_actions(context, case))
 
 
 def _translated(texts: Texts) -> tuple[str, str | None]:
@@ -207,7 +220,9 @@ async def _toggle_follow(
     else:
         await subscriptions.unfollow(update.effective_user.id, case.id)
         await query.answer(_("You no longer follow this case."))
-    await query.edit_message_reply_markup(_card_keyboard(case, following))
+    await query.edit_message_reply_markup(
+        _card_keyboard(case, following, await _open_actions(context, case))
+    )
 
 
 @allow(*EVERYONE)

@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler, MessageHandler
 
 from bot.domain import moments
+from bot.domain.actions import is_action_deadline
 from bot.domain.content import Case, Deadline, StoredDeadline
 from bot.domain.ics import CalendarEvent, calendar
 from bot.domain.roles import EVERYONE, STAFF
@@ -329,7 +330,7 @@ async def edit_deadlines(update: Update, context: BotContext) -> State:
     """Offer the deadlines still ahead, earliest first."""
     services = context.services
     upcoming = await services.cases.deadlines.upcoming(
-        services.clock.now(), limit=DEADLINES_OFFERED
+        services.clock.now(), limit=DEADLINES_OFFERED, editable=True
     )
     if not upcoming:
         await answer(update, _("No deadline lies ahead. Add one with /newdeadline."))
@@ -360,7 +361,7 @@ async def deadline_picked(update: Update, context: BotContext) -> State | None:
     assert query is not None
     (key,) = PICK.parse(query.data)
     stored = await context.services.cases.deadlines.get(key)
-    if stored is None or stored.deadline.cancelled:
+    if stored is None or stored.deadline.cancelled or is_action_deadline(stored.deadline.id):
         await refuse_stale_button(query)
         return None
     await close_keyboard(update)

@@ -3,12 +3,14 @@ the signatory block and verify the audit log."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from telegram import Update
 
+from bot.documents import render as render_document
 from bot.domain.declarations import (
     Declaration,
     DeclarationTooLong,
@@ -20,6 +22,7 @@ from bot.domain.languages import LOCALES
 from bot.domain.roles import STAFF, Role
 from bot.domain.signatory_block import block, block_csv
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
+from bot.text.documents import declaration_document
 from bot.text.formatting import date_and_time
 from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
@@ -270,6 +273,36 @@ async def signatories(update: Update, context: BotContext) -> None:
     )
 
 
+@allow(Role.MEMBER, *STAFF)
+async def declaration_document_command(update: Update, context: BotContext) -> None:
+    """``/declarationdoc N [en|ru|kk]``: the declaration as the assembly publishes it, as a
+    .pdf and an editable .docx, in the reader's language (or the one asked for)."""
+    declaration = await _declaration_argument(update, context, "declarationdoc")
+    if declaration is None:
+        return
+    args = context.args or []
+    language = args[1].lower() if len(args) > 1 and args[1].lower() in LOCALES else None
+    language = declaration.language_for(language or current_locale())
+    services = context.services
+    signers = await services.declarations.signers(declaration.number)
+    layout = declaration_document(declaration, language, signers, await services.members.groups())
+    chat = update.effective_chat
+    assert chat is not None
+    name = f"declaration-{declaration.number}-{language}"
+    for file_format in ("pdf", "docx"):
+        await chat.send_document(
+            await asyncio.to_thread(render_document, layout, file_format),
+            filename=f"{name}.{file_format}",
+        )
+    if language != (args[1].lower() if len(args) > 1 else current_locale()):
+        await answer(
+            update,
+            _(
+                "Declaration No. {number} has no text in that language: here is the {language} one."
+            ).format(number=declaration.number, language=language_in_current_locale(language)),
+        )
+
+
 @allow(*STAFF)
 async def verify_audit(update: Update, context: BotContext) -> None:
     """``/verifyaudit``: check every link of the audit log's hash chain."""
@@ -306,6 +339,12 @@ FEATURE = Feature(
         ),
         Command(
             "closedeclaration", close_declaration, lazy_gettext("Close a declaration"), DECLARATIONS
+        ),
+        Command(
+            "declarationdoc",
+            declaration_document_command,
+            lazy_gettext("A declaration as a document (PDF, DOCX)"),
+            DECLARATIONS,
         ),
         Command(
             "signatories",

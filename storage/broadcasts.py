@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
@@ -14,6 +15,7 @@ from bot.domain.broadcasts import (
     CASE_AUDIENCE,
     DECLARATION_AUDIENCE,
     Broadcast,
+    Keyboard,
     Kind,
 )
 from storage.database import Database
@@ -57,9 +59,12 @@ class Broadcasts:
         audience: str,
         html_by_locale: dict[str, str],
         details: dict[str, Any],
+        buttons: Callable[[int], dict[str, Keyboard]] | None = None,
     ) -> tuple[int, int]:
         """Queue one message per user of ``audience``, in their locale's text; return the new
-        broadcast's id and its number of messages. ``html_by_locale`` covers every locale."""
+        broadcast's id and its number of messages. ``html_by_locale`` covers every locale;
+        ``buttons``, given the new broadcast's id, gives each locale's buttons to put under
+        the messages (an appeal's "Take action" knows its appeal)."""
         where, params = _audience_filter(audience)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -70,9 +75,12 @@ class Broadcasts:
             (broadcast_id,) = await cursor.fetchone()
             await cursor.close()
             content_ids: dict[str, int] = {}
+            keyboards = buttons(broadcast_id) if buttons else {}
             for locale, html in html_by_locale.items():
+                keyboard = keyboards.get(locale)
                 cursor = await conn.execute(
-                    "INSERT INTO contents (html) VALUES (?) RETURNING id", (html,)
+                    "INSERT INTO contents (html, buttons) VALUES (?, ?) RETURNING id",
+                    (html, json.dumps(keyboard, ensure_ascii=False) if keyboard else None),
                 )
                 (content_ids[locale],) = await cursor.fetchone()
                 await cursor.close()

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.content import Case, Content, Event, Source
+from storage.actions import Actions, store_targets, sync_actions
 from storage.database import Database
 from storage.deadlines import Deadlines, sync_case
 from storage.search_index import SearchIndex
@@ -28,6 +29,7 @@ def _case_json(case: Case) -> str:
     """A case as stored in ``cases.data``; its deadlines live in their own table."""
     fields = asdict(case)
     del fields["deadlines"]
+    del fields["actions"]
     return _json(fields)
 
 
@@ -43,6 +45,7 @@ class Cases:
         self._clock = clock
         self.index = SearchIndex(db)
         self.deadlines = Deadlines(db, clock)
+        self.actions = Actions(db, clock)
 
     async def count(self) -> int:
         """How many cases are stored."""
@@ -75,8 +78,10 @@ class Cases:
                     for case in content.cases.values()
                 ],
             )
+            await store_targets(conn, content.targets)
             now = self._clock.now()
             for case in content.cases.values():
+                await sync_actions(conn, case)
                 await sync_case(conn, case, now)
             stored = await conn.execute_fetchall("SELECT data FROM cases")
             await self.index.rebuild(_case_from_json(row[0]) for row in stored)
@@ -144,8 +149,11 @@ class Cases:
         """Everything stored, as the files would say it."""
         sources = await self.sources()
         deadlines = await self.deadlines.of_cases()
+        actions = await self.actions.of_cases()
         cases = {}
         for row in await self._db.fetchall("SELECT data FROM cases ORDER BY id"):
             case = _case_from_json(row["data"])
-            cases[case.id] = dataclasses.replace(case, deadlines=deadlines.get(case.id, ()))
-        return Content(sources, cases)
+            cases[case.id] = dataclasses.replace(
+                case, deadlines=deadlines.get(case.id, ()), actions=actions.get(case.id, ())
+            )
+        return Content(sources, cases, await self.actions.targets())

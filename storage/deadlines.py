@@ -12,8 +12,9 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.actions import is_action_deadline
 from bot.domain.clock import SYSTEM_CLOCK, Clock
-from bot.domain.content import Case, Deadline, StoredDeadline
+from bot.domain.content import Case, Deadline, StoredDeadline, deadlines_of
 from storage import reminders
 from storage.database import Database
 
@@ -49,7 +50,8 @@ async def sync_case(conn: aiosqlite.Connection, case: Case, now: datetime) -> No
     )
     stored = {row["id"]: row for row in await cursor.fetchall()}
     await cursor.close()
-    for deadline in case.deadlines:
+    deadlines = deadlines_of(case)
+    for deadline in deadlines:
         cursor = await conn.execute(
             "INSERT INTO deadlines (case_id, id, moment, zone, cancelled, data) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, id) DO UPDATE SET "
@@ -74,7 +76,7 @@ async def sync_case(conn: aiosqlite.Connection, case: Case, now: datetime) -> No
             deadline.cancelled,
         ):
             await reminders.replan(conn, now, deadline_key=key)
-    in_file = {deadline.id for deadline in case.deadlines}
+    in_file = {deadline.id for deadline in deadlines}
     await conn.executemany(
         "DELETE FROM deadlines WHERE key = ?",
         [(row["key"],) for deadline_id, row in stored.items() if deadline_id not in in_file],
@@ -94,24 +96,35 @@ class Deadlines:
         return _stored(row) if row else None
 
     async def of_cases(self) -> dict[str, tuple[Deadline, ...]]:
-        """Every deadline, by case, earliest first (for export)."""
+        """Every deadline, by case, earliest first (for export); not those standing for an
+        action's ``until``, which the action's own entry writes."""
         by_case: dict[str, list[Deadline]] = {}
         for row in await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM deadlines ORDER BY case_id, moment, id"
         ):
+            if is_action_deadline(row["id"]):
+                continue
             by_case.setdefault(row["case_id"], []).append(_stored(row).deadline)
         return {case_id: tuple(deadlines) for case_id, deadlines in by_case.items()}
 
     async def upcoming(
-        self, now: datetime, *, user_id: int | None = None, limit: int = 20
+        self,
+        now: datetime,
+        *,
+        user_id: int | None = None,
+        limit: int = 20,
+        editable: bool = False,
     ) -> list[StoredDeadline]:
         """Deadlines not cancelled and still ahead, earliest first: of the cases a user
-        follows, or of every case."""
+        follows, or of every case; ``editable``: only those coordinators may move, not those
+        standing for an action's ``until`` (its content file sets them)."""
         followed = (
             "AND case_id IN (SELECT case_id FROM subscriptions WHERE user_id = :user_id)"
             if user_id is not None
             else ""
         )
+        if editable:
+            followed += " AND id NOT LIKE 'action:%'"
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM deadlines WHERE cancelled = 0 AND moment > :now {followed} "
             "ORDER BY moment, key LIMIT :limit",

@@ -11,7 +11,7 @@ import json
 import sqlite3
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import aiosqlite
 
@@ -46,6 +46,7 @@ _COLUMN_NAMES = (
     "min_signatures",
     "min_delegations",
     "min_groups",
+    "dated",
 )
 _COLUMNS = ", ".join(_COLUMN_NAMES)
 _SIGNERS = (
@@ -89,6 +90,7 @@ def declaration_from_row(row: sqlite3.Row) -> Declaration:
         rules=RuleSettings(
             row["max_words"], row["min_signatures"], row["min_delegations"], row["min_groups"]
         ),
+        dated=date.fromisoformat(row["dated"]) if row["dated"] else None,
     )
 
 
@@ -109,6 +111,7 @@ def _row_values(declaration: Declaration) -> tuple[object, ...]:
         rules.min_signatures,
         rules.min_delegations,
         rules.min_groups,
+        declaration.dated.isoformat() if declaration.dated else None,
     )
 
 
@@ -132,7 +135,7 @@ class Declarations:
             updates = ", ".join(f"{name} = excluded.{name}" for name in _COLUMN_NAMES[1:])
             await conn.execute(
                 f"INSERT INTO declarations ({_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 f"ON CONFLICT (number) DO UPDATE SET {updates}",
                 _row_values(declaration),
             )
@@ -152,7 +155,7 @@ class Declarations:
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 f"INSERT INTO declarations ({_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 _row_values(declaration),
             )
             created = cursor.rowcount == 1

@@ -363,6 +363,63 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_by_broadcast ON outbox (broadcast_id, state);
     CREATE INDEX outbox_by_chat ON outbox (chat_id);
     """,
+    # 13: actions of cases and the authorities they address (bot/domain/actions.py); acts
+    # reported, as counts only: no user, no time finer than the day; the used one-time tokens
+    # of action cards (a digest, until the card expires); the key that signs those tokens;
+    # buttons under a broadcast's message (an appeal's "Take action"); a declaration's date.
+    """
+    CREATE TABLE targets (
+        id   TEXT PRIMARY KEY,
+        data TEXT NOT NULL CHECK (json_valid(data))
+    ) STRICT;
+
+    CREATE TABLE actions (
+        key     INTEGER PRIMARY KEY,  -- short and stable: buttons carry it
+        case_id TEXT    NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        id      TEXT    NOT NULL,
+        kind    TEXT    NOT NULL
+                        CHECK (kind IN ('letter', 'email', 'call', 'postcard', 'share', 'other')),
+        urgency INTEGER NOT NULL,     -- the case's, kept here to order actions by an index
+        until   REAL,                 -- unix time; NULL: no end
+        data    TEXT    NOT NULL CHECK (json_valid(data)),
+        UNIQUE (case_id, id)
+    ) STRICT;
+    CREATE INDEX actions_by_urgency ON actions (urgency, key);
+    CREATE INDEX actions_by_until ON actions (until) WHERE until IS NOT NULL;
+
+    -- How many acts were reported, per action, outcome, origin (0: none; else the appeal's
+    -- broadcast id) and UTC day. Nothing here says who acted, nor when within the day.
+    CREATE TABLE act_counts (
+        case_id   TEXT    NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+        action_id TEXT    NOT NULL,
+        kind      TEXT    NOT NULL,
+        outcome   TEXT    NOT NULL,
+        origin    INTEGER NOT NULL DEFAULT 0,
+        day       TEXT    NOT NULL,  -- YYYY-MM-DD, UTC
+        count     INTEGER NOT NULL CHECK (count > 0),
+        PRIMARY KEY (case_id, action_id, outcome, origin, day)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX act_counts_by_day ON act_counts (day);
+    CREATE INDEX act_counts_by_origin ON act_counts (origin) WHERE origin <> 0;
+
+    -- The SHA-256 of the random part of each used card token, until the card's last day: a
+    -- second press on the same card counts nothing. No user id, no action, no time of use.
+    CREATE TABLE act_tokens (
+        digest  BLOB    PRIMARY KEY,
+        expires INTEGER NOT NULL  -- days since 1970-01-01, UTC
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX act_tokens_by_expiry ON act_tokens (expires);
+
+    CREATE TABLE secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) STRICT;
+    INSERT INTO secrets (name, value) VALUES ('act-cards', randomblob(32));
+
+    ALTER TABLE contents ADD COLUMN buttons TEXT CHECK (buttons IS NULL OR json_valid(buttons));
+
+    ALTER TABLE declarations ADD COLUMN dated TEXT;  -- YYYY-MM-DD: the date the document bears
+    """,
 )
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 
 import aiosqlite
 
-from bot.domain.broadcasts import Delivery, Fate, Progress, Settlement
+from bot.domain.broadcasts import Delivery, Fate, Keyboard, Message, Progress, Settlement
 from storage.database import Database
 from storage.users import Users
 
@@ -81,12 +81,20 @@ class Outbox:
         row = await self._db.fetchone("SELECT min(not_before) FROM outbox WHERE state = 'pending'")
         return None if row is None or row[0] is None else float(row[0])
 
-    async def content(self, content_id: int) -> str:
-        """The HTML of a message."""
-        row = await self._db.fetchone("SELECT html FROM contents WHERE id = ?", (content_id,))
+    async def content(self, content_id: int) -> Message:
+        """The HTML of a message and the buttons under it."""
+        row = await self._db.fetchone(
+            "SELECT html, buttons FROM contents WHERE id = ?", (content_id,)
+        )
         if row is None:
             raise LookupError(f"no content {content_id}")
-        return str(row["html"])
+        buttons: Keyboard = ()
+        if row["buttons"] is not None:
+            buttons = tuple(
+                tuple((str(label), str(data)) for label, data in line)
+                for line in json.loads(row["buttons"])
+            )
+        return Message(str(row["html"]), buttons)
 
     async def settle(self, settlements: list[Settlement]) -> None:
         """Record the fates of a batch of attempts in one transaction."""

@@ -97,6 +97,41 @@ def _export_signatures(settings: Settings, arguments: argparse.Namespace) -> int
     return 0
 
 
+def _export_declaration(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.documents import render
+    from bot.shipped import prepare_shipped_content
+    from bot.text.documents import declaration_document
+    from storage.cases import Cases
+    from storage.declarations import Declarations
+    from storage.members import Members
+
+    async def read(db: Database) -> bytes | None:
+        declarations = Declarations(db)
+        await prepare_shipped_content(Cases(db), declarations)
+        declaration = await declarations.get(arguments.number)
+        if declaration is None:
+            return None
+        signers = await declarations.signers(declaration.number)
+        language = arguments.language or declaration.authoritative
+        layout = declaration_document(declaration, language, signers, await Members(db).groups())
+        return render(layout, arguments.format)
+
+    output = in_database(settings, read)
+    if output is None:
+        print(f"no declaration No. {arguments.number}", file=sys.stderr)
+        return 2
+    if arguments.output is None:
+        if arguments.format != "txt" and sys.stdout.isatty():
+            print(f"a {arguments.format} file is binary: give -o FILE", file=sys.stderr)
+            return 2
+        sys.stdout.buffer.write(output)
+        sys.stdout.flush()
+    else:
+        arguments.output.write_bytes(output)
+        print(f"wrote declaration No. {arguments.number} to {arguments.output}")
+    return 0
+
+
 def _verify_audit(settings: Settings, _: argparse.Namespace) -> int:
     from storage.audit_log import AuditLog
 
@@ -109,8 +144,8 @@ def _verify_audit(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``import-members``, ``import-declarations``, ``export-signatures`` and
-    ``verify-audit``."""
+    """Add ``import-members``, ``import-declarations``, ``export-signatures``,
+    ``export-declaration`` and ``verify-audit``."""
     parser = commands.add_parser(
         "import-members",
         help="check and store a roster of members of parliament (.csv or .yaml)",
@@ -136,6 +171,22 @@ def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: igno
     parser.add_argument("--format", choices=("text", "csv"), default="text")
     parser.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
     parser.set_defaults(handler=_export_signatures)
+
+    parser = commands.add_parser(
+        "export-declaration",
+        help="write a declaration as the assembly publishes it (PDF, DOCX or text)",
+        description="Write declaration N in the assembly's layout: reference, date, title, "
+        "number, disclaimer, text, and overleaf the signatories, Total = N and the groups.",
+    )
+    parser.add_argument("number", type=int, help="the declaration's number, e.g. 652")
+    parser.add_argument("--format", choices=("pdf", "docx", "txt"), default="txt")
+    parser.add_argument(
+        "--language",
+        choices=("en", "ru", "kk"),
+        help="the language of the text and headings (default: the authoritative one)",
+    )
+    parser.add_argument("--output", "-o", type=Path, help="write to this file, not stdout")
+    parser.set_defaults(handler=_export_declaration)
 
     parser = commands.add_parser(
         "verify-audit",

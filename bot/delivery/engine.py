@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.domain.broadcasts import Delivery, Fate, Settlement
+from bot.domain.broadcasts import Delivery, Fate, Keyboard, Message, Settlement
 from bot.domain.pacing import Pacer
 from bot.domain.retries import RetryPolicy
 from storage.outbox import Outbox
@@ -82,7 +82,7 @@ class Outcome:
 class Sender(Protocol):
     """Sends one HTML message to one chat and reports how it went, never raising."""
 
-    async def send(self, chat_id: int, html: str) -> Outcome: ...
+    async def send(self, chat_id: int, html: str, buttons: Keyboard = ()) -> Outcome: ...
 
 
 class DeliveryEngine:
@@ -112,7 +112,7 @@ class DeliveryEngine:
         self._results_waiting = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._changed = asyncio.Event()
-        self._contents: dict[tuple[int, int], str] = {}
+        self._contents: dict[tuple[int, int], Message] = {}
         """Texts by (broadcast, content): a finished broadcast's texts are deleted, and SQLite
         may give a later text the same content id, but never under the same broadcast."""
 
@@ -184,12 +184,15 @@ class DeliveryEngine:
     async def _attempt(self, delivery: Delivery, slot: float) -> None:
         try:
             key = (delivery.broadcast_id, delivery.content_id)
-            html = self._contents.get(key)
-            if html is None:
+            message = self._contents.get(key)
+            if message is None:
                 if len(self._contents) > 1_000:
                     self._contents.clear()
-                html = self._contents[key] = await self._outbox.content(delivery.content_id)
-            outcome = await self._sender.send(delivery.chat_id, html)
+                message = self._contents[key] = await self._outbox.content(delivery.content_id)
+            if message.buttons:
+                outcome = await self._sender.send(delivery.chat_id, message.html, message.buttons)
+            else:
+                outcome = await self._sender.send(delivery.chat_id, message.html)
         except Exception:
             logger.exception("sending a queued message failed unexpectedly")
             outcome = Outcome.transient("internal error")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery.engine import Outcome
+from bot.domain.broadcasts import Keyboard
 
 GONE_REASONS = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
 
@@ -21,8 +22,18 @@ class TelegramSender:
         self._bot = bot
         self._paid = paid
 
-    async def send(self, chat_id: int, html: str) -> Outcome:  # noqa: PLR0911 (one outcome per error)
-        """Send one message; report what happened instead of raising."""
+    async def send(  # noqa: PLR0911 (one outcome per error)
+        self, chat_id: int, html: str, buttons: Keyboard = ()
+    ) -> Outcome:
+        """Send one message, with its buttons; report what happened instead of raising."""
+        markup = None
+        if buttons:
+            markup = InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                    for row in buttons
+                ]
+            )
         try:
             await self._bot.send_message(
                 chat_id,
@@ -30,6 +41,7 @@ class TelegramSender:
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
                 allow_paid_broadcast=self._paid or None,
+                reply_markup=markup,
             )
         except RetryAfter as error:
             return Outcome.rate_limited(error.retry_after.total_seconds())  # type: ignore[union-attr]

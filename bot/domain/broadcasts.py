@@ -131,3 +131,15 @@ def progress_bar(done: int, total: int, width: int = 12) -> str:
     """A bar of full and empty blocks."""
     filled = width if total <= 0 else min(width, done * width // total)
     return "▓" * filled + "░" * (width - filled)
+
+
+Keyboard = tuple[tuple[tuple[str, str], ...], ...]
+"""Inline buttons under a queued message: rows of (label, callback data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What a queued message says: its HTML and the buttons under it, if any."""
+
+    html: str
+    buttons: Keyboard = ()

@@ -26,9 +26,19 @@ from pydantic import (
 )
 
 from bot.domain import moments
+from bot.domain.actions import (
+    KINDS,
+    MAX_POINT_LENGTH,
+    MAX_POINTS,
+    MAX_TARGETS,
+    Action,
+    Target,
+    deadline_id,
+)
 from bot.domain.files import FileModel, check, parse_yaml, problem, read_text
-from bot.domain.files.fields import Day, Text
+from bot.domain.files.fields import Day, RequiredLine, Text
 from bot.domain.languages import LOCALES, Texts
+from bot.domain.letters import LetterProblem, check_letter
 
 STATUSES = ("detained", "on_trial", "convicted", "released", "in_exile", "died_in_custody")
 TAGS = (
@@ -99,6 +109,7 @@ class Case:
     related: tuple[str, ...] = ()
     timeline: tuple[Event, ...] = field(default_factory=tuple)
     deadlines: tuple[Deadline, ...] = field(default_factory=tuple)
+    actions: tuple[Action, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +118,7 @@ class Content:
 
     sources: dict[str, Source]
     cases: dict[str, Case]
+    targets: dict[str, Target] = field(default_factory=dict)
 
 
 def _texts(value: Any, partial: bool) -> Texts:
@@ -267,6 +279,182 @@ class _Deadline(FileModel):
         return Deadline(**dict(self))
 
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+"""A language as ISO 639 writes it: ``kk``, ``ru``, ``en``, ``de``."""
+
+
+def _languages(codes: tuple[str, ...]) -> tuple[str, ...]:
+    if not codes:
+        raise problem("{field}: name at least one language, e.g. [kk, ru, en]")
+    for index, code in enumerate(codes):
+        if not LANGUAGE_CODE.fullmatch(code):
+            raise problem(f"{{field}}: {code!r} is not a language code such as kk, ru, en", index)
+        if code in codes[:index]:
+            raise problem(f"{{field}}: {code!r} is given twice", index)
+    return codes
+
+
+def _email(text: str) -> str:
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", text):
+        raise problem("{field}: expected an email address such as name@example.org")
+    return text
+
+
+def _phone(text: str) -> str:
+    if not re.fullmatch(r"\+?[0-9][0-9 ()\-]{4,30}", text):
+        raise problem("{field}: expected a telephone number such as +7 7172 74 50 50")
+    return text
+
+
+def _short(text: str) -> str:
+    if len(text) > 200:
+        raise problem("{field}: at most 200 characters")
+    return text
+
+
+ShortLine = Annotated[RequiredLine, AfterValidator(_short)]
+
+
+class _Target(FileModel):
+    """An entry of ``targets.yaml``."""
+
+    name: AllTexts
+    title: AllTexts
+    salutation: AllTexts
+    languages: Annotated[tuple[Text, ...], AfterValidator(_languages)]
+    address: tuple[ShortLine, ...] = ()
+    email: Annotated[ShortLine, AfterValidator(_email)] | None = None
+    fax: Annotated[ShortLine, AfterValidator(_phone)] | None = None
+    phone: Annotated[ShortLine, AfterValidator(_phone)] | None = None
+    web_form: Annotated[ShortLine, AfterValidator(_link)] | None = None
+
+    def target(self, target_id: str) -> Target:
+        """The target as the bot keeps it."""
+        return Target(id=target_id, **dict(self))
+
+
+def _known_target(target_id: str, info: ValidationInfo) -> str:
+    if target_id not in info.context["targets"]:
+        raise problem(f"{{field}}: unknown target {target_id!r} (not in targets.yaml)")
+    return target_id
+
+
+def _points(value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise problem("{field}: expected a list of points per language: en, ru, kk")
+    if unknown := sorted(map(str, value.keys() - _LOCALES)):
+        raise problem(f"{{field}}: unknown language {', '.join(unknown)}")
+    points: dict[str, tuple[str, ...]] = {}
+    for locale in LOCALES:
+        items = value.get(locale)
+        if not isinstance(items, list) or not items:
+            raise problem(f"{{field}}: missing the {locale} points", locale)
+        if len(items) > MAX_POINTS:
+            raise problem(f"{{field}}: at most {MAX_POINTS} points", locale)
+        texts = []
+        for index, item in enumerate(items):
+            text = " ".join(str(item).split()) if item is not None else ""
+            if not text or len(text) > MAX_POINT_LENGTH:
+                raise problem(
+                    f"{{field}}: a point must have 1 to {MAX_POINT_LENGTH} characters",
+                    (locale, index),
+                )
+            texts.append(text)
+        points[locale] = tuple(texts)
+    return points
+
+
+def _letters(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not value:
+        raise problem("{field}: expected a model letter per language: en, ru, kk")
+    if unknown := sorted(map(str, value.keys() - _LOCALES)):
+        raise problem(f"{{field}}: unknown language {', '.join(unknown)}")
+    letters = {}
+    for locale in LOCALES:
+        if locale not in value:
+            continue
+        written = str(value[locale])
+        source = written.strip()
+        try:
+            check_letter(source)
+        except LetterProblem as error:
+            # A block (|) starts on the line after its key; a plain text on the key's line.
+            first = 1 if written.endswith("\n") else 0
+            skipped = written[: len(written) - len(written.lstrip())].count("\n")
+            below = first + skipped + (error.line or 1) - 1
+            raise problem(f"{{field}}: {error}", locale, lines_below=below) from None
+        letters[locale] = source
+    return letters
+
+
+class _Action(FileModel):
+    """An entry of a case's actions: its ``until`` is local time (or a day) in its zone."""
+
+    id: Annotated[Text, AfterValidator(_slug)]
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    title: AllTexts
+    why: AllTexts
+    points: Annotated[dict[str, tuple[str, ...]], PlainValidator(_points)]
+    targets: tuple[Annotated[Text, AfterValidator(_known_target)], ...]
+    letter: Annotated[dict[str, str], PlainValidator(_letters)] = {}  # noqa: RUF012 (frozen)
+    zone: Annotated[Text, AfterValidator(_zone)] | None = None  # before until, read in it
+    until: datetime | None = None
+
+    @field_validator("until", mode="plain")
+    @classmethod
+    def _until_in_utc(cls, written: Any, info: ValidationInfo) -> datetime:
+        """The UTC instant after which the action is not offered: a day means its end."""
+        if isinstance(written, date) and not isinstance(written, datetime):
+            local = datetime.combine(written, datetime.max.time()).replace(microsecond=0)
+        else:
+            try:
+                local = (
+                    written
+                    if isinstance(written, datetime)
+                    else moments.parse_local_time(str(written))
+                )
+            except moments.UnreadableTime:
+                raise problem(
+                    "{field}: expected YYYY-MM-DD or a local time YYYY-MM-DD HH:MM"
+                ) from None
+        if local.tzinfo is not None:
+            raise problem("{field}: give the local time without an offset")
+        if info.data.get("zone") is None:
+            raise problem("{field}: give the zone it is in as well, e.g. zone: Asia/Almaty")
+        where = moments.zone(info.data["zone"])
+        try:
+            return moments.local_to_utc(local, where)
+        except moments.SkippedTime:
+            raise problem(
+                f"{{field}}: this local time does not exist in {where.key} (clocks jump)"
+            ) from None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> _Action:
+        if not self.targets:
+            raise problem("{field}: name at least one target of targets.yaml", "targets")
+        if len(self.targets) > MAX_TARGETS:
+            raise problem(f"{{field}}: at most {MAX_TARGETS} targets", "targets")
+        if self.kind in ("letter", "postcard") and not self.letter:
+            raise problem(f"letter: an action of kind {self.kind} needs a model letter")
+        if self.zone is not None and self.until is None:
+            raise problem("{field}: a zone without until", "zone")
+        if self.letter:
+            targets = info.context["targets"]
+            for index, target_id in enumerate(self.targets):
+                if not set(targets[target_id].languages) & self.letter.keys():
+                    raise problem(
+                        f"{{field}}: {target_id!r} reads none of the letter's languages "
+                        f"({', '.join(self.letter)})",
+                        ("targets", index),
+                    )
+        return self
+
+    def action(self) -> Action:
+        """The action as the bot keeps it."""
+        return Action(**dict(self))
+
+
 class _Case(FileModel):
     """A case file."""
 
@@ -284,26 +472,40 @@ class _Case(FileModel):
     related: tuple[Annotated[Text, AfterValidator(_known_case)], ...] = ()
     timeline: tuple[_Event, ...] = ()
     deadlines: tuple[_Deadline, ...] = ()
+    actions: tuple[_Action, ...] = ()
     updated: Day
 
     @model_validator(mode="after")
     def _unique_deadlines(self) -> _Case:
-        ids = [deadline.id for deadline in self.deadlines]
-        for index, deadline_id in enumerate(ids):
-            if deadline_id in ids[:index]:
-                at = ("deadlines", index, "id")
-                raise problem(f"{{field}}: {deadline_id!r} is used twice", at)
+        for name in ("deadlines", "actions"):
+            ids = [item.id for item in getattr(self, name)]
+            for index, item_id in enumerate(ids):
+                if item_id in ids[:index]:
+                    at = (name, index, "id")
+                    raise problem(f"{{field}}: {item_id!r} is used twice", at)
         return self
 
     def case(self) -> Case:
         """The case as the bot keeps it: the timeline by date, the deadlines by moment."""
         timeline = sorted((Event(**dict(event)) for event in self.timeline), key=lambda e: e.date)
         deadlines = sorted((d.deadline() for d in self.deadlines), key=lambda d: d.moment)
-        return Case(**{**dict(self), "timeline": tuple(timeline), "deadlines": tuple(deadlines)})
+        return Case(
+            **{
+                **dict(self),
+                "timeline": tuple(timeline),
+                "deadlines": tuple(deadlines),
+                "actions": tuple(action.action() for action in self.actions),
+            }
+        )
 
 
 _SOURCES = TypeAdapter(dict[str, _Source])
+_TARGETS = TypeAdapter(dict[Annotated[Text, AfterValidator(_slug)], _Target])
 _CASE = TypeAdapter(_Case)
+
+TARGETS_FILE = "targets.yaml"
+"""The authorities the actions of a content folder address; optional where no case has
+actions."""
 
 
 def _read_sources(path: Path) -> dict[str, Source]:
@@ -311,17 +513,25 @@ def _read_sources(path: Path) -> dict[str, Source]:
     return {key: Source(key, source.date, source.title) for key, source in written.items()}
 
 
+def _read_targets(path: Path) -> dict[str, Target]:
+    if not path.exists():
+        return {}
+    written = check(parse_yaml(path, read_text(path)), _TARGETS)
+    return {key: target.target(key) for key, target in written.items()}
+
+
 def load_content(folder: Path) -> Content:
     """Read and check a whole content folder; the first problem raises :class:`FileError`."""
     sources = _read_sources(folder / "sources.yaml")
+    targets = _read_targets(folder / TARGETS_FILE)
     paths = sorted((folder / "cases").glob("*.yaml"))
-    known = {"sources": sources, "cases": {path.stem for path in paths}}
+    known = {"sources": sources, "cases": {path.stem for path in paths}, "targets": targets}
     cases = {}
     for path in paths:
         document = parse_yaml(path, read_text(path))
         case = check(document, _CASE, {**known, "stem": path.stem}).case()
         cases[case.id] = case
-    return Content(sources, cases)
+    return Content(sources, cases, targets)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -358,8 +568,43 @@ def _case_document(case: Case) -> dict[str, Any]:
             for event in case.timeline
         ],
         "deadlines": [_deadline_document(deadline) for deadline in case.deadlines],
+        "actions": [action_document(action) for action in case.actions],
         "updated": case.updated,
     }
+    return document
+
+
+def action_document(action: Action) -> dict[str, Any]:
+    """An action as its file writes it."""
+    document: dict[str, Any] = {
+        "id": action.id,
+        "kind": action.kind,
+        "title": action.title,
+        "why": action.why,
+        "points": {locale: list(points) for locale, points in action.points.items()},
+        "targets": list(action.targets),
+    }
+    if action.letter:
+        document["letter"] = {locale: text + "\n" for locale, text in action.letter.items()}
+    if action.until is not None and action.zone is not None:
+        document["zone"] = action.zone
+        document["until"] = moments.format_local_time(action.until, moments.zone(action.zone))
+    return document
+
+
+def target_document(target: Target) -> dict[str, Any]:
+    """A target as ``targets.yaml`` writes it."""
+    document: dict[str, Any] = {
+        "name": target.name,
+        "title": target.title,
+        "salutation": target.salutation,
+        "languages": list(target.languages),
+    }
+    if target.address:
+        document["address"] = list(target.address)
+    for name in ("email", "fax", "phone", "web_form"):
+        if getattr(target, name) is not None:
+            document[name] = getattr(target, name)
     return document
 
 
@@ -391,11 +636,37 @@ def write_content(content: Content, folder: Path) -> list[Path]:
         _dump({s.id: {"date": s.date, "title": s.title} for s in content.sources.values()}),
         encoding="utf-8",
     )
+    if content.targets:
+        path = folder / TARGETS_FILE
+        path.write_text(
+            _dump({key: target_document(t) for key, t in sorted(content.targets.items())}),
+            encoding="utf-8",
+        )
+        written.append(path)
     for case in content.cases.values():
         path = folder / "cases" / f"{case.id}.yaml"
         path.write_text(_dump(_case_document(case)), encoding="utf-8")
         written.append(path)
     return written
+
+
+def action_deadline(action: Action) -> Deadline:
+    """The deadline that stands for an action's ``until``: it puts the action in /deadlines
+    and the calendar file, and gives its followers reminders like any deadline."""
+    assert action.until is not None and action.zone is not None
+    return Deadline(
+        id=deadline_id(action.id),
+        title=action.title,
+        moment=action.until,
+        zone=action.zone,
+        action=action.why,
+    )
+
+
+def deadlines_of(case: Case) -> tuple[Deadline, ...]:
+    """A case's deadlines, with those standing for its actions' ``until``."""
+    mirrored = (action_deadline(action) for action in case.actions if action.until is not None)
+    return (*case.deadlines, *mirrored)
 
 
 @dataclass(frozen=True, slots=True)

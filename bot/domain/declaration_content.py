@@ -32,7 +32,7 @@ from bot.domain.files import (
     problem,
     read_text,
 )
-from bot.domain.files.fields import Line, PositiveWhole, RequiredLine, Text
+from bot.domain.files.fields import Day, Line, PositiveWhole, RequiredLine, Text
 from bot.domain.members import Member
 from bot.domain.roster import WrittenMember
 from bot.domain.signatory_block import PoliticalGroup
@@ -87,6 +87,7 @@ class _DeclarationFile(FileModel):
     number: PositiveWhole
     assembly: RequiredLine
     reference: Line = ""
+    date: Day | None = None
     status: Status = Status.DRAFT
     authoritative: Text
     title: Texts
@@ -142,6 +143,7 @@ class _DeclarationFile(FileModel):
             closes_at=self.closes,
             rules=self.rules,
             reference=self.reference,
+            dated=self.date,
         )
         tabler = self.tabler or self.signatories[0]
         return DeclarationFile(declaration, tabler, self.signatories, self.political_groups)

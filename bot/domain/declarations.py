@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot.domain.files.fields import PositiveWhole
@@ -53,6 +53,8 @@ class Declaration:
     rules: RuleSettings = field(default_factory=RuleSettings)
     reference: str = ""
     """The assembly's document number, e.g. "Doc. 14493"."""
+    dated: date | None = None
+    """The date the document bears (Doc. 14493: 25 January 2018)."""
 
     def language_for(self, locale: str) -> str:
         """The language of the text a reader of ``locale`` is shown: theirs, else the

@@ -30,6 +30,7 @@ async def test_a_card_and_its_parts_in_kazakh(bot: RunningBot) -> None:
     assert card.text.startswith("Мұхтар Жәкішев · сотталған")
     assert "Үкім:" in card.text and "Жаңартылды: 2018\u202fж. 23 ақпан" in card.text
     assert card.button_texts == [
+        ["Әрекет ету (1)"],
         ["Толығырақ"],
         ["Хронология", "Дереккөздер"],
         ["Бақылау", "Бөлісу"],

@@ -15,6 +15,7 @@ import pytest
 from setuptools import find_packages
 
 from sandbox.local_api import LocalBotApi
+from tests.documents import pdf_pages
 from tests.e2e.processes import ROOT, bot_process
 
 SOURCES = ("pyproject.toml", "README.md", "bot", "handlers", "storage", "locales", "content")
@@ -58,6 +59,13 @@ def test_the_wheel_ships_every_package_and_its_data_but_no_sandbox(wheel: Path) 
     assert {f"bot/content/{path.as_posix()}" for path in content} <= names
 
 
+def test_the_wheel_ships_the_documents_fonts_and_their_licence(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    fonts = {path.name for path in (ROOT / "bot" / "documents" / "fonts").iterdir()}
+    assert "LICENSE" in fonts and any(name.endswith(".ttf") for name in fonts)
+    assert {f"bot/documents/fonts/{name}" for name in fonts} <= names
+
+
 @pytest.fixture
 def installed(wheel: Path, tmp_path: Path) -> dict[str, str]:
     """The environment of a bot installed from the wheel alone (its dependencies are this
@@ -96,3 +104,23 @@ async def test_a_bot_installed_from_the_wheel_starts_in_an_empty_folder(
         process.terminate()
         assert await process.wait() == 0
     assert not list(empty.iterdir())
+
+
+def test_the_installed_wheel_writes_a_declaration_as_pdf_in_kazakh(
+    installed: dict[str, str], tmp_path: Path
+) -> None:
+    """The fonts come from the wheel: no system font, no checkout."""
+    output = tmp_path / "652.pdf"
+    env = {**os.environ, **installed, "BOT_DATABASE": str(tmp_path / "db.sqlite3")}
+    command = ["export-declaration", "652", "--format", "pdf", "--language", "kk"]
+    subprocess.run(
+        [sys.executable, "-m", "bot", *command, "-o", str(output)],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    text = " ".join(" ".join(pdf_pages(output.read_bytes())).split())
+    assert "№ 652 жазбаша декларация" in text
+    assert "Қазақстан Азаматтық және саяси құқықтар туралы халықаралық пакт" in text

@@ -95,6 +95,7 @@ async def test_menus_and_descriptions_are_published_per_language(bot: RunningBot
         "cases",
         "case",
         "mycases",
+        "act",
         "deadlines",
         "reminders",
         "timezone",

@@ -41,12 +41,14 @@ class Document:
     data: Any
     lines: Callable[[Location], int | None] = _no_lines
 
-    def error(self, where: Location, problem: str) -> FileError:
-        """A :class:`FileError` at ``where``; ``{field}`` in ``problem`` becomes the field's
-        name. The whole file (``()``) has no line."""
+    def error(self, where: Location, problem: str, lines_below: int = 0) -> FileError:
+        """A :class:`FileError` at ``where`` (``lines_below`` its line, inside a long text);
+        ``{field}`` in ``problem`` becomes the field's name. The whole file (``()``) has no
+        line."""
         field = field_label(where)
         text = problem.replace("{field}", field or "the file")
-        return FileError(self.path, self.lines(where) if where else None, field, text)
+        line = self.lines(where) if where else None
+        return FileError(self.path, line + lines_below if line else None, field, text)
 
 
 def decode(path: Path, data: bytes) -> str:

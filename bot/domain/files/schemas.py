@@ -21,10 +21,14 @@ class FileModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def problem(text: str, at: Location | str | int = ()) -> PydanticCustomError:
+def problem(
+    text: str, at: Location | str | int = (), *, lines_below: int = 0
+) -> PydanticCustomError:
     """An error for a validator to raise. ``text`` names the field as ``{field}``; ``at`` is
-    where, below the value being checked, the problem lies (a key, an index or a path)."""
-    return PydanticCustomError("file", text, {"at": at if isinstance(at, tuple) else (at,)})
+    where, below the value being checked, the problem lies (a key, an index or a path);
+    ``lines_below``, how many lines below that value's own line (inside a long text)."""
+    context = {"at": at if isinstance(at, tuple) else (at,), "lines_below": lines_below}
+    return PydanticCustomError("file", text, context)
 
 
 def _location(error: ErrorDetails) -> Location:
@@ -44,4 +48,5 @@ def check(document: Document, schema: TypeAdapter[T], context: Any = None) -> T:
         return schema.validate_python(document.data, context=context)
     except ValidationError as invalid:
         error = invalid.errors(include_url=False)[0]
-        raise document.error(_location(error), problem_of(error)) from None
+        below = error.get("ctx", {}).get("lines_below", 0)
+        raise document.error(_location(error), problem_of(error), below) from None
