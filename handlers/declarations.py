@@ -186,7 +186,7 @@ async def open_declaration(update: Update, context: BotContext) -> None:
         return
     zone = context.services.settings.timezone
     closes_at = _end_of_day(context.args or [], zone)
-    if closes_at is None or closes_at <= datetime.now(zone):
+    if closes_at is None or closes_at <= context.services.clock.now():
         await answer(
             update,
             _(

@@ -9,7 +9,7 @@ during the other, starts over. The conversation is persisted: a restart loses no
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import date
 
 from telegram import Update
 from telegram.ext import MessageHandler
@@ -84,9 +84,14 @@ async def _case(context: BotContext) -> Case | None:
     return await context.services.cases.get(DRAFT.of(context)["case"])
 
 
-def _event(texts: dict[str, str]) -> Event:
+def _today(context: BotContext) -> date:
+    """The day by the bot's clock, in UTC."""
+    return context.services.clock.now().date()
+
+
+def _event(context: BotContext, texts: dict[str, str]) -> Event:
     """Today's entry of the case's timeline."""
-    return Event(date=datetime.now(UTC).date().isoformat(), event=texts)
+    return Event(date=_today(context).isoformat(), event=texts)
 
 
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
@@ -110,7 +115,7 @@ async def news_text_received(update: Update, context: BotContext) -> State | Non
             raise EmptyText("empty")
         case = await _case(context)
         if case is not None:
-            check_text(news_message(case, _event({locale: text}), locale))
+            check_text(news_message(case, _event(context, {locale: text}), locale))
     except TextProblem as problem:
         await answer(update, explain(problem))
         return None
@@ -132,7 +137,7 @@ async def _preview(update: Update, context: BotContext) -> State:
     texts: dict[str, str] = DRAFT.of(context)["texts"]
     for locale in WRITING_ORDER:
         if locale in texts:
-            await answer(update, news_message(case, _event(texts), locale))
+            await answer(update, news_message(case, _event(context, texts), locale))
     await ask_to_send(
         update,
         context,
@@ -163,7 +168,7 @@ async def send_news(update: Update, context: BotContext) -> State:
         case_id=draft["case"],
         texts=draft["texts"],
         author_id=update.effective_user.id,
-        day=datetime.now(UTC).date(),
+        day=_today(context),
     )
     if posted is None:
         await answer(update, _("This case no longer exists. The news was not sent."))

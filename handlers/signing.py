@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
@@ -92,7 +91,7 @@ def _shortened(label: str) -> str:
 async def _offer_declarations(update: Update, context: BotContext, member: Member) -> int:
     """List the open declarations the member has not signed yet."""
     declarations = context.services.declarations
-    now = datetime.now(UTC)
+    now = context.services.clock.now()
     unsigned = [
         declaration
         for declaration in await declarations.open_for_signing()
@@ -207,7 +206,7 @@ async def declaration_picked(update: Update, context: BotContext) -> int | None:
     declaration = await _declaration_for(update, context, PICK)
     if declaration is None:
         return None
-    if not declaration.accepts_signatures(datetime.now(UTC)):
+    if not declaration.accepts_signatures(context.services.clock.now()):
         await query.answer(_refusal_text(Refusal.NOT_OPEN), show_alert=True)
         return None
     await close_keyboard(update)
@@ -333,7 +332,7 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
         await query.answer()
         return END
     result = await services.declarations.sign(
-        declaration.number, member.id, draft["language"], digest, datetime.now(UTC)
+        declaration.number, member.id, draft["language"], digest, services.clock.now()
     )
     await close_keyboard(update)
     if isinstance(result, Refusal):

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import aiosqlite
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.declaration_content import DeclarationFile
 from bot.domain.declarations import (
     Declaration,
@@ -115,8 +115,9 @@ def _row_values(declaration: Declaration) -> tuple[object, ...]:
 class Declarations:
     """Storing, opening, closing and signing declarations."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
+        self._clock = clock
 
     async def import_file(self, item: DeclarationFile) -> bool:
         """Store a declaration from its content file with its tabler, signatories and groups;
@@ -206,14 +207,14 @@ class Declarations:
     async def set_status(
         self, number: int, status: Status, closes_at: datetime | None = None
     ) -> bool:
-        """Open a declaration (from now until ``closes_at``) or close it; ``False`` if there is
-        no such declaration."""
+        """Open a declaration (from now, by the clock, until ``closes_at``) or close it;
+        ``False`` if there is no such declaration."""
         async with self._db.transaction() as conn:
             if status is Status.OPEN:
                 cursor = await conn.execute(
                     "UPDATE declarations SET status = 'open', opens_at = ?, closes_at = ? "
                     "WHERE number = ?",
-                    (time.time(), _timestamp(closes_at), number),
+                    (self._clock.now().timestamp(), _timestamp(closes_at), number),
                 )
             else:
                 cursor = await conn.execute(

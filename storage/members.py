@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-import time
 from collections.abc import Iterable
 
 import aiosqlite
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.members import INVITATION_PREFIX, BindingRefused, Invitation, Member
 from bot.domain.signatory_block import PoliticalGroup, collation_key
 from storage import audit_log
@@ -84,8 +84,9 @@ async def upsert_member(conn: aiosqlite.Connection, member: Member) -> tuple[int
 class Members:
     """Queries and commands on the roster, the invitations and the bindings."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
+        self._clock = clock
 
     async def import_roster(
         self, members: Iterable[Member], groups: Iterable[PoliticalGroup] = ()
@@ -155,7 +156,7 @@ class Members:
     async def invite(self, member_id: int, ttl: float = INVITATION_TTL) -> Invitation:
         """A one-time invitation for a member; only its token's hash is stored."""
         token = secrets.token_urlsafe(32)
-        expires_at = time.time() + ttl
+        expires_at = self._clock.now().timestamp() + ttl
         async with self._db.transaction() as conn:
             async with conn.execute(
                 "INSERT INTO member_invitations (token_sha256, member_id, expires_at) "
@@ -173,7 +174,7 @@ class Members:
     async def bind(self, payload: str, user_id: int) -> Member | BindingRefused:
         """Use an invitation: bind ``user_id`` to its member, or say why not."""
         token = payload.removeprefix(INVITATION_PREFIX)
-        now = time.time()
+        now = self._clock.now().timestamp()
         async with self._db.transaction() as conn:
             async with conn.execute(
                 "SELECT id, member_id, expires_at, used_at FROM member_invitations "

@@ -14,6 +14,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecution
 
 from bot.application import serving
 from bot.config import Settings
+from bot.domain.clock import SettableClock
 from bot.domain.declarations import Declaration, RuleSettings, Status
 from bot.domain.members import Member
 from bot.domain.roles import Role
@@ -576,3 +577,36 @@ async def test_a_long_declaration_is_sent_in_several_messages(bot: RunningBot) -
     assert len(shown) >= 2 and all(len(m.text) <= 4096 for m in shown)
     assert sum(m.text.count("solidarity") for m in shown) == 900
     assert parts[0].text.startswith("Written declaration No. 703")
+
+
+async def test_signing_and_its_window_go_by_the_bots_clock(
+    api: LocalBotApi, settings: Settings
+) -> None:
+    """The window, the offer and the receipt read the clock reminders read, not the system's."""
+    later = datetime.now(UTC) + timedelta(days=400)
+    clock = SettableClock(later)
+    async with serving(settings, clock=clock) as application:
+        bot = RunningBot(api=api, application=application, settings=settings)
+        await open_declaration(bot)  # open for a week of the system's time: past by the clock
+        coordinator = await bot.user_with_role(3701, Role.COORDINATOR)
+        _mp, (_, offer) = await bound_member(bot, coordinator, 3702, "Sutter")
+        assert offer.text == "No declaration is open for your signature right now."
+        system_next_month = (datetime.now(UTC) + timedelta(days=30)).date()
+        refused = await coordinator.ask(f"/opendeclaration 700 {system_next_month}")
+        assert refused.text.startswith("Send the last day of signing, in the future")
+        opened = await coordinator.ask(f"/opendeclaration 700 {(later + timedelta(3)).date()}")
+        assert opened.text.startswith("Declaration No. 700 is open for signatures until ")
+        stored = await application.services.declarations.get(700)
+        assert stored is not None and stored.opens_at == later
+        mp = bot.user(3702)
+        offer = await mp.ask("/sign")
+        await mp.press(offer, callback_data="sign:pick:700")
+        (text,) = await mp.wait_for_replies(1)
+        await mp.press(text, "Continue")
+        (confirm,) = await mp.wait_for_replies(1)
+        await mp.press(confirm, "Sign declaration No. 700")
+        (receipt,) = await mp.wait_for_replies(1)
+        assert receipt.text.startswith("✅ You signed written declaration No. 700.")
+        assert str(later.astimezone(settings.timezone).year) in receipt.text
+        signature = await application.services.declarations.signature(700, stored.tabler_id)
+        assert signature is not None and signature.signed_at == later
