@@ -13,7 +13,7 @@ from telegram.ext import MessageHandler, filters
 
 from bot.domain.files import FileError
 from bot.domain.members import SEATS, Member
-from bot.domain.roles import STAFF, Role
+from bot.domain.roles import STAFF
 from bot.domain.roster import REQUIRED, member_from_fields, parse_roster
 from bot.domain.signatory_block import listed_name
 from bot.text.formatting import date_and_time
@@ -24,6 +24,7 @@ from handlers.access import allow
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
 from handlers.replies import PRIVATE_MESSAGE, answer
+from handlers.roles import refresh_role
 
 logger = logging.getLogger(__name__)
 
@@ -105,10 +106,7 @@ async def unbind(update: Update, context: BotContext) -> None:
             ),
         )
         return
-    record = await services.users.get(user_id)
-    if record is not None and record.role is Role.MEMBER:
-        await services.users.set_role(user_id, Role.SUBSCRIBER)
-        await context.menus.publish_chat_menu(context.bot, user_id, Role.SUBSCRIBER, record.locale)
+    await refresh_role(context, user_id)
     logger.info("a coordinator unbound a member's account")
     await answer(
         update,

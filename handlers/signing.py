@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot.domain.declarations import Declaration, Refusal, Signature, text_digest
 from bot.domain.members import INVITATION_PREFIX, BindingRefused, Member
-from bot.domain.roles import EVERYONE, STAFF, Role
+from bot.domain.roles import EVERYONE, STAFF, Role, effective_role
 from bot.domain.signatory_block import listed_name
 from bot.domain.telegram_html import split_paragraphs
 from bot.text.formatting import date_and_time
@@ -37,6 +37,7 @@ from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, Draft, close_keyboard, private_conversation
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
+from handlers.roles import refresh_role
 
 logger = logging.getLogger(__name__)
 
@@ -169,18 +170,21 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
         return END
     logger.info("a member of parliament bound their account")
     user_id = update.effective_user.id
-    if context.role is Role.SUBSCRIBER:
-        await services.users.set_role(user_id, Role.MEMBER)
-        context.role = Role.MEMBER
-        await context.menus.publish_chat_menu(context.bot, user_id, Role.MEMBER, context.locale)
+    for account in (user_id, result.replaced):
+        if account is not None:
+            await refresh_role(context, account)
+    record = await services.users.get(user_id)
+    context.role = effective_role(
+        user_id, record.role if record else None, services.settings.admins
+    )
     await answer(
         update,
         _(
             "Welcome. This account is now registered for {name}. Only you can sign in this "
             "name, so keep this chat to yourself."
-        ).format(name=html.escape(listed_name(result))),
+        ).format(name=html.escape(listed_name(result.member))),
     )
-    return await _offer_declarations(update, context, result)
+    return await _offer_declarations(update, context, result.member)
 
 
 async def _declaration_for(

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 import aiosqlite
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
-from bot.domain.members import INVITATION_PREFIX, BindingRefused, Invitation, Member
+from bot.domain.members import INVITATION_PREFIX, Binding, BindingRefused, Invitation, Member
 from bot.domain.signatory_block import PoliticalGroup, collation_key
 from storage import audit_log
 from storage.database import Database
+from storage.users import recompute_roles
 
 INVITATION_TTL = 7 * 24 * 3600
 """Seconds an invitation stays valid."""
@@ -171,8 +172,9 @@ class Members:
             )
         return Invitation(INVITATION_PREFIX + token, member_id, expires_at)
 
-    async def bind(self, payload: str, user_id: int) -> Member | BindingRefused:
-        """Use an invitation: bind ``user_id`` to its member, or say why not."""
+    async def bind(self, payload: str, user_id: int) -> Binding | BindingRefused:
+        """Use an invitation: bind ``user_id`` to its member, or say why not. The roles of
+        this account and of the one it replaces follow (see :class:`Role`)."""
         token = payload.removeprefix(INVITATION_PREFIX)
         now = self._clock.now().timestamp()
         async with self._db.transaction() as conn:
@@ -199,20 +201,26 @@ class Members:
                 "UPDATE member_invitations SET used_at = ? WHERE id = ?", (now, invitation["id"])
             )
             # A new invitation for a member replaces their old account (e.g. a new phone).
-            await conn.execute("DELETE FROM member_bindings WHERE member_id = ?", (member_id,))
+            async with conn.execute(
+                "DELETE FROM member_bindings WHERE member_id = ? RETURNING user_id", (member_id,)
+            ) as cursor:
+                previous = await cursor.fetchone()
             await conn.execute(
                 "INSERT INTO member_bindings (user_id, member_id) VALUES (?, ?)",
                 (user_id, member_id),
             )
+            replaced = previous[0] if previous and previous[0] != user_id else None
+            await recompute_roles(conn, [user_id] if replaced is None else [user_id, replaced])
             await audit_log.record(
                 conn, "binding", {"invitation": invitation["id"], "member": member_id}
             )
         member = await self.get(member_id)
         assert member is not None
-        return member
+        return Binding(member, replaced)
 
     async def unbind(self, member_id: int) -> int | None:
-        """Drop a member's binding; the Telegram id that was bound, or ``None``."""
+        """Drop a member's binding; the Telegram id that was bound (its role follows), or
+        ``None``."""
         async with self._db.transaction() as conn:
             async with conn.execute(
                 "DELETE FROM member_bindings WHERE member_id = ? RETURNING user_id", (member_id,)
@@ -220,6 +228,7 @@ class Members:
                 row = await cursor.fetchone()
             if row is None:
                 return None
+            await recompute_roles(conn, [row[0]])
             await audit_log.record(conn, "unbinding", {"member": member_id})
         return int(row[0])
 

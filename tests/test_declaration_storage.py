@@ -181,13 +181,13 @@ async def test_invitations_bind_once_and_expire(db: Database) -> None:
     assert [row[0] for row in stored] == [token_digest(invitation.payload.removeprefix("m_"))]
     assert await members.bind("m_" + "x" * 43, 1) is BindingRefused.UNKNOWN
     bound = await members.bind(invitation.payload, 1)
-    assert not isinstance(bound, BindingRefused) and bound.id == ids[0]
+    assert not isinstance(bound, BindingRefused) and bound.member.id == ids[0]
     assert await members.bind(invitation.payload, 2) is BindingRefused.USED
     expired = await members.invite(ids[1], ttl=-1)
     assert await members.bind(expired.payload, 2) is BindingRefused.EXPIRED
     other = await members.invite(ids[1])
     assert await members.bind(other.payload, 1) is BindingRefused.ACCOUNT_TAKEN
-    assert (await members.member_of(1)) == bound
+    assert (await members.member_of(1)) == bound.member
     assert await members.unbind(ids[0]) == 1
     assert await members.member_of(1) is None
     actions = [entry.action for entry in await AuditLog(db).entries()]

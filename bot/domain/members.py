@@ -60,6 +60,15 @@ class BindingRefused(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Binding:
+    """An invitation used: the member now bound, and the account bound to them before, if
+    another (a new phone), which lost the binding."""
+
+    member: Member
+    replaced: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Invitation:
     """A fresh invitation: the deep-link payload (shown once) and when it expires."""
 

@@ -610,3 +610,25 @@ async def test_signing_and_its_window_go_by_the_bots_clock(
         assert str(later.astimezone(settings.timezone).year) in receipt.text
         signature = await application.services.declarations.signature(700, stored.tabler_id)
         assert signature is not None and signature.signed_at == later
+
+
+async def test_roles_follow_the_binding_and_the_grant(bot: RunningBot) -> None:
+    """A binding that moves takes the member role with it; a revoked coordinator who is bound
+    to a member of parliament is a member again, not a reader."""
+    users = bot.application.services.users
+    coordinator = await bot.user_with_role(3801, Role.COORDINATOR)
+    admin = await bot.user_with_role(0, Role.ADMIN)
+    old_phone, _ = await bound_member(bot, coordinator, 3802, "Sutter")
+    assert (await users.get(old_phone.id)).role is Role.MEMBER  # type: ignore[union-attr]
+    new_phone, _ = await bound_member(bot, coordinator, 3803, "Sutter")
+    assert (await users.get(new_phone.id)).role is Role.MEMBER  # type: ignore[union-attr]
+    assert (await users.get(old_phone.id)).role is Role.SUBSCRIBER  # type: ignore[union-attr]
+    menu = [c["command"] for c in bot.api.commands(scope={"type": "chat", "chat_id": 3802})]
+    assert "progress" not in menu
+    assert (await old_phone.ask("/progress 652")).text == "Sorry, this is not available to you."
+    assert (await admin.ask("/grant 3803")).text == "User 3803 is now a coordinator."
+    assert (await admin.ask("/revoke 3803")).text == "User 3803 is no longer a coordinator."
+    assert (await users.get(new_phone.id)).role is Role.MEMBER  # type: ignore[union-attr]
+    menu = [c["command"] for c in bot.api.commands(scope={"type": "chat", "chat_id": 3803})]
+    assert "sign" in menu and "appeal" not in menu
+    assert (await new_phone.ask("/progress 652")).text.startswith("Written declaration No. 652")
