@@ -21,7 +21,15 @@ from bot.text.i18n import current_locale, language_in_current_locale, lazy_gette
 from bot.text.i18n import gettext as _
 from handlers import news
 from handlers.access import allow
-from handlers.broadcasts import DROP, SEND, ask_to_send, deliver, explain, refuse_while_sending
+from handlers.broadcasts import (
+    DROP,
+    SEND,
+    ask_to_send,
+    deliver,
+    explain,
+    hold_while_sending,
+    refuse_while_sending,
+)
 from handlers.buttons import CASE_ID, Buttons, Field, choice
 from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
@@ -192,12 +200,12 @@ async def appeal_audience_chosen(update: Update, context: BotContext) -> State:
 
 
 @allow(*STAFF)
-async def send_appeal(update: Update, context: BotContext) -> State:
+async def send_appeal(update: Update, context: BotContext) -> State | None:
     """Queue the appeal and show its progress."""
     assert update.effective_user is not None
+    if await hold_while_sending(update, context):
+        return None  # the draft and its buttons stay: the coordinator presses Send again
     await close_keyboard(update)
-    if await refuse_while_sending(update, context):
-        return END
     draft = DRAFT.of(context)
     broadcast_id, _queued = await context.services.broadcasts.create(
         kind=Kind.APPEAL,

@@ -23,7 +23,15 @@ from bot.news import news_message, post_news
 from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from handlers.access import Handler, allow
-from handlers.broadcasts import DROP, SEND, ask_to_send, deliver, explain, refuse_while_sending
+from handlers.broadcasts import (
+    DROP,
+    SEND,
+    ask_to_send,
+    deliver,
+    explain,
+    hold_while_sending,
+    refuse_while_sending,
+)
 from handlers.buttons import CASE_ID, Buttons
 from handlers.cases import offer_cases
 from handlers.commands import APPEALS, Command, Feature
@@ -154,12 +162,12 @@ TEXTS = TextsByLanguage(DRAFT, WRITING, ask=_ask_for_text, written=_preview)
 
 
 @allow(*STAFF)
-async def send_news(update: Update, context: BotContext) -> State:
+async def send_news(update: Update, context: BotContext) -> State | None:
     """Add the news to the case's timeline and queue it for the followers; show its progress."""
     assert update.effective_user is not None
+    if await hold_while_sending(update, context):
+        return None  # the draft and its buttons stay: the coordinator presses Send again
     await close_keyboard(update)
-    if await refuse_while_sending(update, context):
-        return END
     draft, services = DRAFT.of(context), context.services
     posted = await post_news(
         services.db,

@@ -170,6 +170,38 @@ async def test_no_second_appeal_while_one_is_sent(bot: RunningBot) -> None:
         await services.outbox.claim(100, now=1e12)
     reply = await coordinator.ask("/appeal")
     assert reply.text.startswith("An appeal is being sent right now.")
+    assert "It should end within a minute." in reply.text
+
+
+async def test_a_refused_send_keeps_the_draft_and_says_when(bot: RunningBot) -> None:
+    await bot.readers(3)
+    coordinator = await bot.user_with_role(706, Role.COORDINATOR)
+    await coordinator.ask("/appeal")
+    await coordinator.ask("/skip")
+    await coordinator.ask("/skip")
+    audience = await coordinator.ask("Mine")
+    await coordinator.press(audience, callback_data="appeal:to:all")
+    confirm = (await coordinator.wait_for_replies(2))[-1]
+    services = bot.application.services
+    async with services.db.transaction():  # another appeal, all on the wire
+        other, _ = await _broadcast(bot)
+        await services.outbox.claim(100, now=1e12)
+    await coordinator.press(confirm, callback_data="appeal:send")
+    (refused,) = await coordinator.wait_for_replies(1)
+    assert refused.text.startswith("Another appeal is being sent right now, so yours was not sent.")
+    assert "press Send again once that one has ended" in refused.text
+    assert "It should end within a minute." in refused.text
+    assert bot.application.user_data[706]["appeal"]["texts"] == {"en": "Mine"}
+    assert confirm.button_texts == [["Send to 4"], ["Cancel"]]  # still there to press again
+    await services.outbox.recover()  # the other one ends: its rows' fate is unknown
+    for _ in range(100):
+        if not await services.broadcasts.authored_active():
+            break
+        await asyncio.sleep(0.1)
+    await coordinator.press(confirm, callback_data="appeal:send")
+    await message_starting(bot.api, coordinator, f"Appeal #{other + 1}\n")
+    await coordinator.ask("/help")  # updates are handled in order: the press is done
+    assert "appeal" not in bot.application.user_data[706]
 
 
 async def test_an_appeal_with_only_one_language_goes_to_all(bot: RunningBot) -> None:
@@ -265,3 +297,32 @@ async def test_unknown_fates_can_be_resent(bot: RunningBot) -> None:
         if reader.id in resent:
             await bot.api.wait_until(lambda r=reader: _appeals_received(r), timeout=10)
     assert (await _finished(bot, broadcast_id)).unknown == 0
+
+
+async def test_only_its_author_or_an_admin_stops_a_broadcast_or_resends(bot: RunningBot) -> None:
+    await bot.readers(30)
+    author = await bot.user_with_role(720, Role.COORDINATOR)
+    other = await bot.user_with_role(721, Role.COORDINATOR)
+    admin = await bot.user_with_role(0, Role.ADMIN)
+    bot.api.flood = FloodLimits(global_per_second=5)  # the appeal takes a while
+    services = bot.application.services
+    broadcast_id, _ = await services.broadcasts.create(
+        kind="appeal", author_id=author.id, audience=ALL_LOCALES, html_by_locale=APPEAL, details={}
+    )
+    services.delivery.wake()
+    assert (await author.ask("/appeals")).button_texts == [[f"Stop #{broadcast_id}"]]
+    assert (await other.ask("/appeals")).button_texts == []
+    await other.send("/language")  # a message of the bot in their own chat to forge a press on
+    picker = await message_starting(bot.api, other, "Choose your language")
+    for action in ("stop", "resend", "leave"):
+        data = f"appeal:{action}:{broadcast_id}"
+        picker.reply_markup["inline_keyboard"][0][0]["callback_data"] = data
+        answer = await (await other.press(picker, callback_data=data)).wait_answer()
+        assert answer.show_alert
+        assert answer.text == "Only the coordinator who sent it, or an administrator, can do this."
+    broadcast = await services.broadcasts.get(broadcast_id)
+    assert broadcast is not None and broadcast.status == "sending"
+    listing = await admin.ask("/appeals")
+    stop = await admin.press(listing, f"Stop #{broadcast_id}")
+    answer = await stop.wait_answer()
+    assert answer.text is not None and answer.text.startswith("Stopped:")
