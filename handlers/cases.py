@@ -28,10 +28,13 @@ PAGE_SIZE = 5
 CASES_OFFERED = 8
 """Cases offered to choose from by name, where a coordinator picks one."""
 CASE = Buttons(
-    "case", CASE_ID, optional(choice("account", "timeline", "sources", "follow", "unfollow"))
+    "case",
+    CASE_ID,
+    optional(choice("account", "timeline", "sources", "follow", "unfollow")),
+    private=False,
 )
-"""A case's card, or one of its parts."""
-PAGE = Buttons("cases:page", digits(4))
+"""A case's card, or one of its parts; /cases and /case answer in groups too."""
+PAGE = Buttons("cases:page", digits(4), private=False)
 LINK_PREFIX = "case-"
 LINK_PATTERN = r"^/start case-[a-z0-9-]{1,40}$"
 """``/start case-<id>`` opens a case's card: the link under a card posted inline."""
