@@ -15,7 +15,14 @@ from collections.abc import Iterable
 import aiosqlite
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
-from bot.domain.members import INVITATION_PREFIX, Binding, BindingRefused, Invitation, Member
+from bot.domain.members import (
+    INVITATION_PREFIX,
+    Binding,
+    BindingRefused,
+    Invitation,
+    Member,
+    corrections,
+)
 from bot.domain.signatory_block import PoliticalGroup, collation_key
 from storage import audit_log
 from storage.database import Database
@@ -58,21 +65,48 @@ async def upsert_groups(conn: aiosqlite.Connection, groups: Iterable[PoliticalGr
     )
 
 
+async def _record_correction(
+    conn: aiosqlite.Connection, member_id: int, before: Member, after: Member, source: str
+) -> None:
+    """Append a correction of a member's record to the audit log, with the fields as they
+    were and as they are, if any changed; ``source`` is ``bot`` or ``import``."""
+    was, now = corrections(before, after)
+    if was or now:
+        await audit_log.record(
+            conn,
+            "member_updated",
+            {"member": member_id, "source": source, "before": was, "after": now},
+        )
+
+
 async def upsert_member(conn: aiosqlite.Connection, member: Member) -> tuple[int, bool]:
-    """Add a member or update the one with the same identity; their id and whether new."""
+    """Add a member or update the one with the same identity (a correction the audit log
+    records); their id and whether new."""
     async with conn.execute(
-        "SELECT id FROM members WHERE assembly = ? AND surname = ? AND given_name = ? "
-        "AND country = ?",
+        f"SELECT {MEMBER_COLUMNS} FROM members WHERE assembly = ? AND surname = ? "
+        "AND given_name = ? AND country = ?",
         member.identity,
     ) as cursor:
         row = await cursor.fetchone()
     values = (member.particle, member.political_group, member.seat)
     if row is not None:
+        stored = member_from_row(row)
         await conn.execute(
             "UPDATE members SET particle = ?, political_group = ?, seat = ? WHERE id = ?",
-            (*values, row[0]),
+            (*values, stored.id),
         )
-        return row[0], False
+        updated = Member(
+            stored.surname,
+            stored.given_name,
+            member.particle,
+            stored.country,
+            member.political_group,
+            stored.assembly,
+            member.seat,
+        )
+        assert stored.id is not None
+        await _record_correction(conn, stored.id, stored, updated, "import")
+        return stored.id, False
     async with conn.execute(
         "INSERT INTO members (assembly, surname, given_name, country, particle, "
         "political_group, seat) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -134,9 +168,16 @@ class Members:
         return found
 
     async def update(self, member_id: int, member: Member) -> bool:
-        """Correct a member's record to ``member``'s fields (not its id); ``False`` if another
-        member has the same identity."""
+        """Correct a member's record to ``member``'s fields (not its id), recorded in the
+        audit log as it was and as it is; ``False`` if another member has the same identity.
+        Declarations keep their signatories as listed when they signed."""
         async with self._db.transaction() as conn:
+            async with conn.execute(
+                f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?", (member_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return False
             try:
                 await conn.execute(
                     "UPDATE members SET assembly = ?, surname = ?, given_name = ?, country = ?, "
@@ -151,7 +192,7 @@ class Members:
                 )
             except sqlite3.IntegrityError:
                 return False
-            await audit_log.record(conn, "member_updated", {"member": member_id})
+            await _record_correction(conn, member_id, member_from_row(row), member, "bot")
         return True
 
     async def invite(self, member_id: int, ttl: float = INVITATION_TTL) -> Invitation:

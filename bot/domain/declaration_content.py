@@ -9,7 +9,7 @@ tabler). README.md, "Written declarations", documents every field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,6 +48,17 @@ class DeclarationFile:
     tabler: Member
     signatories: tuple[Member, ...]
     groups: tuple[PoliticalGroup, ...]
+    source: Document | None = None
+    """The file it was read from, to name the line of a problem found later (on import)."""
+
+    def error(self, field: str, problem: str) -> FileError:
+        """A :class:`FileError` about ``field`` (``text.en``, ``tabler``) at its line."""
+        if self.source is None:
+            return FileError(Path("declaration"), None, field, problem)
+        where: tuple[str | int, ...] = tuple(field.split("."))
+        if field == "tabler" and "tabler" not in self.source.data:
+            where = ("signatories", 0)  # the first signatory tabled it
+        return self.source.error(where, problem)
 
 
 def _moment(value: Any) -> datetime:
@@ -158,7 +169,7 @@ def parse_declaration(data: Any) -> DeclarationFile:
 
 def _read(path: Path) -> tuple[Document, DeclarationFile]:
     document = parse_yaml(path, read_text(path))
-    return document, check(document, _DECLARATION).declaration_file()
+    return document, replace(check(document, _DECLARATION).declaration_file(), source=document)
 
 
 def load_declaration(path: Path) -> DeclarationFile:

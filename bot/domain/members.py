@@ -45,6 +45,28 @@ class Member:
         return (self.assembly, self.surname, self.given_name, self.country)
 
 
+RECORD_FIELDS = (
+    "surname",
+    "given_name",
+    "particle",
+    "country",
+    "political_group",
+    "assembly",
+    "seat",
+)
+"""The fields of a member's record, as the audit log names them."""
+
+
+def corrections(before: Member, after: Member) -> tuple[dict[str, object], dict[str, object]]:
+    """The fields of a member's record that differ, as they were and as they are: what the
+    audit log keeps of a correction (both empty when nothing changed)."""
+    changed = [name for name in RECORD_FIELDS if getattr(before, name) != getattr(after, name)]
+    return (
+        {name: getattr(before, name) for name in changed},
+        {name: getattr(after, name) for name in changed},
+    )
+
+
 INVITATION_PREFIX = "m_"
 """Deep-link payloads of invitations start with this; the token follows."""
 

@@ -500,6 +500,13 @@ async def test_coordinators_correct_members_and_add_translations(bot: RunningBot
     )
     actions = [entry.action for entry in await services.audit.entries()]
     assert "member_updated" in actions and "declaration_text" in actions
+    # Aeg, now "AMON Werner, <&>", signed No. 652 as AEG Raivo: its block stays the seed's.
+    await coordinator.send("/signatories 652")
+    message, text_file, _csv = await coordinator.wait_for_replies(3)
+    assert message.text == seed_block()
+    assert text_file.document is not None
+    stored = coordinator.world.files[text_file.document["file_id"]].data.decode("utf-8")
+    assert stored == seed_block() + "\n"
 
 
 async def test_a_member_of_another_assembly_is_not_offered_the_declaration(
