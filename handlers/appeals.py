@@ -13,7 +13,13 @@ import re
 from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import ConversationHandler
 
-from bot.domain.appeals import WRITING_ORDER, TextProblem, check_text, texts_for_every_locale
+from bot.domain.appeals import (
+    WRITING_ORDER,
+    TextProblem,
+    check_text,
+    texts_for_every_locale,
+    typed_html,
+)
 from bot.domain.broadcasts import ALL_LOCALES, CASE_AUDIENCE, Kind
 from bot.domain.languages import LOCALES
 from bot.domain.roles import STAFF
@@ -81,10 +87,11 @@ async def start_appeal(update: Update, context: BotContext) -> State:
 
 
 def _as_html(message: Message) -> str:
-    """Telegram HTML of a message: its formatting if it has any, else the text as written."""
+    """Telegram HTML of a message: its formatting if the coordinator applied Telegram's own
+    (the rest escaped), else the text as written, where only what reads as markup is markup."""
     if any(entity.type in FORMATTING for entity in message.entities):
         return message.text_html
-    return message.text or ""
+    return typed_html(message.text or "")
 
 
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:

@@ -138,7 +138,7 @@ def _count(report: SimMessage, label: str) -> int:
         ("<b> </b>", "This text is empty."),
         ("<foo>hi</foo>", "Telegram cannot show this text: Unsupported start tag"),
         ("<b>bold", "Telegram cannot show this text: Can't find end tag"),
-        ("5 < 6", "Telegram cannot show this text"),
+        ("x &nbsp; y", "Telegram cannot show this text: Unsupported character entity"),
         ("я" * 4097, "This text is 4097 characters long; Telegram allows 4096."),
     ],
 )
