@@ -22,7 +22,7 @@ from handlers.access import allow
 from handlers.buttons import CASE_ID, Buttons, choice, digits, optional
 from handlers.commands import CASES, Command, Feature
 from handlers.context import BotContext
-from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
+from handlers.replies import PRIVATE_MESSAGE, answer, answer_in_parts, refuse_stale_button
 
 PAGE_SIZE = 5
 CASES_OFFERED = 8
@@ -273,7 +273,7 @@ async def show_case(update: Update, context: BotContext) -> None:
     else:
         sources = await services.cases.sources()
         used = {event.source for event in case.timeline if event.source}
-        await answer(
+        await answer_in_parts(
             update,
             render(
                 f"case_{part}.html",

@@ -17,9 +17,11 @@ from telegram.ext import MessageHandler
 from bot.domain.appeals import WRITING_ORDER, EmptyText, TextProblem, check_text
 from bot.domain.broadcasts import CASE_AUDIENCE
 from bot.domain.content import Case, Event
+from bot.domain.files.fields import EVENT
 from bot.domain.languages import FALLBACK_ORDER
 from bot.domain.roles import STAFF
 from bot.news import news_message, post_news
+from bot.text.formatting import number
 from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from handlers.access import Handler, allow
@@ -126,6 +128,15 @@ async def news_text_received(update: Update, context: BotContext) -> State | Non
             check_text(news_message(case, _event(context, {locale: text}), locale))
     except TextProblem as problem:
         await answer(update, explain(problem))
+        return None
+    if len(text) > EVENT:
+        await answer(
+            update,
+            _(
+                "This news is {length} characters long; an entry of a case's timeline may "
+                "have at most {limit}. Shorten it and send it again."
+            ).format(length=number(len(text)), limit=number(EVENT)),
+        )
         return None
     return await TEXTS.keep(update, context, text)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
+from bot.domain.telegram_html import split_message
 from bot.text.i18n import gettext as _
 
 PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
@@ -19,6 +20,17 @@ async def answer(
     if chat is None:
         return None
     return await chat.send_message(text, reply_markup=reply_markup)
+
+
+async def answer_in_parts(
+    update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send a message that may be too long for one (a list) in as many as it needs, the
+    buttons under the last."""
+    *first, last = split_message(text)
+    for part in first:
+        await answer(update, part)
+    await answer(update, last, reply_markup=reply_markup)
 
 
 async def refuse_stale_button(query: CallbackQuery) -> None:

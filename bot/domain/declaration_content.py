@@ -32,7 +32,17 @@ from bot.domain.files import (
     problem,
     read_text,
 )
-from bot.domain.files.fields import Line, PositiveWhole, RequiredLine, Text
+from bot.domain.files.fields import (
+    ASSEMBLY,
+    DECLARATION_TEXT,
+    DECLARATION_TITLE,
+    REFERENCE,
+    Line,
+    PositiveWhole,
+    RequiredLine,
+    Text,
+    at_most,
+)
 from bot.domain.members import Member
 from bot.domain.roster import WrittenMember
 from bot.domain.signatory_block import PoliticalGroup
@@ -84,8 +94,15 @@ def _text(text: str) -> str:
 Moment = Annotated[datetime, PlainValidator(_moment)]
 """A time with its offset, a time in UTC, or a date (its midnight in UTC)."""
 
-Texts = Annotated[dict[str, Annotated[Text, AfterValidator(_text)]], BeforeValidator(_per_language)]
-"""A text per language, in any language."""
+
+def _texts(limit: int) -> Any:
+    """A text per language, in any language, each of at most ``limit`` characters."""
+    text = Annotated[Text, AfterValidator(_text), at_most(limit)]
+    return Annotated[dict[str, text], BeforeValidator(_per_language)]  # type: ignore[valid-type]
+
+
+Titles = _texts(DECLARATION_TITLE)
+Bodies = _texts(DECLARATION_TEXT)
 
 
 def _in_assembly(member: Any, assembly: Any) -> Any:
@@ -96,12 +113,12 @@ class _DeclarationFile(FileModel):
     """A declaration file as written."""
 
     number: PositiveWhole
-    assembly: RequiredLine
-    reference: Line = ""
+    assembly: Annotated[RequiredLine, at_most(ASSEMBLY)]
+    reference: Annotated[Line, at_most(REFERENCE)] = ""
     status: Status = Status.DRAFT
     authoritative: Text
-    title: Texts
-    text: Texts
+    title: Titles
+    text: Bodies
     rules: RuleSettings = RuleSettings()
     opens: Moment | None = None
     closes: Moment | None = None

@@ -9,9 +9,28 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from bot.domain.files import problem
-from bot.domain.files.fields import Line, RequiredLine
+from bot.domain.files.fields import (
+    ASSEMBLY,
+    COUNTRY,
+    GROUP_ABBREVIATION,
+    MEMBER_NAME,
+    PARTICLE,
+    Line,
+    RequiredLine,
+    at_most,
+)
 
 SEATS = ("representative", "substitute")
+
+LONGEST = {
+    "surname": MEMBER_NAME,
+    "given_name": MEMBER_NAME,
+    "particle": PARTICLE,
+    "country": COUNTRY,
+    "political_group": GROUP_ABBREVIATION,
+    "assembly": ASSEMBLY,
+}
+"""The most characters of each text of a member's record, as files and coordinators give it."""
 
 
 def _seat(seat: str) -> str | None:
@@ -26,14 +45,14 @@ class Member:
     listed under a declaration. The field types are what a file is checked against; the
     database gives the id."""
 
-    surname: RequiredLine
-    given_name: RequiredLine
-    particle: Line
+    surname: Annotated[RequiredLine, at_most(MEMBER_NAME)]
+    given_name: Annotated[RequiredLine, at_most(MEMBER_NAME)]
+    particle: Annotated[Line, at_most(PARTICLE)]
     """"De", "van de"; empty for most."""
-    country: RequiredLine
-    political_group: RequiredLine
+    country: Annotated[RequiredLine, at_most(COUNTRY)]
+    political_group: Annotated[RequiredLine, at_most(GROUP_ABBREVIATION)]
     """The abbreviation of the member's political group."""
-    assembly: RequiredLine
+    assembly: Annotated[RequiredLine, at_most(ASSEMBLY)]
     seat: Annotated[Line, AfterValidator(_seat)] | None = None
     """``representative`` or ``substitute``; ``None`` where the record does not say."""
     id: int | None = field(default=None, kw_only=True)

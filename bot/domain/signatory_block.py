@@ -22,10 +22,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 from pydantic import StrictBool
 
-from bot.domain.files.fields import RequiredLine
+from bot.domain.files.fields import GROUP_ABBREVIATION, GROUP_NAME, RequiredLine, at_most
 from bot.domain.members import Member
 
 _SEPARATORS = re.compile(r"[\s'’ʼ‘`\-]+")
@@ -35,8 +36,8 @@ _SEPARATORS = re.compile(r"[\s'’ʼ‘`\-]+")
 class PoliticalGroup:
     """A political group of an assembly; ``non_attached`` is the list of members in none."""
 
-    abbreviation: RequiredLine
-    name: RequiredLine
+    abbreviation: Annotated[RequiredLine, at_most(GROUP_ABBREVIATION)]
+    name: Annotated[RequiredLine, at_most(GROUP_NAME)]
     non_attached: StrictBool = False
 
 
