@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.ext import filters
 
 from bot.domain.telegram_html import split_message
@@ -31,6 +32,24 @@ async def answer_in_parts(
     for part in first:
         await answer(update, part)
     await answer(update, last, reply_markup=reply_markup)
+
+
+MAX_NOTICE = 200
+"""Telegram's limit on the text of an answered button press."""
+
+
+async def answer_press(update: Update, text: str) -> None:
+    """Answer a button press with ``text``: a notice if it is short enough, else a message in
+    the private chat it was pressed in (in a group, the notice is cut short)."""
+    query = update.callback_query
+    assert query is not None
+    chat = update.effective_chat
+    if len(text) <= MAX_NOTICE or chat is None or chat.type != ChatType.PRIVATE:
+        notice = text if len(text) <= MAX_NOTICE else text[: MAX_NOTICE - 1] + "…"
+        await query.answer(notice)
+        return
+    await query.answer()
+    await answer(update, text)
 
 
 async def refuse_stale_button(query: CallbackQuery) -> None:
