@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.domain.appeals import WRITING_ORDER, BadHtml, EmptyText, TextProblem, TextTooLong
 from bot.domain.broadcasts import (
     ALL_LOCALES,
+    AUTHORED,
     Broadcast,
     Kind,
     Progress,
@@ -281,7 +282,7 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
     action, broadcast_id = ACTION.parse(query.data)
     broadcasts = context.services.broadcasts
     broadcast = await broadcasts.get(broadcast_id)
-    if broadcast is None:
+    if broadcast is None or broadcast.kind not in AUTHORED:  # reminders are nobody's to stop
         await refuse_stale_button(query)
         return
     if not _may_direct(update, context, broadcast):

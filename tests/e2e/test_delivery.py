@@ -16,9 +16,10 @@ import pytest
 from bot.application import serving
 from bot.config import Settings
 from bot.delivery.engine import CLAIM_AHEAD, SETTLE_EVERY
-from bot.domain.broadcasts import ALL_LOCALES, Progress
+from bot.domain.broadcasts import ALL_LOCALES, Kind, Progress
 from bot.domain.roles import Role
 from sandbox.local_api import FloodLimits, LocalBotApi, SimMessage, SimUser
+from storage.broadcasts import insert_personal
 from tests.e2e.conftest import ADMIN_ID, RunningBot, message_starting
 from tests.e2e.processes import bot_process
 
@@ -299,30 +300,58 @@ async def test_unknown_fates_can_be_resent(bot: RunningBot) -> None:
     assert (await _finished(bot, broadcast_id)).unknown == 0
 
 
-async def test_only_its_author_or_an_admin_stops_a_broadcast_or_resends(bot: RunningBot) -> None:
-    await bot.readers(30)
-    author = await bot.user_with_role(720, Role.COORDINATOR)
-    other = await bot.user_with_role(721, Role.COORDINATOR)
-    admin = await bot.user_with_role(0, Role.ADMIN)
-    bot.api.flood = FloodLimits(global_per_second=5)  # the appeal takes a while
+async def test_only_its_author_or_an_admin_stops_a_broadcast_or_resends(
+    api: LocalBotApi, settings: Settings
+) -> None:
+    slow = dataclasses.replace(settings, broadcast_rate=3.0)  # the appeal takes a while
+    async with serving(slow) as application:
+        bot = RunningBot(api=api, application=application, settings=slow)
+        await bot.readers(30)
+        author = await bot.user_with_role(720, Role.COORDINATOR)
+        other = await bot.user_with_role(721, Role.COORDINATOR)
+        admin = await bot.user_with_role(0, Role.ADMIN)
+        services = application.services
+        broadcast_id, _ = await services.broadcasts.create(
+            kind="appeal",
+            author_id=author.id,
+            audience=ALL_LOCALES,
+            html_by_locale=APPEAL,
+            details={},
+        )
+        services.delivery.wake()
+        for user, buttons in ((author, [[f"Stop #{broadcast_id}"]]), (other, [])):
+            await user.send("/appeals")
+            listing = await message_starting(api, user, "Recent appeals")
+            assert listing.button_texts == buttons
+        await other.send("/language")  # a message of the bot in their own chat to forge on
+        picker = await message_starting(api, other, "Choose your language")
+        for action in ("stop", "resend", "leave"):
+            data = f"appeal:{action}:{broadcast_id}"
+            picker.reply_markup["inline_keyboard"][0][0]["callback_data"] = data
+            answer = await (await other.press(picker, callback_data=data)).wait_answer()
+            assert answer.show_alert
+            assert answer.text == (
+                "Only the coordinator who sent it, or an administrator, can do this."
+            )
+        broadcast = await services.broadcasts.get(broadcast_id)
+        assert broadcast is not None and broadcast.status == "sending"
+        await admin.send("/appeals")
+        listing = await message_starting(api, admin, "Recent appeals")
+        stop = await admin.press(listing, f"Stop #{broadcast_id}")
+        answer = await stop.wait_answer()
+        assert answer.text is not None and answer.text.startswith("Stopped:")
+
+
+async def test_reminders_are_nobodys_to_stop(bot: RunningBot) -> None:
     services = bot.application.services
-    broadcast_id, _ = await services.broadcasts.create(
-        kind="appeal", author_id=author.id, audience=ALL_LOCALES, html_by_locale=APPEAL, details={}
-    )
-    services.delivery.wake()
-    assert (await author.ask("/appeals")).button_texts == [[f"Stop #{broadcast_id}"]]
-    assert (await other.ask("/appeals")).button_texts == []
-    await other.send("/language")  # a message of the bot in their own chat to forge a press on
-    picker = await message_starting(bot.api, other, "Choose your language")
-    for action in ("stop", "resend", "leave"):
-        data = f"appeal:{action}:{broadcast_id}"
-        picker.reply_markup["inline_keyboard"][0][0]["callback_data"] = data
-        answer = await (await other.press(picker, callback_data=data)).wait_answer()
-        assert answer.show_alert
-        assert answer.text == "Only the coordinator who sent it, or an administrator, can do this."
-    broadcast = await services.broadcasts.get(broadcast_id)
-    assert broadcast is not None and broadcast.status == "sending"
-    listing = await admin.ask("/appeals")
-    stop = await admin.press(listing, f"Stop #{broadcast_id}")
-    answer = await stop.wait_answer()
-    assert answer.text is not None and answer.text.startswith("Stopped:")
+    coordinator = await bot.user_with_role(722, Role.COORDINATOR)
+    async with services.db.transaction() as conn:
+        reminder = await insert_personal(conn, Kind.REMINDER, [(coordinator.id, "Soon.")], 0.0)
+    await coordinator.send("/language")
+    picker = await message_starting(bot.api, coordinator, "Choose your language")
+    data = f"appeal:stop:{reminder}"
+    picker.reply_markup["inline_keyboard"][0][0]["callback_data"] = data
+    answer = await (await coordinator.press(picker, callback_data=data)).wait_answer()
+    assert answer.text == "This button is no longer valid. Please start again."
+    broadcast = await services.broadcasts.get(reminder)
+    assert broadcast is not None and broadcast.status != "stopped"
