@@ -3,7 +3,6 @@ that carries the services and the command menus."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Protocol, cast
 
 from telegram import Update
@@ -101,7 +100,7 @@ async def load_user(update: Update, context: BotContext) -> None:
     record = await users.get(user.id)
     telegram_locale = i18n.resolve_locale(None, user.language_code, settings.default_locale)
     if _is_interaction(update):
-        today = datetime.now(UTC).date()
+        today = context.services.clock.now().date()
         stale = (
             record is None
             or record.last_seen != today

@@ -7,6 +7,7 @@ The coordinators' conversation is persisted: a restart in the middle of writing 
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
@@ -15,6 +16,7 @@ from telegram.ext import ConversationHandler, MessageHandler
 from bot.domain import moments
 from bot.domain.actions import is_action_deadline
 from bot.domain.content import Case, Deadline, StoredDeadline
+from bot.domain.files.fields import DEADLINE_ACTION, DEADLINE_TITLE, LINK
 from bot.domain.ics import CalendarEvent, calendar
 from bot.domain.roles import EVERYONE, STAFF
 from bot.text.formatting import date_and_time, relative, weekday_date_and_time
@@ -28,7 +30,7 @@ from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, TEXT, Draft, State, close_keyboard, private_conversation
 from handlers.reminders import reminder_zone
-from handlers.replies import answer, refuse_stale_button
+from handlers.replies import answer, answer_in_parts, refuse_stale_button
 from handlers.writing import TextsByLanguage
 
 SHOWN = 10
@@ -80,7 +82,7 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
         for item in upcoming
     ]
     keyboard = InlineKeyboardMarkup([[CALENDAR.button(_("Calendar file (.ics)"))]])
-    await answer(
+    await answer_in_parts(
         update,
         render("deadlines.html", items=items, zone=where.key),
         reply_markup=keyboard,
@@ -136,8 +138,6 @@ ACTION = Buttons("deadline", choice("move", "cancel"))
 URGENT_CASES_SHOWN = 10
 """The most urgent cases offered by /newdeadline without a name."""
 DEADLINES_OFFERED = 20
-MAX_TITLE = 200
-MAX_ACTION = 1500
 
 
 @allow(*STAFF)
@@ -245,16 +245,17 @@ async def deadline_text_received(update: Update, context: BotContext) -> State |
     lines = [line.strip() for line in (update.effective_message.text or "").splitlines()]
     lines = [line for line in lines if line]
     draft = DRAFT.of(context)
-    if lines and lines[-1].startswith(("https://", "http://")) and " " not in lines[-1]:
+    last = lines[-1] if lines else ""
+    if last.startswith(("https://", "http://")) and " " not in last and len(last) <= LINK:
         draft["link"] = lines.pop()
     title, action = (lines[0], "\n".join(lines[1:])) if lines else ("", "")
-    if not title or not action or len(title) > MAX_TITLE or len(action) > MAX_ACTION:
+    if not title or not action or len(title) > DEADLINE_TITLE or len(action) > DEADLINE_ACTION:
         await answer(
             update,
             _(
                 "Send at least two lines: the title (at most {title} characters), then what "
                 "to do (at most {action})."
-            ).format(title=MAX_TITLE, action=MAX_ACTION),
+            ).format(title=DEADLINE_TITLE, action=DEADLINE_ACTION),
         )
         return None
     return await TEXTS.keep(update, context, {"title": title, "action": action})
@@ -369,7 +370,7 @@ async def deadline_picked(update: Update, context: BotContext) -> State | None:
     await answer(
         update,
         _("“{title}”: move it, or cancel it?").format(
-            title=stored.deadline.title[current_locale()]
+            title=html.escape(stored.deadline.title[current_locale()])
         ),
         reply_markup=InlineKeyboardMarkup(
             [

@@ -18,6 +18,7 @@ from bot.domain.declarations import (
     Status,
     check_length,
 )
+from bot.domain.files.fields import DECLARATION_TITLE
 from bot.domain.languages import LOCALES
 from bot.domain.roles import STAFF, Role
 from bot.domain.signatory_block import block, block_csv
@@ -85,7 +86,7 @@ async def new_declaration(update: Update, context: BotContext) -> None:
         await answer(update, _("There is no member No. {number}.").format(number=tabler_id))
         return
     rules = RuleSettings()
-    if not await _within_word_limit(update, text, rules):
+    if not await _title_fits(update, title) or not await _within_word_limit(update, text, rules):
         return
     locale = current_locale()
     declaration = Declaration(
@@ -125,6 +126,8 @@ async def translate_declaration(update: Update, context: BotContext) -> None:
     if declaration is None:
         await answer(update, _("There is no declaration No. {number}.").format(number=number))
         return
+    if not await _title_fits(update, title):
+        return
     if declaration.status is Status.CLOSED:
         await answer(
             update, _("Declaration No. {number} is closed for good.").format(number=number)
@@ -146,6 +149,17 @@ async def translate_declaration(update: Update, context: BotContext) -> None:
             number=number, language=language_in_current_locale(language)
         ),
     )
+
+
+async def _title_fits(update: Update, title: str) -> bool:
+    """Whether a declaration's title keeps to the length a file's would; if not, say so."""
+    if len(title) <= DECLARATION_TITLE:
+        return True
+    await answer(
+        update,
+        _("The title is too long: at most {limit} characters.").format(limit=DECLARATION_TITLE),
+    )
+    return False
 
 
 async def _within_word_limit(update: Update, text: str, rules: RuleSettings) -> bool:
@@ -189,7 +203,7 @@ async def open_declaration(update: Update, context: BotContext) -> None:
         return
     zone = context.services.settings.timezone
     closes_at = _end_of_day(context.args or [], zone)
-    if closes_at is None or closes_at <= datetime.now(zone):
+    if closes_at is None or closes_at <= context.services.clock.now():
         await answer(
             update,
             _(

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler
 
-from bot.domain.roles import ADMINS, Role
+from bot.domain.roles import ADMINS, Role, effective_role
 from bot.text.i18n import gettext as _
 from bot.text.i18n import lazy_gettext
 from bot.text.render import render
@@ -51,6 +51,17 @@ async def _check_target(update: Update, context: BotContext, text: str) -> int |
     return user_id
 
 
+async def refresh_role(context: BotContext, user_id: int) -> None:
+    """After storage recomputed a user's role (a binding moved, a grant revoked): read it
+    afresh and give their chat the menu of that role."""
+    users = context.services.users
+    users.forget([user_id])
+    record = await users.get(user_id)
+    if record is not None:
+        role = effective_role(user_id, record.role, context.services.settings.admins)
+        await context.menus.publish_chat_menu(context.bot, user_id, role, record.locale)
+
+
 async def _set_role(context: BotContext, user_id: int, role: Role) -> None:
     users = context.services.users
     await users.set_role(user_id, role)
@@ -79,7 +90,9 @@ async def _revoke_from(update: Update, context: BotContext, text: str) -> bool:
     if record is None or record.role is not Role.COORDINATOR:
         await answer(update, _("User {user_id} is not a coordinator.").format(user_id=user_id))
         return True
-    await _set_role(context, user_id, Role.SUBSCRIBER)
+    role = await context.services.users.revoke_coordinator(user_id)
+    logger.info("an admin revoked a coordinator; the user's role is now %s", role)
+    await refresh_role(context, user_id)
     await answer(update, _("User {user_id} is no longer a coordinator.").format(user_id=user_id))
     return True
 

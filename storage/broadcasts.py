@@ -117,6 +117,12 @@ class Broadcasts:
             (kind,),
         )
 
+    async def latest_id(self) -> int:
+        """The id of the newest broadcast, queued by this process or another (an import); 0
+        if there is none."""
+        row = await self._db.fetchone("SELECT coalesce(max(id), 0) FROM broadcasts")
+        return int(row[0]) if row else 0
+
     async def authored_active(self) -> list[Broadcast]:
         """The appeals and case news being sent (a coordinator sends one at a time)."""
         return [b for b in await self.active() if b.kind in AUTHORED]

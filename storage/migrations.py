@@ -420,6 +420,36 @@ MIGRATIONS: tuple[str, ...] = (
 
     ALTER TABLE declarations ADD COLUMN dated TEXT;  -- YYYY-MM-DD: the date the document bears
     """,
+    # 14: a signature keeps the signatory's name, particle, country and group as listed when
+    # signed: correcting the roster later never changes a declaration's block. Existing
+    # signatures take them from the roster as it stands.
+    """
+    CREATE TABLE signatures_new (
+        declaration     INTEGER NOT NULL REFERENCES declarations (number),
+        member_id       INTEGER NOT NULL REFERENCES members (id),
+        sequence        INTEGER NOT NULL,
+        signed_at       REAL,  -- unix time; NULL for signatures of the historical record
+        text_language   TEXT NOT NULL,
+        text_sha256     TEXT NOT NULL,
+        surname         TEXT NOT NULL,  -- the member as listed when signed
+        given_name      TEXT NOT NULL,
+        particle        TEXT NOT NULL,
+        country         TEXT NOT NULL,
+        political_group TEXT NOT NULL,
+        PRIMARY KEY (declaration, member_id),
+        UNIQUE (declaration, sequence)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO signatures_new
+    SELECT declaration, member_id, sequence, signed_at, text_language, text_sha256,
+           surname, given_name, particle, country, political_group
+    FROM signatures JOIN members ON members.id = signatures.member_id;
+    DROP TABLE signatures;
+    ALTER TABLE signatures_new RENAME TO signatures;
+    CREATE TRIGGER signatures_are_final_update BEFORE UPDATE ON signatures
+    BEGIN SELECT RAISE(ABORT, 'a signature cannot be changed'); END;
+    CREATE TRIGGER signatures_are_final_delete BEFORE DELETE ON signatures
+    BEGIN SELECT RAISE(ABORT, 'a signature cannot be withdrawn'); END;
+    """,
 )
 
 

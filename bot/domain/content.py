@@ -7,6 +7,7 @@ A content folder holds ``sources.yaml`` (source id → date and title per langua
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,7 +37,28 @@ from bot.domain.actions import (
     deadline_id,
 )
 from bot.domain.files import FileModel, check, parse_yaml, problem, read_text
-from bot.domain.files.fields import Day, RequiredLine, Text
+from bot.domain.files.fields import (
+    ACCOUNT,
+    ACTION_TITLE,
+    ACTION_WHY,
+    ALIAS,
+    BRIEF,
+    CASE_DETAIL,
+    CASE_NAME,
+    DEADLINE_ACTION,
+    DEADLINE_TITLE,
+    EVENT,
+    LINK,
+    PARAGRAPH,
+    SALUTATION,
+    SOURCE_TITLE,
+    TARGET_NAME,
+    Day,
+    RequiredLine,
+    Text,
+    at_most,
+    too_long,
+)
 from bot.domain.languages import LOCALES, Texts
 from bot.domain.letters import LetterProblem, check_letter
 
@@ -121,7 +143,7 @@ class Content:
     targets: dict[str, Target] = field(default_factory=dict)
 
 
-def _texts(value: Any, partial: bool) -> Texts:
+def _texts(value: Any, partial: bool, limit: int, paragraph: int | None) -> Texts:
     if not isinstance(value, dict):
         raise problem("{field}: expected a text per language: en, ru, kk")
     if not value.keys() <= _LOCALES:
@@ -131,34 +153,52 @@ def _texts(value: Any, partial: bool) -> Texts:
     if len(texts) < len(LOCALES) and not (partial and texts):
         missing = [locale for locale in LOCALES if locale not in texts]
         raise problem(f"{{field}}: missing the {', '.join(missing)} translation")
+    for locale, text in texts.items():
+        if (found := too_long(text, limit)) is not None:
+            raise problem(found, locale)
+        longest = max(text.split("\n\n"), key=len)
+        if paragraph is not None and (found := too_long(longest, paragraph)) is not None:
+            raise problem(found.replace("{field}:", "{field}: a paragraph of"), locale)
     return texts
 
 
-def _all_texts(value: Any) -> Texts:
-    return _texts(value, partial=False)
-
-
-def _some_texts(value: Any) -> Texts:
-    return _texts(value, partial=True)
-
-
 _LOCALES = frozenset(LOCALES)
-AllTexts = Annotated[Texts, PlainValidator(_all_texts)]
-"""A text in every language."""
 
-SomeTexts = Annotated[Texts, PlainValidator(_some_texts)]
-"""A text in at least one language (news may come in fewer than all)."""
+
+def texts(limit: int, *, partial: bool = False, paragraph: int | None = None) -> Any:
+    """A text in every language (``partial``: in at least one, as news may come), each of at
+    most ``limit`` characters, and, if given, paragraphs of at most ``paragraph``."""
+    read = functools.partial(_texts, partial=partial, limit=limit, paragraph=paragraph)
+    return Annotated[Texts, PlainValidator(read)]
+
+
+CaseName = texts(CASE_NAME)
+CaseDetail = texts(CASE_DETAIL)
+Brief = texts(BRIEF)
+Account = texts(ACCOUNT, paragraph=PARAGRAPH)
+EventTexts = texts(EVENT, partial=True)
+"""A timeline entry: in at least one language (news may come in fewer than all)."""
+SourceTitle = texts(SOURCE_TITLE)
+DeadlineTitle = texts(DEADLINE_TITLE)
+DeadlineAction = texts(DEADLINE_ACTION)
+TargetLine = texts(TARGET_NAME)
+Salutation = texts(SALUTATION)
+ActionTitle = texts(ACTION_TITLE)
+ActionWhy = texts(ACTION_WHY)
 
 
 def _words(words: tuple[str, ...]) -> tuple[str, ...]:
     words = tuple(word.strip() for word in words)
     if "" in words:
         raise problem("{field}: empty entry", words.index(""))
+    for index, word in enumerate(words):
+        if (found := too_long(word, ALIAS)) is not None:
+            raise problem(found, index)
     return words
 
 
 Words = Annotated[tuple[Text, ...], AfterValidator(_words)]
-"""Short texts, one per entry, none empty."""
+"""Short texts, one per entry, none empty, each of at most :data:`ALIAS` characters."""
 
 
 def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:
@@ -229,14 +269,14 @@ class _Source(FileModel):
     """An entry of ``sources.yaml``."""
 
     date: Day
-    title: AllTexts
+    title: SourceTitle
 
 
 class _Event(FileModel):
     """An entry of a case's timeline."""
 
     date: Annotated[Text, AfterValidator(_partial_date)]
-    event: SomeTexts
+    event: EventTexts
     source: SourceId | None = None
 
 
@@ -244,11 +284,11 @@ class _Deadline(FileModel):
     """An entry of a case's deadlines: its moment is local time in its zone."""
 
     id: Annotated[Text, AfterValidator(_slug)]
-    title: AllTexts
+    title: DeadlineTitle
     zone: Annotated[Text, AfterValidator(_zone)]  # before the moment, which is read in it
     moment: datetime
-    action: AllTexts
-    link: Annotated[Text, AfterValidator(_link)] | None = None
+    action: DeadlineAction
+    link: Annotated[Text, at_most(LINK), AfterValidator(_link)] | None = None
     source: SourceId | None = None
     cancelled: StrictBool = False
 
@@ -318,9 +358,9 @@ ShortLine = Annotated[RequiredLine, AfterValidator(_short)]
 class _Target(FileModel):
     """An entry of ``targets.yaml``."""
 
-    name: AllTexts
-    title: AllTexts
-    salutation: AllTexts
+    name: TargetLine
+    title: TargetLine
+    salutation: Salutation
     languages: Annotated[tuple[Text, ...], AfterValidator(_languages)]
     address: tuple[ShortLine, ...] = ()
     email: Annotated[ShortLine, AfterValidator(_email)] | None = None
@@ -392,8 +432,8 @@ class _Action(FileModel):
 
     id: Annotated[Text, AfterValidator(_slug)]
     kind: Literal[KINDS]  # type: ignore[valid-type]
-    title: AllTexts
-    why: AllTexts
+    title: ActionTitle
+    why: ActionWhy
     points: Annotated[dict[str, tuple[str, ...]], PlainValidator(_points)]
     targets: tuple[Annotated[Text, AfterValidator(_known_target)], ...]
     letter: Annotated[dict[str, str], PlainValidator(_letters)] = {}  # noqa: RUF012 (frozen)
@@ -459,15 +499,15 @@ class _Case(FileModel):
     """A case file."""
 
     id: Annotated[Text, AfterValidator(_file_name)]
-    name: AllTexts
+    name: CaseName
     aliases: Words = ()
     status: Literal[STATUSES]  # type: ignore[valid-type]
     urgency: Annotated[int, Strict(), AfterValidator(_urgency)]
-    detention: AllTexts | None = None
-    charges: AllTexts | None = None
-    sentence: AllTexts | None = None
-    brief: AllTexts
-    account: AllTexts
+    detention: CaseDetail | None = None
+    charges: CaseDetail | None = None
+    sentence: CaseDetail | None = None
+    brief: Brief
+    account: Account
     tags: Annotated[Words, AfterValidator(_tags)] = ()
     related: tuple[Annotated[Text, AfterValidator(_known_case)], ...] = ()
     timeline: tuple[_Event, ...] = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
 from babel.dates import (
@@ -13,6 +14,7 @@ from babel.dates import (
     format_timedelta,
     get_datetime_format,
 )
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 from bot.text.i18n import current_locale, ngettext
@@ -80,6 +82,11 @@ def lead_text(seconds: int) -> str:
     if minutes:
         parts.append(ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes))
     return " ".join(parts)
+
+
+def leads_text(leads: Sequence[int]) -> str:
+    """Lead times as a list in words of the current locale: "7 дней, 1 день и 2 часа"."""
+    return format_list([lead_text(lead) for lead in leads], locale=current_locale())
 
 
 def relative(moment: datetime, now: datetime) -> str:

@@ -137,6 +137,12 @@ class LocalBotApi:
         """The calls the injected outages struck, with their monotonic times."""
         return self.world.faults
 
+    @property
+    def unknown_methods(self) -> set[str]:
+        """Methods (by their canonical names, e.g. ``setMyDescription``) this server answers
+        404 Not Found, as a Bot API server that lacks them would; add or remove at any time."""
+        return self.world.unknown_methods
+
     def user(
         self,
         user_id: int,

@@ -84,6 +84,8 @@ class World:
         self.settings = BotSettings()
         self.flood = FloodControl()
         self.faults = Faults()
+        self.unknown_methods: set[str] = set()
+        """Methods answered 404 Not Found, as by a Bot API server that lacks them."""
         self.callback_queries: dict[str, CallbackAnswer | None] = {}
         self.inline_queries: dict[str, InlineAnswer | None] = {}
         self.changed = Notifier()
