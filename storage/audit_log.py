@@ -6,13 +6,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.audit import GENESIS, AuditEntry, chain_hash, first_broken
-from storage.database import Database
+from storage.database import Connection, Database
 
 
-async def record(conn: aiosqlite.Connection, action: str, data: dict[str, Any]) -> AuditEntry:
+async def record(conn: Connection, action: str, data: dict[str, Any]) -> AuditEntry:
     """Append an entry, chained to the last one, in the caller's write transaction."""
     async with conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") as cursor:
         last = await cursor.fetchone()

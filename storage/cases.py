@@ -121,7 +121,7 @@ class Cases:
     async def get_many(self, case_ids: list[str]) -> list[Case]:
         """The cases of ``case_ids`` that exist, in the order given."""
         rows = await self._db.fetchall(
-            "SELECT data FROM cases WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT data FROM cases WHERE id IN ({self._db.dialect.json_values(sql_type='text')})",
             (json.dumps(case_ids),),
         )
         by_id = {case.id: case for case in (_case_from_json(row["data"]) for row in rows)}

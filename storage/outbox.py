@@ -12,10 +12,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-import aiosqlite
-
 from bot.domain.broadcasts import Delivery, Fate, Keyboard, Message, Progress, Settlement
-from storage.database import Database
+from storage.database import Connection, Database
 from storage.users import Users
 
 
@@ -48,7 +46,7 @@ class Outbox:
             claimed = await _ids(
                 conn,
                 "SELECT id FROM outbox WHERE state = 'pending' AND not_before > 0 "
-                "AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+                f"AND not_before <= ? ORDER BY not_before, id LIMIT ?{conn.dialect.skip_locked}",
                 (now, limit),
             )
             sources = await _ids(
@@ -62,13 +60,13 @@ class Outbox:
                 claimed += await _ids(
                     conn,
                     "SELECT id FROM outbox WHERE broadcast_id = ? AND state = 'pending' "
-                    "AND not_before = 0 ORDER BY id LIMIT ?",
+                    f"AND not_before = 0 ORDER BY id LIMIT ?{conn.dialect.skip_locked}",
                     (source, share),
                 )
             self._turn += 1
             cursor = await conn.execute(
                 "UPDATE outbox SET state = 'sending' "
-                "WHERE id IN (SELECT value FROM json_each(?)) "
+                f"WHERE id IN ({conn.dialect.json_values()}) "
                 "RETURNING id, broadcast_id, chat_id, content_id, attempts, failing_since",
                 (json.dumps(claimed),),
             )
@@ -112,7 +110,8 @@ class Outbox:
                 )
             await conn.executemany(
                 "INSERT INTO broadcast_failures (broadcast_id, reason, count) VALUES (?, ?, ?) "
-                "ON CONFLICT (broadcast_id, reason) DO UPDATE SET count = count + excluded.count",
+                "ON CONFLICT (broadcast_id, reason) DO UPDATE "
+                "SET count = broadcast_failures.count + excluded.count",
                 [
                     (broadcast_id, reason, count)
                     for (broadcast_id, reason), count in failures.items()
@@ -122,7 +121,7 @@ class Outbox:
 
     async def _record(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         settlement: Settlement,
         counts: Counter[tuple[int, str]],
         failures: Counter[tuple[int, str]],
@@ -162,7 +161,7 @@ class Outbox:
 
     @staticmethod
     async def _stop_sending_to(
-        conn: aiosqlite.Connection, chat_id: int, counts: Counter[tuple[int, str]]
+        conn: Connection, chat_id: int, counts: Counter[tuple[int, str]]
     ) -> None:
         """The recipient is gone: mark them so, and count their queued messages as blocked."""
         await conn.execute("UPDATE users SET blocked = 1 WHERE user_id = ?", (chat_id,))
@@ -216,7 +215,7 @@ def shares(sources: list[int], turn: int, slots: int) -> list[tuple[int, int]]:
     ]
 
 
-async def _ids(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> list[int]:
+async def _ids(conn: Connection, sql: str, params: tuple[object, ...]) -> list[int]:
     cursor = await conn.execute(sql, params)
     ids = [row[0] for row in await cursor.fetchall()]
     await cursor.close()
