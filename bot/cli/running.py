@@ -52,11 +52,19 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
     return asyncio.run(run_demo(settings))
 
 
-def _health(settings: Settings, _: argparse.Namespace) -> int:
-    from bot.health import heartbeat_path, is_alive
+def _health(settings: Settings, arguments: argparse.Namespace) -> int:
+    from bot.health import heartbeat_path, is_alive, role_of
 
-    alive = is_alive(heartbeat_path(settings.database))
-    print("healthy" if alive else "unhealthy: no recent heartbeat")
+    path = heartbeat_path(settings.database)
+    alive = is_alive(path)
+    role = role_of(path) or "active"
+    if arguments.role:
+        print(role if alive else "unhealthy")
+    elif alive:
+        # The active instance says "healthy"; one standing by says so too.
+        print("healthy" if role == "active" else f"healthy: {role}")
+    else:
+        print("unhealthy: no recent heartbeat")
     return 0 if alive else 1
 
 
@@ -65,7 +73,17 @@ def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: igno
     for name, summary, handler in (
         ("run", "run the bot with long polling until SIGINT or SIGTERM", _run),
         ("demo", "chat with the bot in this terminal: no token, no network", _demo),
-        ("health", "exit 0 if the running bot beat recently (for HEALTHCHECK)", _health),
+        (
+            "health",
+            "exit 0 if the running bot beat recently (for HEALTHCHECK); say if it stands by",
+            _health,
+        ),
     ):
         parser = commands.add_parser(name, help=summary, description=summary)
         parser.set_defaults(handler=handler)
+        if name == "health":
+            parser.add_argument(
+                "--role",
+                action="store_true",
+                help="print only the role: active (it takes updates) or standby",
+            )
