@@ -1,37 +1,45 @@
-"""Assembling the python-telegram-bot application and running it with long polling."""
+"""Assembling the python-telegram-bot application and running it with long polling.
+
+A running bot is an instance (bot/instance.py): it opens the database, then stands by until it
+holds the lease of the active instance; while it does (a term), it takes updates through the
+inbox (bot/polling.py), sends, reminds and nudges, and its writes are fenced by the lease's
+token. When the term ends (a stop, or another instance took over), everything stops in order
+and, unless stopped, the instance stands by again. One bot alone on its database holds the
+lease from the start.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from asyncio import FIRST_COMPLETED
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from telegram import LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, Defaults
 
-from bot import jobs
+from bot import health, jobs
 from bot.config import Settings
 from bot.delivery.http import AiohttpRequest
 from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.instance import Instance, Term
+from bot.polling import InboxPoller
 from bot.services import Services
 from bot.shipped import prepare_shipped_content
 from bot.update_order import PerChatOrder
 from handlers import COMMANDS, register
 from handlers.context import CONTEXT_TYPES, QorgauApplication
 from storage import Database
+from storage.errors import Fenced
 
 logger = logging.getLogger(__name__)
 
 REPLY_CONNECTIONS = 32
 """Connections of the client that answers people: replies to that many chats at once."""
-
-POLL_TIMEOUT = 30
-"""Seconds a getUpdates call waits for news: long polling keeps an idle bot near zero CPU."""
 
 
 def build_application(
@@ -62,6 +70,8 @@ def build_application(
         # aiohttp costs half the CPU of PTB's default httpx per request (bench/README.md).
         .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        # Updates come through the inbox (bot/polling.py), not python-telegram-bot's updater.
+        .updater(None)
         .build()
     )
     assert isinstance(application, QorgauApplication)
@@ -76,55 +86,92 @@ async def serve(
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """Open the database, poll Telegram until ``stop`` is set, then shut down cleanly: whatever
-    fails after the start, the updater, the jobs and the delivery engine stop before the
+    """Open the database and run as an instance until ``stop`` is set: stand by, and serve
+    each term this instance holds the lease (``on_started`` once the first one polls). Whatever
+    fails after the start, the updates, the jobs and the delivery engine stop before the
     database closes."""
-    async with await Database.open(settings.database) as db:
-        application = build_application(settings, db, clock)
-        services = application.services
-        async with application, services.delivery_bot:
-            await prepare_shipped_content(services.cases, services.declarations)
-            unknown = await services.outbox.recover()
-            if unknown:
-                logger.warning("%d queued messages were in flight at a crash", unknown)
-            await COMMANDS.publish(application)
-            await application.start()
-            try:
-                await _poll_until(application, stop, on_started)
-            finally:
-                await _stop(application)
+    async with await Database.open(settings.database, instance=True) as db:
+        instance = Instance(db, health.heartbeat_path(settings.database))
+        async with instance.running():
+            while (term := await instance.activation(stop)) is not None:
+                db.fence = term.token
+                try:
+                    await _serve_term(
+                        settings, db, term=term, stop=stop, on_started=on_started, clock=clock
+                    )
+                except Fenced:
+                    # A write was refused: another instance holds the lease (this one was
+                    # paused or cut off past its expiry). What it did not record is the new
+                    # active instance's to settle, as after a crash.
+                    logger.warning("this instance's writes are refused: it stands by")
+                finally:
+                    db.fence = None
+                    await instance.step_down()
+                on_started = None  # said once
+
+
+async def _serve_term(
+    settings: Settings,
+    db: Database,
+    *,
+    term: Term,
+    stop: asyncio.Event,
+    on_started: Callable[[QorgauApplication], Awaitable[None]] | None,
+    clock: Clock,
+) -> None:
+    """Serve while this instance is the active one: as a bot alone on its database does from
+    start to stop, and as one that starts after a crash (nothing confirmed is resent)."""
+    application = build_application(settings, db, clock)
+    services = application.services
+    async with application, services.delivery_bot:
+        await prepare_shipped_content(services.cases, services.declarations)
+        unknown = await services.outbox.recover()
+        if unknown:
+            logger.warning("%d queued messages were in flight at a crash", unknown)
+        await COMMANDS.publish(application)
+        await application.start()
+        try:
+            await _poll_until(application, stop, term, on_started)
+        finally:
+            await _stop(application)
 
 
 async def _poll_until(
     application: QorgauApplication,
     stop: asyncio.Event,
+    term: Term,
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None,
 ) -> None:
-    assert application.updater is not None
-    await application.updater.start_polling(
-        timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
-    )
-    async with jobs.running(application):
-        logger.info("bot started")
-        if on_started is not None:
-            await on_started(application)
-        await stop.wait()
-        logger.info("bot stopping")
-        application.services.reply_limiter.stop_waiting()
-        await application.updater.stop()
+    poller = InboxPoller(application, application.services.inbox)
+    application.poller = poller
+    polling = asyncio.create_task(poller.run(), name="polling")
+    try:
+        async with jobs.running(application):
+            logger.info("bot started")
+            if on_started is not None:
+                await on_started(application)
+            waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(term.lost.wait())}
+            try:
+                await asyncio.wait({polling, *waiters}, return_when=FIRST_COMPLETED)
+            finally:
+                for waiter in waiters:
+                    waiter.cancel()
+            logger.info("bot stopping" if stop.is_set() else "bot standing by")
+            application.services.reply_limiter.stop_waiting()
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Fenced):
+                await polling  # what made it end: a refused write is another's takeover
+    finally:
+        polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Fenced):
+            await polling
+        application.poller = None
 
 
 async def _stop(application: QorgauApplication) -> None:
-    """Stop polling (if it still runs) and the application, so it can shut down."""
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
+    """Stop the application, so it can shut down."""
     if application.running:
         await application.stop()
-
-
-def _polling_failed(error: TelegramError) -> None:
-    """A failed getUpdates: python-telegram-bot retries; say why, without a traceback."""
-    logger.warning("polling failed, retrying: %s: %s", type(error).__name__, error.message)
 
 
 @asynccontextmanager

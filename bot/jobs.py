@@ -61,9 +61,9 @@ async def _finish_wipe(context: BotContext) -> None:
 
 
 async def _beat(context: BotContext) -> None:
-    """Touch the heartbeat file while the updater polls (``python -m bot health``)."""
-    updater = context.application.updater
-    if updater is not None and updater.running:
+    """Touch the heartbeat file while the bot polls (``python -m bot health``)."""
+    application = context.application
+    if isinstance(application, QorgauApplication) and application.poller is not None:
         assert context.job is not None
         health.beat(context.job.data)  # type: ignore[arg-type]
 

@@ -3,6 +3,7 @@ that carries the services and the command menus."""
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol, cast
 
 from telegram import Update
@@ -42,10 +43,32 @@ class QorgauApplication(Application):  # type: ignore[type-arg]
 
     services: Services
     menus: Menus
+    poller: object | None = None
+    """What takes updates while the application runs (bot/polling.py), or ``None``."""
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        await self.update_persistence()
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            await self.update_persistence()
+            return
+        try:
+            await super().process_update(update)
+        finally:
+            await self._handled(update.update_id)
+
+    async def _handled(self, update_id: int) -> None:
+        """Store the conversation states the update changed and drop it from the inbox, in one
+        transaction: after a crash it is handled again unless its new state was stored. If
+        that fails (the database away, this instance no longer the active one), the next
+        active instance handles it again."""
+        services = self.services
+        try:
+            async with services.db.transaction():
+                await self.update_persistence()
+                empty = await services.inbox.done(update_id)
+            await services.inbox.wipe(empty)
+        except Exception as error:
+            logger.warning("update %d stays in the inbox: %s", update_id, type(error).__name__)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
@@ -73,6 +96,8 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: igno
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext)
+
+logger = logging.getLogger(__name__)
 
 
 def _is_interaction(update: Update) -> bool:
