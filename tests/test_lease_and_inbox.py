@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from contextlib import AsyncExitStack
 from datetime import date
 
 import pytest
@@ -87,16 +88,17 @@ async def test_instances_on_one_database_take_turns(
         first = Instance(one, holder=elsewhere("a"), **timing)
         second = Instance(two, holder=elsewhere("b"), **timing)
         stop = asyncio.Event()
-        async with first.running():
+        async with AsyncExitStack() as running_first:
+            await running_first.enter_async_context(first.running())
             term = await asyncio.wait_for(first.activation(stop), 5)
             assert term is not None and first.role == "active"
             async with second.running():
                 await asyncio.sleep(0.3)
                 assert second.role == "standby"  # the lease is renewed: nobody takes it
-                await first.step_down()  # a clean stop gives it up
+                await running_first.aclose()  # a clean stop gives it up
                 taken = await asyncio.wait_for(second.activation(stop), 5)
                 assert taken is not None and taken.token == term.token + 1
-                assert term.lost.is_set()
+                assert term.lost.is_set() and first.role == "standby"
 
 
 async def test_the_inbox_keeps_each_update_once_until_handled(db: Database) -> None:
