@@ -47,6 +47,12 @@ class QorgauApplication(Application):  # type: ignore[type-arg]
         await super().process_update(update)
         await self.update_persistence()
 
+    async def update_persistence(self) -> None:
+        """Hand what changed to the persistence, then write it in one transaction."""
+        await super().update_persistence()
+        if self.persistence is not None:
+            await self.persistence.flush()
+
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
     """A callback context that knows the services, the user's role and their locale."""
