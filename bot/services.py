@@ -12,6 +12,7 @@ from bot.delivery.engine import DeliveryEngine
 from bot.delivery.http import bulk_client
 from bot.delivery.sender import TelegramSender
 from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.metrics import Metrics
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
@@ -49,6 +50,8 @@ class Services:
     delivery: DeliveryEngine
     delivery_bot: Bot
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""
+    metrics: Metrics
+    """What ``GET /metrics`` reports."""
 
     @classmethod
     def create(cls, settings: Settings, db: Database, clock: Clock = SYSTEM_CLOCK) -> Services:
@@ -57,6 +60,7 @@ class Services:
         outbox = Outbox(db, users)
         broadcasts = Broadcasts(db)
         delivery_bot = bulk_client(settings.require_token(), settings.api_base_url)
+        metrics = Metrics()
         return cls(
             settings=settings,
             db=db,
@@ -74,7 +78,8 @@ class Services:
             broadcasts=broadcasts,
             broadcast_monitor=BroadcastMonitor(broadcasts, outbox),
             delivery=DeliveryEngine(
-                outbox, TelegramSender(delivery_bot), rate=settings.broadcast_rate
+                outbox, TelegramSender(delivery_bot), rate=settings.broadcast_rate, metrics=metrics
             ),
             delivery_bot=delivery_bot,
+            metrics=metrics,
         )

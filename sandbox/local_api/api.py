@@ -15,6 +15,7 @@ from .model import CallbackAnswer, InlineAnswer, Person, SimChat
 from .server import BotApiHttp
 from .simulation import DEFAULT_TIMEOUT, SimUser
 from .state import Webhook, World
+from .webhooks import WebhookPusher
 
 SHUTDOWN_TIMEOUT = 1.0
 
@@ -46,6 +47,8 @@ class LocalBotApi:
         self._port = port
         self._runner: web.ServerRunner | None = None
         self._users: dict[int, SimUser] = {}
+        self.webhook_pusher = WebhookPusher(self.world)
+        """Posts updates to the bot's webhook once one is set."""
 
     async def start(self) -> None:
         """Bind the HTTP server (port 0 picks a free port)."""
@@ -55,11 +58,13 @@ class LocalBotApi:
         await web.TCPSite(runner, self._host, self._port).start()
         self._port = runner.addresses[0][1]
         self._runner = runner
+        self.webhook_pusher.start()
 
     async def stop(self) -> None:
         """End pending long polls and close the server."""
         self.world.closing = True
         self.world.touch()
+        await self.webhook_pusher.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -213,6 +218,11 @@ class LocalBotApi:
     def webhook(self) -> Webhook | None:
         """The webhook the bot set, if any."""
         return self.world.settings.webhook
+
+    @property
+    def webhooks_set(self) -> int:
+        """How many times the bot set a webhook (each start in webhook mode sets it)."""
+        return self.world.settings.webhooks_set
 
     def callback_answer(self, query_id: str) -> CallbackAnswer | None:
         """The bot's answer to a callback query, once given."""
