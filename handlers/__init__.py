@@ -17,6 +17,7 @@ from handlers import (
     broadcasts,
     cancel,
     cases,
+    console,
     deadlines,
     declarations,
     fallbacks,
@@ -44,6 +45,7 @@ FEATURES = 0
 
 REGISTERED: tuple[Feature, ...] = (
     start.FEATURE,
+    console.FEATURE,
     cases.FEATURE,
     inline.FEATURE,
     deadlines.FEATURE,
@@ -97,6 +99,8 @@ def register(application: QorgauApplication) -> None:
     """Add every handler and the table of commands; refuse to start if a handler declares no
     policy."""
     application.menus = COMMANDS
+    COMMANDS.console_url = console.console_url(application.services.settings)
+    COMMANDS.console_roles = console.CONSOLE.roles
     application.add_handler(TypeHandler(Update, internal(load_user)), group=PREPROCESS)
     conversations = [
         feature.conversation() for feature in REGISTERED if feature.conversation is not None

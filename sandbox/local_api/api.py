@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, cast
+from urllib.parse import quote
 
 from aiohttp import web
+
+from bot.domain.web_app import sign_init_data, user_fields
 
 from .calllog import CallLog
 from .flood import FloodControl, FloodLimits
@@ -223,6 +228,25 @@ class LocalBotApi:
     def webhooks_set(self) -> int:
         """How many times the bot set a webhook (each start in webhook mode sets it)."""
         return self.world.settings.webhooks_set
+
+    def web_app_url(
+        self,
+        url: str,
+        user_id: int,
+        language_code: str | None = None,
+        theme: dict[str, str] | None = None,
+        platform: str = "web",
+    ) -> str:
+        """``url`` as Telegram opens a Mini App for ``user_id`` now: the launch data signed
+        with the bot's token, and the theme, in the fragment (``#tgWebAppData=…``)."""
+        init_data = sign_init_data(
+            self.token, user_fields(user_id, language_code, int(time.time()))
+        )
+        fragment = f"tgWebAppData={quote(init_data)}&tgWebAppVersion=8.0"
+        fragment += f"&tgWebAppPlatform={platform}"
+        if theme is not None:
+            fragment += "&tgWebAppThemeParams=" + quote(json.dumps(theme))
+        return f"{url}#{fragment}"
 
     def callback_answer(self, query_id: str) -> CallbackAnswer | None:
         """The bot's answer to a callback query, once given."""
