@@ -184,9 +184,13 @@ class Cases:
             )
         return version, fields
 
-    async def ids(self) -> set[str]:
-        """The ids of every stored case."""
-        return {row[0] for row in await self._db.fetchall("SELECT id FROM cases")}
+    async def existing(self, case_ids: list[str]) -> set[str]:
+        """Which of ``case_ids`` are stored."""
+        rows = await self._db.fetchall(
+            "SELECT id FROM cases WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(case_ids),),
+        )
+        return {row[0] for row in rows}
 
     async def with_deadlines(self, case_id: str) -> Case | None:
         """One case with its deadlines, as the files would say it."""
@@ -217,7 +221,10 @@ class Cases:
     async def most_urgent(self, offset: int, limit: int) -> list[Case]:
         """A page of cases, most urgent first, then the most recently updated."""
         rows = await self._db.fetchall(
-            "SELECT data FROM cases ORDER BY urgency, updated DESC, id LIMIT ? OFFSET ?",
+            # The page's ids are chosen first, so that only their documents are read.
+            "SELECT data FROM cases WHERE id IN (SELECT id FROM cases "
+            "ORDER BY urgency, updated DESC, id LIMIT ? OFFSET ?) "
+            "ORDER BY urgency, updated DESC, id",
             (limit, offset),
         )
         return [_case_from_json(row["data"]) for row in rows]

@@ -252,8 +252,12 @@ async def _checked(
     request: web.Request, document: dict[str, Any], case_id: str
 ) -> Case | list[ShownProblem]:
     cases = request.app[BOT].services.cases
+    related = document.get("related")
+    named = [str(item) for item in related] if isinstance(related, list) else []
     try:
-        return check_case(given(document) or {}, await cases.sources(), await cases.ids(), case_id)
+        return check_case(
+            given(document) or {}, await cases.sources(), await cases.existing(named), case_id
+        )
     except Problems as problems:
         return [each for problem in problems.problems for each in shown(problem)]
 

@@ -3,8 +3,8 @@ a chart over time.
 
 The figures come from the take-action feature (issue 13), which records actions per case;
 until it lands, this page says so. The seam: :func:`coverage_rows` returns the table's rows
-and :func:`coverage_series` the chart's weeks; fill them from its storage, and the template
-``coverage.html`` shows both (it already draws the chart with :mod:`.charts`).
+(``name``, ``actions``, ``people``) and :func:`coverage_series` the chart's weeks; fill them
+from its storage, and the page shows both (the chart is drawn by :mod:`.charts`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.text.i18n import gettext as _
 from bot.web.console.auth import Caller, api_route, same_as
+from bot.web.console.charts import Bar, bar_chart
 from bot.web.console.render import html
 from handlers.news import start_news
 
@@ -35,7 +37,13 @@ async def coverage_series(request: web.Request) -> list[tuple[str, int]]:
 async def coverage(request: web.Request, caller: Caller) -> web.Response:
     """The attention per case, or the word that it is not recorded yet."""
     rows = await coverage_rows(request)
-    return html("coverage.html", rows=rows, series=await coverage_series(request))
+    series = await coverage_series(request)
+    chart = (
+        bar_chart(_("Actions per week"), [Bar(week, (count,)) for week, count in series], ("sent",))
+        if series
+        else None
+    )
+    return html("coverage.html", rows=rows, chart=chart)
 
 
 ROUTES = (coverage,)
