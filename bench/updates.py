@@ -1,5 +1,6 @@
 """``python -m bench.updates``: updates/s, CPU per update, start-up and idle CPU of the full bot
-against a bare PTB echo bot, both polling the local Bot API server in this process."""
+against a bare PTB echo bot, both polling the local Bot API server in this process, and of the
+full bot taking the same updates by webhook (the server POSTs them to it)."""
 
 from __future__ import annotations
 
@@ -38,9 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--bots",
-        default="full,echo",
+        default="full,webhook,echo",
         type=lambda value: [name.strip() for name in value.split(",") if name.strip()],
-        help="comma-separated bots to run: full, echo (default both)",
+        help="comma-separated bots to run: full, webhook, echo (default all three)",
     )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument(
@@ -140,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     unknown = set(arguments.bots) - set(KINDS)
     if unknown or not arguments.bots:
-        parser.error(f"--bots takes full and/or echo, got {','.join(arguments.bots)!r}")
+        parser.error(f"--bots takes full, webhook, echo, got {','.join(arguments.bots)!r}")
     document = asyncio.run(run(arguments))
     print(table(document["summary"], document["targets"]))
     print(footer(document))
