@@ -61,9 +61,10 @@ async def _finish_wipe(context: BotContext) -> None:
 
 
 async def _beat(context: BotContext) -> None:
-    """Touch the heartbeat file while the updater polls (``python -m bot health``)."""
+    """Touch the heartbeat file while the bot takes updates (polling, or its webhook)."""
     updater = context.application.updater
-    if updater is not None and updater.running:
+    webhook = context.services.settings.webhook_mode and context.application.running
+    if webhook or (updater is not None and updater.running):
         assert context.job is not None
         health.beat(context.job.data)  # type: ignore[arg-type]
 

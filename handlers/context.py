@@ -3,6 +3,8 @@ that carries the services and the command menus."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Protocol, cast
 
 from telegram import Update
@@ -42,10 +44,20 @@ class QorgauApplication(Application):  # type: ignore[type-arg]
 
     services: Services
     menus: Menus
+    last_poll_answer: Callable[[], float | None] = staticmethod(lambda: None)
+    """When the Bot API last answered ``getUpdates`` (monotonic), for ``/healthz``."""
+    web_url: str | None = None
+    """``http://host:port`` the bot's web server is bound to, once it is."""
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        await self.update_persistence()
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+            await self.update_persistence()
+        finally:
+            metrics = self.services.metrics
+            metrics.updates.labels(update_kind(update)).inc()
+            metrics.update_seconds.observe(time.perf_counter() - started)
 
     async def update_persistence(self) -> None:
         """Hand what changed to the persistence, then write it in one transaction."""
@@ -79,6 +91,15 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: igno
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext)
+
+
+def update_kind(update: object) -> str:
+    """What an update carries (``message``, ``callback_query``…), for counting: never whose."""
+    if isinstance(update, Update):
+        for kind in Update.ALL_TYPES:
+            if getattr(update, kind, None) is not None:
+                return kind
+    return "other"
 
 
 def _is_interaction(update: Update) -> bool:

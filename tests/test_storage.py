@@ -297,3 +297,4 @@ async def test_the_typo_index_is_filled_for_a_database_indexed_before_it(tmp_pat
         assert stored == {(variant, "erimbetov") for variant in deletion_variants("erimbetov")}
     finally:
         await connection.close()
+
