@@ -1,11 +1,11 @@
-"""Assembling the python-telegram-bot application and running it with long polling.
+"""Assembling the python-telegram-bot application and running it.
 
-A running bot is an instance (bot/instance.py): it opens the database, then stands by until it
-holds the lease of the active instance; while it does (a term), it takes updates through the
-inbox (bot/polling.py), sends, reminds and nudges, and its writes are fenced by the lease's
-token. When the term ends (a stop, or another instance took over), everything stops in order
-and, unless stopped, the instance stands by again. One bot alone on its database holds the
-lease from the start.
+A running bot is an instance (bot/instance.py): it opens the database and its web server, then
+stands by until it holds the lease of the active instance; while it does (a term), it takes updates
+through the inbox (bot/polling.py: long polling, or what the webhook stored), sends, reminds and
+nudges, and its writes are fenced by the lease's token. When the term ends (a stop, or another
+instance took over), everything stops in order and, unless stopped, the instance stands by again.
+One bot alone on its database holds the lease from the start.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from asyncio import FIRST_COMPLETED
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, Defaults
 
@@ -27,10 +27,12 @@ from bot.config import Settings
 from bot.delivery.http import AiohttpRequest
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.instance import Instance, Term
-from bot.polling import InboxPoller
+from bot.polling import InboxPoller, InboxPump
 from bot.services import Services
 from bot.shipped import prepare_shipped_content
 from bot.update_order import PerChatOrder
+from bot.web import webhook
+from bot.web.server import WebServer
 from handlers import COMMANDS, register
 from handlers.context import CONTEXT_TYPES, QorgauApplication
 from storage import Database
@@ -47,6 +49,7 @@ def build_application(
 ) -> QorgauApplication:
     """Wire settings, storage and every handler into an application (not yet started)."""
     services = Services.create(settings, db, clock)
+    polling = AiohttpRequest(connection_pool_size=1)
     application = (
         ApplicationBuilder()
         .application_class(QorgauApplication)
@@ -69,13 +72,14 @@ def build_application(
         .rate_limiter(services.reply_limiter)
         # aiohttp costs half the CPU of PTB's default httpx per request (bench/README.md).
         .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .get_updates_request(polling)
         # Updates come through the inbox (bot/polling.py), not python-telegram-bot's updater.
         .updater(None)
         .build()
     )
     assert isinstance(application, QorgauApplication)
     application.services = services
+    application.last_poll_answer = lambda: polling.last_answer
     register(application)
     return application
 
@@ -86,85 +90,116 @@ async def serve(
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """Open the database and run as an instance until ``stop`` is set: stand by, and serve
-    each term this instance holds the lease (``on_started`` once the first one polls). Whatever
-    fails after the start, the updates, the jobs and the delivery engine stop before the
-    database closes."""
+    """Open the database and the web server and run as an instance until ``stop`` is set: stand
+    by, and serve each term this instance holds the lease (``on_started`` once the first one
+    takes updates). The web server runs throughout: a standing-by instance answers
+    ``/healthz`` and, in webhook mode, stores the updates it is sent for the active one. Whatever
+    fails after the start, updates stop coming first, then the jobs and the delivery engine
+    stop, then the web server, and the database closes last."""
     async with await Database.open(settings.database, instance=True) as db:
+        application = build_application(settings, db, clock)
         instance = Instance(db, health.heartbeat_path(settings.database))
-        async with instance.running():
-            while (term := await instance.activation(stop)) is not None:
-                db.fence = term.token
-                try:
-                    await _serve_term(
-                        settings, db, term=term, stop=stop, on_started=on_started, clock=clock
-                    )
-                except Fenced:
-                    # A write was refused: another instance holds the lease (this one was
-                    # paused or cut off past its expiry). What it did not record is the new
-                    # active instance's to settle, as after a crash.
-                    logger.warning("this instance's writes are refused: it stands by")
-                finally:
-                    db.fence = None
-                    await instance.step_down()
-                on_started = None  # said once
+        application.role = lambda: instance.role
+        async with application, application.services.delivery_bot:
+            server = WebServer(application)
+            await server.start()
+            application.web_url = server.url
+            try:
+                if settings.webhook_mode:
+                    server.accept_updates("webhook")  # stored, for whichever is active
+                async with instance.running():
+                    terms = 0
+                    while (term := await instance.activation(stop)) is not None:
+                        db.fence = term.token
+                        terms += 1
+                        try:
+                            if terms > 1:  # another instance was active meanwhile
+                                await application.reload_persistence()
+                            await _serve_term(application, server, term, stop, on_started)
+                        except Fenced:
+                            # A write was refused: another instance holds the lease (this one
+                            # was paused or cut off past its expiry). What it did not record is
+                            # the new active instance's to settle, as after a crash.
+                            logger.warning("this instance's writes are refused: it stands by")
+                        finally:
+                            db.fence = None
+                            await instance.step_down()
+                        on_started = None  # said once
+            finally:
+                server.refuse_updates()
+                await server.stop()
 
 
 async def _serve_term(
-    settings: Settings,
-    db: Database,
-    *,
+    application: QorgauApplication,
+    server: WebServer,
     term: Term,
     stop: asyncio.Event,
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None,
-    clock: Clock,
 ) -> None:
     """Serve while this instance is the active one: as a bot alone on its database does from
     start to stop, and as one that starts after a crash (nothing confirmed is resent)."""
-    application = build_application(settings, db, clock)
     services = application.services
-    async with application, services.delivery_bot:
-        await prepare_shipped_content(services.cases, services.declarations)
-        unknown = await services.outbox.recover()
-        if unknown:
-            logger.warning("%d queued messages were in flight at a crash", unknown)
-        await COMMANDS.publish(application)
-        await application.start()
-        try:
-            await _poll_until(application, stop, term, on_started)
-        finally:
-            await _stop(application)
+    services.reply_limiter.resume()
+    await prepare_shipped_content(services.cases, services.declarations)
+    unknown = await services.outbox.recover()
+    if unknown:
+        logger.warning("%d queued messages were in flight at a crash", unknown)
+    await COMMANDS.publish(application)
+    await application.start()
+    try:
+        await _receive_until(application, server, stop, term, on_started)
+    finally:
+        await _stop(application)
 
 
-async def _poll_until(
+async def _receive_until(
     application: QorgauApplication,
+    server: WebServer,
     stop: asyncio.Event,
     term: Term,
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None,
 ) -> None:
-    poller = InboxPoller(application, application.services.inbox)
-    application.poller = poller
-    polling = asyncio.create_task(poller.run(), name="polling")
+    settings = application.services.settings
+    inbox = application.services.inbox
+    taker: InboxPoller | InboxPump
+    if settings.webhook_mode:
+        assert settings.public_url is not None
+        taker = InboxPump(application, inbox)
+        application.poller = taker
+        server.accept_updates("webhook")
+        await application.bot.set_webhook(
+            webhook.url(settings.public_url),
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        taker = InboxPoller(application, inbox)
+        application.poller = taker
+        server.accept_updates("polling")
+    taking = asyncio.create_task(taker.run(), name="updates")
     try:
         async with jobs.running(application):
-            logger.info("bot started")
+            logger.info("bot started (updates by %s)", server.receiving.mode)
             if on_started is not None:
                 await on_started(application)
             waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(term.lost.wait())}
             try:
-                await asyncio.wait({polling, *waiters}, return_when=FIRST_COMPLETED)
+                await asyncio.wait({taking, *waiters}, return_when=FIRST_COMPLETED)
             finally:
                 for waiter in waiters:
                     waiter.cancel()
             logger.info("bot stopping" if stop.is_set() else "bot standing by")
+            if stop.is_set():
+                server.refuse_updates()
             application.services.reply_limiter.stop_waiting()
-            polling.cancel()
+            taking.cancel()
             with contextlib.suppress(asyncio.CancelledError, Fenced):
-                await polling  # what made it end: a refused write is another's takeover
+                await taking  # what made it end: a refused write is another's takeover
     finally:
-        polling.cancel()
+        taking.cancel()
         with contextlib.suppress(asyncio.CancelledError, Fenced):
-            await polling
+            await taking
         application.poller = None
 
 

@@ -1,4 +1,8 @@
-"""Long polling through the inbox: no update is confirmed to Telegram before it is stored.
+"""Updates through the inbox: no update is confirmed to Telegram before it is stored.
+
+Long polling (:class:`InboxPoller`) or the webhook (:class:`InboxPump`, fed by any instance's
+web server, bot/web/webhook.py), the active instance hands the application what the inbox
+holds, in order.
 
 python-telegram-bot's own updater asks for the next batch as soon as it has one, which tells
 Telegram to forget the previous one, handled or not: a ``kill -9`` then loses what a user just
@@ -15,6 +19,7 @@ write (:class:`~storage.errors.Fenced`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 
@@ -29,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 30
 """Seconds a getUpdates call waits for news: long polling keeps an idle bot near zero CPU."""
+
+PUMP_INTERVAL = 0.5
+"""Seconds between two looks at the inbox in webhook mode, for updates another instance
+stored."""
 
 FIRST_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
@@ -83,6 +92,9 @@ class InboxPoller:
     async def _hand_over(self, update: Update) -> None:
         await self._application.update_queue.put(update)
 
+    def wake(self) -> None:
+        """Nothing to do: polling fetches its updates itself."""
+
     async def _retrying(self, what: str, call, *args):  # type: ignore[no-untyped-def]
         """``call(*args)``, tried again while it fails (the database or Telegram away), except
         when this instance may no longer act."""
@@ -96,3 +108,47 @@ class InboxPoller:
                 logger.warning("%s failed, retrying: %s", what, type(error).__name__)
                 await asyncio.sleep(backoff)
                 backoff = min(2 * backoff, MAX_BACKOFF)
+
+
+class InboxPump:
+    """Webhook mode: hands the application the updates stored in the inbox, by this instance's
+    web server or by any other's (a standing-by instance stores what it is sent), oldest
+    first and each once per term. It looks when woken (an update just stored here) and every
+    :data:`PUMP_INTERVAL` seconds otherwise; when a term begins, whatever a previous active
+    instance stored and did not finish comes first."""
+
+    def __init__(self, application: QorgauApplication, inbox: Inbox) -> None:
+        self._application = application
+        self._inbox = inbox
+        self._woken = asyncio.Event()
+        self._handed: set[int] = set()
+        """Updates on the queue or being handled: still in the inbox, not to be queued again."""
+        self.polls = 0
+
+    def wake(self) -> None:
+        """An update was stored: look now."""
+        self._woken.set()
+
+    async def run(self) -> None:
+        bot = self._application.bot
+        backoff = FIRST_BACKOFF
+        while True:
+            self._woken.clear()
+            try:
+                waiting = await self._inbox.pending()
+            except Fenced:
+                raise
+            except Exception as error:
+                logger.warning("reading the inbox failed, retrying: %s", type(error).__name__)
+                await asyncio.sleep(backoff)
+                backoff = min(2 * backoff, MAX_BACKOFF)
+                continue
+            backoff = FIRST_BACKOFF
+            self.polls += 1
+            self._handed &= {update_id for update_id, _ in waiting}  # the rest were handled
+            for update_id, data in waiting:
+                if update_id not in self._handed:
+                    self._handed.add(update_id)
+                    await self._application.update_queue.put(Update.de_json(json.loads(data), bot))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._woken.wait(), PUMP_INTERVAL)

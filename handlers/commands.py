@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel.support import LazyProxy
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    MenuButton,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ConversationHandler, ExtBot
 
@@ -106,6 +114,11 @@ class CommandTable:
         self._commands = tuple(
             sorted(commands, key=lambda command: SECTIONS.index(command.section))
         )
+        self.console_url: str | None = None
+        """The console's address, when the bot has a public one: its users' chats get a
+        menu button that opens it."""
+        self.console_roles: frozenset[Role] = frozenset()
+        """Who gets that button: the roles of ``/console``."""
 
     def __iter__(self) -> Iterator[Command]:
         return iter(self._commands)
@@ -148,14 +161,21 @@ class CommandTable:
         """Give one user's private chat the menu of their role in their chosen language."""
         with i18n.use_locale(locale):
             commands = self.menu(role)
+            button: MenuButton = MenuButtonDefault()
+            if self.console_url is not None and role in self.console_roles:
+                button = MenuButtonWebApp(_("Console"), WebAppInfo(self.console_url))
         await _decorative(
             bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id)), "setMyCommands"
         )
+        await _decorative(bot.set_chat_menu_button(user_id, button), "setChatMenuButton")
 
     async def remove_chat_menu(self, bot: ExtBot[None], user_id: int) -> None:
         """Drop a private chat's own menu, e.g. when its user erased themselves."""
         await _decorative(
             bot.delete_my_commands(scope=BotCommandScopeChat(user_id)), "deleteMyCommands"
+        )
+        await _decorative(
+            bot.set_chat_menu_button(user_id, MenuButtonDefault()), "setChatMenuButton"
         )
 
     async def publish(self, application: QorgauApplication) -> None:

@@ -25,7 +25,7 @@ AWAITING_GRANT_ID, AWAITING_REVOKE_ID = range(2)
 """States of the role conversation: the admin was asked for the id to grant or revoke."""
 
 
-def _parse_user_id(text: str) -> int | None:
+def parse_user_id(text: str) -> int | None:
     """A positive Telegram user id, or ``None`` for anything else."""
     text = text.strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 15 or int(text) == 0:
@@ -35,7 +35,7 @@ def _parse_user_id(text: str) -> int | None:
 
 async def _check_target(update: Update, context: BotContext, text: str) -> int | None:
     """The user id in ``text`` if it names a known user who is not an admin; else explain."""
-    user_id = _parse_user_id(text)
+    user_id = parse_user_id(text)
     if user_id is None:
         await answer(update, _("That is not a Telegram user id. Send digits only, e.g. 123456789."))
         return None

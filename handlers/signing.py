@@ -342,6 +342,8 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
     if isinstance(result, Refusal):
         await answer(update, _refusal_text(result))
         return END
+    if result.new:
+        services.metrics.signatures.inc()
     await answer(update, _receipt(result, context))
     if result.quorum_reached:
         await _announce_quorum(context, declaration)

@@ -140,6 +140,15 @@ class Broadcasts:
             (json.dumps(AUTHORED), limit),
         )
 
+    async def page(self, offset: int, limit: int) -> list[Broadcast]:
+        """Broadcasts of every kind, newest first, a page at a time."""
+        return await self._select("ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
+
+    async def count(self) -> int:
+        """How many broadcasts there are."""
+        row = await self._db.fetchone("SELECT count(*) FROM broadcasts")
+        return int(row[0]) if row else 0
+
     async def _select(self, clause: str, params: tuple[Any, ...]) -> list[Broadcast]:
         rows = await self._db.fetchall(
             "SELECT id, kind, author_id, created_at, details, status, progress_message_id "

@@ -193,6 +193,26 @@ class Declarations:
         )
         return declaration_from_row(row) if row else None
 
+    async def every(self) -> list[Declaration]:
+        """Every declaration, the newest number first."""
+        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM declarations ORDER BY number DESC")
+        return [declaration_from_row(row) for row in rows]
+
+    async def signing_times(self, number: int) -> list[datetime | None]:
+        """When each signature was given, in signing order (``None``: the historical record
+        gives no time)."""
+        rows = await self._db.fetchall(
+            "SELECT signed_at FROM signatures WHERE declaration = ? ORDER BY sequence", (number,)
+        )
+        return [_moment(row[0]) for row in rows]
+
+    async def quorum_reached_at(self, number: int) -> datetime | None:
+        """When the quorum was first reached, if it was."""
+        row = await self._db.fetchone(
+            "SELECT quorum_reached_at FROM declarations WHERE number = ?", (number,)
+        )
+        return None if row is None else _moment(row[0])
+
     async def open_for_signing(self) -> list[Declaration]:
         """Declarations whose status is open, by number."""
         rows = await self._db.fetchall(
@@ -221,10 +241,15 @@ class Declarations:
         return changed
 
     async def set_status(
-        self, number: int, status: Status, closes_at: datetime | None = None
+        self,
+        number: int,
+        status: Status,
+        closes_at: datetime | None = None,
+        actor_user_id: int | None = None,
     ) -> bool:
         """Open a declaration (from now, by the clock, until ``closes_at``) or close it;
-        ``False`` if there is no such declaration."""
+        ``False`` if there is no such declaration. The audit entry names the actor by number
+        when one is given."""
         async with self._db.transaction() as conn:
             if status is Status.OPEN:
                 cursor = await conn.execute(
@@ -242,6 +267,8 @@ class Declarations:
                 data: dict[str, object] = {"declaration": number}
                 if closes_at is not None:
                     data["closes_at"] = int(closes_at.timestamp())
+                if actor_user_id is not None:
+                    data["actor"] = await audit_log.actor(conn, actor_user_id)
                 await audit_log.record(conn, f"declaration_{status.value}", data)
         return changed
 

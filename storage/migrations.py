@@ -450,7 +450,25 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER signatures_are_final_delete BEFORE DELETE ON signatures
     BEGIN SELECT RAISE(ABORT, 'a signature cannot be withdrawn'); END;
     """,
-    # 15: several instances on one database (storage/lease.py): the lease of the active one,
+    # 15: the console (issue 14). The audit log names the people who act in the console by a
+    # number of their own, never by Telegram account: erasing a user unlinks the number and
+    # leaves the chain intact. A broadcast's messages settled per minute, for its chart.
+    """
+    CREATE TABLE audit_actors (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused
+        user_id INTEGER UNIQUE                      -- NULL once the person erased themselves
+    ) STRICT;
+
+    CREATE TABLE broadcast_minutes (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+        minute       INTEGER NOT NULL,  -- unix time divided by 60
+        sent         INTEGER NOT NULL DEFAULT 0,
+        blocked      INTEGER NOT NULL DEFAULT 0,
+        failed       INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (broadcast_id, minute)
+    ) STRICT, WITHOUT ROWID;
+    """,
+    # 16: several instances on one database (storage/lease.py): the lease of the active one,
     # whose token fences the writes of any other; the inbox of updates (storage/inbox.py): each
     # update stored before Telegram is told it arrived, and kept until it is handled.
     """

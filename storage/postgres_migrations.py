@@ -351,7 +351,25 @@ INSERT INTO secrets (name, value) VALUES ('act-cards', decode(
 MIGRATIONS: tuple[str | None, ...] = (
     *([None] * (FIRST - 1)),
     _BASELINE,
-    # 15: the lease of the active instance and the inbox of updates.
+    # 15: the console: the audit log's own numbers for the people who act in it (a sequence
+    # never hands a number out twice, as SQLite's AUTOINCREMENT), a broadcast's fates per
+    # minute.
+    f"""
+    CREATE TABLE audit_actors (
+        id      {ID},
+        user_id bigint UNIQUE
+    );
+
+    CREATE TABLE broadcast_minutes (
+        broadcast_id bigint NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+        minute       bigint NOT NULL,
+        sent         bigint NOT NULL DEFAULT 0,
+        blocked      bigint NOT NULL DEFAULT 0,
+        failed       bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (broadcast_id, minute)
+    );
+    """,
+    # 16: the lease of the active instance and the inbox of updates.
     f"""
     CREATE TABLE lease (
         name       {T}    PRIMARY KEY CHECK (name = 'active'),

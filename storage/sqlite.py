@@ -82,6 +82,10 @@ class SqliteDriver:
         self._writer = writer
         self._reader = reader
         self._connection = SqliteConnection(writer)
+        self._read_lock = asyncio.Lock()
+        """One query on the reader at a time: SQLite keeps a connection's read snapshot while
+        any of its statements is active, so a query that overlapped another (from a concurrent
+        update) would not see what was committed since that one began."""
 
     @classmethod
     async def open(cls, path: Path) -> Self:
@@ -118,26 +122,29 @@ class SqliteDriver:
         await self._writer.rollback()
 
     async def fetchone(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
-        async with self._reader.execute(sql, params) as cursor:
+        async with self._read_lock, self._reader.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def fetchall(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-        async with self._reader.execute(sql, params) as cursor:
+        async with self._read_lock, self._reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Callable[[str], Awaitable[list[Any]]]]:
-        """Queries that all see the database as it was at one moment (one read transaction
-        of the reader)."""
-        await self._reader.execute("BEGIN")
+        """Queries that all see the database as it was at one moment: one read transaction
+        on a connection of its own, so that the shared reader never keeps an old snapshot."""
+        connection = await _connect(self.path, read_only=True)
         try:
+            await connection.execute("BEGIN")
 
             async def read(sql: str) -> list[Any]:
-                return await self.fetchall(sql)
+                async with connection.execute(sql) as cursor:
+                    return list(await cursor.fetchall())
 
             yield read
+            await connection.execute("COMMIT")
         finally:
-            await self._reader.execute("COMMIT")
+            await connection.close()
 
     async def wipe(self) -> bool:
         """Copy the WAL into the main file and truncate it (the caller holds the write lock);

@@ -309,3 +309,19 @@ async def test_the_typo_index_is_filled_for_a_database_indexed_before_it(tmp_pat
         assert stored == {(variant, "erimbetov") for variant in deletion_variants("erimbetov")}
     finally:
         await connection.close()
+
+
+async def test_a_read_sees_what_was_committed_before_it_even_beside_other_reads(
+    db: Database,
+) -> None:
+    """Concurrent updates read at once: an overlapping query must not pin an old snapshot."""
+    async with db.transaction() as conn:
+        await conn.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)")
+
+    async def write_then_read(x: int) -> bool:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t VALUES (?)", (x,))
+        await db.fetchall("SELECT * FROM t")  # other readers keep the reader busy meanwhile
+        return await db.fetchone("SELECT x FROM t WHERE x = ?", (x,)) is not None
+
+    assert all(await asyncio.gather(*(write_then_read(x) for x in range(200))))

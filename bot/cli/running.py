@@ -18,6 +18,7 @@ def _run(settings: Settings, _: argparse.Namespace) -> int:
 
     from bot.application import run
     from bot.cli.database import unusable
+    from bot.web.server import WebServerUnavailable
     from storage.database import DatabaseUnavailable
 
     settings.require_token()
@@ -26,6 +27,9 @@ def _run(settings: Settings, _: argparse.Namespace) -> int:
         asyncio.run(run(settings))
     except DatabaseUnavailable as error:
         raise unusable(settings, error) from None
+    except WebServerUnavailable as error:
+        print(error, file=sys.stderr)
+        return 2
     except InvalidToken:
         print("BOT_TOKEN was refused by the Bot API: check the token.", file=sys.stderr)
         return 2
@@ -53,19 +57,17 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _health(settings: Settings, arguments: argparse.Namespace) -> int:
-    from bot.health import heartbeat_path, is_alive, role_of
+    from bot.health import ask_healthz
 
-    path = heartbeat_path(settings.database)
-    alive = is_alive(path)
-    role = role_of(path) or "active"
+    healthy, said = ask_healthz(*settings.listen)
     if arguments.role:
-        print(role if alive else "unhealthy")
-    elif alive:
-        # The active instance says "healthy"; one standing by says so too.
-        print("healthy" if role == "active" else f"healthy: {role}")
+        print(said if healthy else "unhealthy")
+    elif healthy:
+        # The active instance says "healthy"; one standing by says so too, and that it waits.
+        print("healthy" if said == "active" else f"healthy: {said}")
     else:
-        print("unhealthy: no recent heartbeat")
-    return 0 if alive else 1
+        print(f"unhealthy: {said}")
+    return 0 if healthy else 1
 
 
 def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -75,7 +77,7 @@ def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: igno
         ("demo", "chat with the bot in this terminal: no token, no network", _demo),
         (
             "health",
-            "exit 0 if the running bot beat recently (for HEALTHCHECK); say if it stands by",
+            "exit 0 if the running bot's /healthz says so (for HEALTHCHECK); say if it stands by",
             _health,
         ),
     ):

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.domain.pacing import chat_spacing
+from bot.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +68,10 @@ class ReplyLimiter(BaseRateLimiter[int]):
         budget: float = REPLY_BUDGET,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self._budget = budget
+        self._metrics = metrics
         self._clock = clock
         self._sleep = sleep
         self._chats: dict[int | str, _ChatTurns] = {}
@@ -78,6 +81,10 @@ class ReplyLimiter(BaseRateLimiter[int]):
         """The bot is stopping: from now on no reply waits for its turn, a 429 or a retry;
         what cannot go at once fails at once, so that shutdown never waits for Telegram."""
         self._stopping = True
+
+    def resume(self) -> None:
+        """The bot starts (again, for a later term of an instance): replies wait their turn."""
+        self._stopping = False
 
     async def initialize(self) -> None:
         """Nothing to open."""
@@ -103,9 +110,13 @@ class ReplyLimiter(BaseRateLimiter[int]):
         while True:
             if chat is not None:
                 await self._turn(chat)
+            if self._metrics is not None:
+                self._metrics.replies.labels(endpoint).inc()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
+                if self._metrics is not None:
+                    self._metrics.rate_limited.labels("replies").inc()
                 wait = error.retry_after.total_seconds()  # type: ignore[union-attr]
                 if self._stopping or chat is None or self._clock() + wait > deadline:
                     raise

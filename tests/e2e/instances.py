@@ -1,9 +1,10 @@
 """Several real ``python -m bot run`` processes on one database, as on several machines.
 
-Each instance runs in a folder of its own (its heartbeat, ``var/qorgau.alive``, says its role)
-and, when the tests run as root, in a PID namespace of its own (``unshare``): to the lease it
-then looks like a process of another machine, whose death only the lease's expiry tells, not
-the same-machine check of storage/lease.py. Logs go to a file, never to a pipe nobody reads.
+Each instance runs in a folder of its own (its heartbeat, ``var/qorgau.alive``, says its
+role), with its web server on a port of its own, and, when the tests run as root, in a PID
+namespace of its own (``unshare``): to the lease it then looks like a process of another
+machine, whose death only the lease's expiry tells, not the same-machine check of
+storage/lease.py. Logs go to a file, never to a pipe nobody reads.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from bot.health import POSTGRES_HEARTBEAT, role_of
 from sandbox.local_api import LocalBotApi
+from sandbox.network import free_port
 from storage.location import DatabaseLocation
 from tests.e2e.processes import ROOT, environment
 
@@ -77,7 +79,12 @@ async def instance(
     command = [sys.executable, "-m", "bot", "run"]
     if UNSHARE:
         command = [UNSHARE, "--pid", "--fork", "--kill-child", "--", *command]
-    env = {**environment(api, database, broadcast_rate), "PYTHONPATH": str(ROOT)}
+    env = {
+        **environment(api, database, broadcast_rate),
+        "PYTHONPATH": str(ROOT),
+        # Each instance's web server on a port of its own, as on machines of their own.
+        "BOT_LISTEN": f"127.0.0.1:{free_port()}",
+    }
     with (folder / "log").open("wb") as log:
         process = await asyncio.create_subprocess_exec(
             *command, cwd=folder, env=env, stdout=log, stderr=log

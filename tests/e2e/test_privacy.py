@@ -49,6 +49,7 @@ async def test_forget_leaves_no_trace_in_the_database_files(bot: RunningBot) -> 
     await bot.application.services.persistence.update_conversation(
         "roles", (ERASED_ID, ERASED_ID), 1
     )
+    await bot.application.services.persistence.flush()
     await bot.application.services.subscriptions.follow(ERASED_ID, "mukhtar-dzhakishev")
     # An appeal the user wrote as a coordinator, and one queued for them.
     await bot.application.services.broadcasts.create(

@@ -82,7 +82,7 @@ def _one_line(text: str) -> str:
 
 def _filled(text: str) -> str:
     if not text:
-        raise problem("{field} is missing")
+        raise problem("{field} is missing", code="missing")
     return text
 
 
@@ -98,7 +98,7 @@ def _iso_day(value: Any) -> Any:
 
 def _positive(number: int) -> int:
     if number <= 0:
-        raise problem("{field}: expected a positive whole number")
+        raise problem("{field}: expected a positive whole number", code="positive")
     return number
 
 
