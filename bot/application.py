@@ -108,13 +108,12 @@ async def serve(
                 if settings.webhook_mode:
                     server.accept_updates("webhook")  # stored, for whichever is active
                 async with instance.running():
-                    terms = 0
                     while (term := await instance.activation(stop)) is not None:
                         db.fence = term.token
-                        terms += 1
                         try:
-                            if terms > 1:  # another instance was active meanwhile
-                                await application.reload_persistence()
+                            # What the conversations were when this instance started is stale
+                            # once another instance was active meanwhile.
+                            await application.reload_persistence()
                             await _serve_term(application, server, term, stop, on_started)
                         except Fenced:
                             # A write was refused: another instance holds the lease (this one

@@ -94,10 +94,11 @@ class QorgauApplication(Application):  # type: ignore[type-arg]
             logger.warning("update %d stays in the inbox: %s", update_id, type(error).__name__)
 
     async def reload_persistence(self) -> None:
-        """Read the conversations and ``user_data`` anew from the database, before a later term
-        of this instance: another instance was active meanwhile, and what this one held in
-        memory may be stale. python-telegram-bot loads them only in ``initialize``; this
-        repeats its loading (protected calls of python-telegram-bot 22, pinned below 23)."""
+        """Read the conversations and ``user_data`` anew from the database, before each term of
+        this instance: another instance may have been active since they were last read, and
+        what this one holds in memory may be stale. python-telegram-bot loads them only in
+        ``initialize``; this repeats its loading (protected calls of python-telegram-bot 22,
+        pinned below 23)."""
         self.services.persistence.forget_everything()
         self._user_data.clear()
         await self._initialize_persistence()
