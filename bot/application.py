@@ -120,6 +120,14 @@ async def serve(
                             # was paused or cut off past its expiry). What it did not record is
                             # the new active instance's to settle, as after a crash.
                             logger.warning("this instance's writes are refused: it stands by")
+                        except Exception as error:
+                            if stop.is_set() or not term.lost.is_set():
+                                raise
+                            # The lease was lost (the database away): whatever failed while
+                            # stopping is the next active instance's to settle.
+                            logger.warning(
+                                "the term ended with %s: it stands by", type(error).__name__
+                            )
                         finally:
                             db.fence = None
                             await instance.step_down()

@@ -24,3 +24,21 @@ class PostgresIntegrityError(sqlite3.IntegrityError):
 
 IntegrityError = sqlite3.IntegrityError
 """What a refused write raises, whichever the engine."""
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` says the database cannot be reached now (refused, reset, shutting
+    down, a connection lost), as opposed to a fault of the bot: worth a line, not a
+    traceback, while PostgreSQL is away."""
+    if isinstance(error, OSError | TimeoutError | DatabaseUnavailable | Fenced):
+        return True
+    if error is None or not type(error).__module__.startswith("asyncpg"):
+        return False
+    import asyncpg  # noqa: PLC0415 (loaded already: the error is asyncpg's)
+
+    return isinstance(
+        error,
+        asyncpg.PostgresConnectionError
+        | asyncpg.InterfaceError
+        | asyncpg.exceptions.OperatorInterventionError,
+    )

@@ -217,7 +217,9 @@ class PostgresDriver:
                 await connection.close()
             readers = await asyncpg.create_pool(
                 url.dsn,
-                min_size=1,
+                # No floor: a pool that keeps one would log a traceback per second of its
+                # attempts to restore it while the server is away.
+                min_size=0,
                 max_size=READERS,
                 reset=_no_reset,
                 timeout=CONNECT_TIMEOUT,
