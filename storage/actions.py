@@ -269,6 +269,25 @@ class Actions:
             counts.setdefault(row["case_id"], Counter())[row["kind"]] += int(row["count"])
         return counts
 
+    async def acts_by_day(
+        self, since: date, case_ids: list[str] | None = None
+    ) -> list[tuple[str, date, int]]:
+        """Acts reported from ``since`` on, per case and UTC day: of ``case_ids``, or of every
+        case summed under the case id ``""``."""
+        if case_ids is None:
+            rows = await self._db.fetchall(
+                "SELECT '' AS case_id, day, sum(count) AS count FROM act_counts "
+                "WHERE day >= ? GROUP BY day",
+                (since.isoformat(),),
+            )
+        else:
+            rows = await self._db.fetchall(
+                "SELECT case_id, day, sum(count) AS count FROM act_counts WHERE day >= ? "
+                "AND case_id IN (SELECT value FROM json_each(?)) GROUP BY case_id, day",
+                (since.isoformat(), json.dumps(case_ids)),
+            )
+        return [(row["case_id"], date.fromisoformat(row["day"]), int(row["count"])) for row in rows]
+
     async def open_counts(self, now: datetime) -> Counter[str]:
         """Open actions per case."""
         rows = await self._db.fetchall(
