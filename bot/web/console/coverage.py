@@ -20,7 +20,7 @@ from bot.domain.coverage import (
     week_starts,
     weekly,
 )
-from bot.text.formatting import date_and_time, day_and_month, long_date
+from bot.text.formatting import date_and_time, day_and_month, long_date, number
 from bot.text.i18n import current_locale
 from bot.text.i18n import gettext as _
 from bot.text.names import action_kind_plural
@@ -54,7 +54,7 @@ def _acts(counts: Counter[str]) -> dict[str, Any]:
     return {
         "total": sum(counts.values()),
         "kinds": ", ".join(
-            f"{action_kind_plural(kind)} {counts[kind]}" for kind in KINDS if counts[kind]
+            f"{action_kind_plural(kind)} {number(counts[kind])}" for kind in KINDS if counts[kind]
         ),
     }
 
