@@ -118,6 +118,15 @@ async def sync_actions(conn: aiosqlite.Connection, case: Case) -> None:
     )
 
 
+async def actions_of_case(conn: aiosqlite.Connection, case_id: str) -> tuple[Action, ...]:
+    """Every action of a case, open or not, in the order they were first stored, read on
+    ``conn``."""
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM actions WHERE case_id = ? ORDER BY key", (case_id,)
+    ) as cursor:
+        return tuple(_stored(row).action for row in await cursor.fetchall())
+
+
 def _day(moment: datetime) -> str:
     return moment.astimezone(UTC).date().isoformat()
 

@@ -387,3 +387,51 @@ async def test_the_declaration_downloads_as_the_documents_of_declarationdoc(
         assert response.status == 404
     _status, page = await call(http, bot, "GET", "/declarations/652", user_id=COORDINATOR)
     assert 'data-download="/declarations/652/declaration.pdf"' in page
+
+
+def an_action(**changes: object) -> dict[str, object]:
+    action: dict[str, object] = {
+        "id": "write-to-the-president",
+        "kind": "letter",
+        "title": {"en": "Write to the President", "ru": "Напишите Президенту", "kk": "Жазыңыз"},
+        "why": {"en": "Held.", "ru": "Под стражей.", "kk": "Қамауда."},
+        "points": {"en": ["Free her."], "ru": ["Освободите её."], "kk": ["Босатыңыз."]},
+        "targets": ["president-of-kazakhstan"],
+        "letter": {"ru": "*{{ salutation }}*\n\nОсвободите Айгерим Тестову.\n\nС уважением,"},
+    }
+    return action | changes
+
+
+async def test_an_actions_problems_are_shown_at_its_fields_in_the_readers_language(
+    bot: RunningBot, http: aiohttp.ClientSession
+) -> None:
+    await bot.user_with_role(COORDINATOR, Role.COORDINATOR)
+    letter = {"ru": "*{{ salutation }}*\n\nУважаемый {{ judge }}!\n\nС уважением,"}
+    actions = [an_action(letter=letter), an_action(id="call", kind="call", targets=[])]
+    body = {"case": a_case(actions=actions), "version": None}
+    status, page = await call(
+        http, bot, "POST", "/cases", user_id=COORDINATOR, language="ru", body=body
+    )
+    assert status == 422
+    field = re.search(
+        r'data-key="letter\.ru"[^>]*class="[^"]*has-error[^"]*">[^<]*</textarea>\s*'
+        r'<div class="field-error" role="alert">([^<]+)</div>',
+        page,
+    )
+    assert field is not None, page
+    assert field[1] == (
+        "Строка 3: неизвестная подстановка «judge». Можно: name, title, place, date, "
+        "salutation, target_name, target_title."
+    )
+    assert "Выберите хотя бы одного адресата." in page  # the call's empty targets
+    assert await bot.application.services.cases.get("aigerim-test") is None
+    # Saved right, the action is in the editor again, its addressee chosen.
+    body = {"case": a_case(actions=[an_action()]), "version": None}
+    status, page = await call(http, bot, "POST", "/cases", user_id=COORDINATOR, body=body)
+    assert status == 200, page
+    assert 'value="president-of-kazakhstan" checked' in page
+    assert 'data-key="letter.ru" data-type' not in page  # a letter is text, not lines
+    assert 'data-key="points.en" data-type="lines"' in page
+    now = bot.application.services.clock.now()
+    (item,) = await bot.application.services.cases.actions.of_case("aigerim-test", now)
+    assert item.action.targets == ("president-of-kazakhstan",)
