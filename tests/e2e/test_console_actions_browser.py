@@ -5,11 +5,16 @@ the bot then shows the edited action in its card, with the new addressee."""
 
 from __future__ import annotations
 
-from playwright.async_api import BrowserContext, Locator, Page
+import asyncio
+from pathlib import Path
+
+from playwright.async_api import BrowserContext, Download, Locator, Page
 
 from bot.domain.actions import Target
+from bot.domain.coverage import least_attention_first
 from bot.domain.roles import Role
-from storage.actions import store_targets
+from storage.actions import coverage, store_targets
+from tests.documents import pdf_pages, words
 from tests.e2e.conftest import RunningBot
 from tests.e2e.console import console_link
 from tests.e2e.test_console_browser import ARTIFACTS, COORDINATOR, _show, browser, open_console
@@ -152,3 +157,39 @@ async def test_an_action_edited_in_the_browser_is_stored_and_shown_in_the_bots_c
     await check_stored(bot)
     assert watched.problems == [], watched.problems
     await check_the_bots_card(bot)
+
+
+async def downloaded(download: Download) -> bytes:
+    """What the browser saved."""
+    return await asyncio.to_thread(Path(await download.path()).read_bytes)
+
+
+async def test_coverage_and_the_declarations_document_in_the_browser(
+    bot: RunningBot, browser: BrowserContext
+) -> None:
+    """The coverage table and its weekly grid, its CSV, and the declaration as a PDF, each
+    downloaded by its button as a person would (the PDF's text read back with pdftotext)."""
+    await bot.user_with_role(COORDINATOR, Role.COORDINATOR)
+    origin = bot.application.web_url
+    assert origin is not None
+    watched = await open_console(browser, console_link(bot, COORDINATOR, "kk"), origin)
+    page = watched.page
+    await _show(page, "/coverage")
+    services = bot.application.services
+    ranked = least_attention_first(await coverage(services.db, services.clock.now(), "kk"))
+    rows = page.locator("table.coverage tbody tr td:first-child")
+    shown = [name.removeprefix("⚑").strip() for name in await rows.all_inner_texts()]
+    assert shown == [case.name for case in ranked] and len(shown) == 6  # the bot's order
+    assert await page.locator("svg.chart rect").count() == 7 * 12  # 6 cases and all, 12 weeks
+    async with page.expect_download() as csv_download:
+        await page.get_by_role("button", name="CSV түрінде жүктеу").click()
+    csv_text = (await downloaded(await csv_download.value)).decode("utf-8")
+    assert csv_text.splitlines()[-1].startswith(ranked[-1].case_id + ",")
+    await _show(page, "/declarations/652")
+    async with page.expect_download() as pdf_download:
+        await page.get_by_role("button", name="PDF түрінде жүктеу").click()
+    download = await pdf_download.value
+    assert download.suggested_filename == "declaration-652-kk.pdf"
+    text = words(" ".join(pdf_pages(await downloaded(download))))
+    assert "№ 652 жазбаша декларация" in text and "Total = 24" in text
+    assert watched.problems == [], watched.problems
