@@ -1,7 +1,8 @@
 """A case's actions edited in the console, in headless Chromium (as test_console_browser.py
 opens it): an action's texts, points and addressees changed, a new action added whose model
 letter names an unknown placeholder (shown at that letter, at its line), corrected, saved;
-the bot then shows the edited action in its card, with the new addressee."""
+the bot then shows the edited action in its card, with the new addressee. And coverage and a
+declaration's document as a person downloads them, by their buttons."""
 
 from __future__ import annotations
 
