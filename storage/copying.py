@@ -66,8 +66,9 @@ IDENTITIES = (
 )
 """PostgreSQL's columns numbered by the database (SQLite's ``INTEGER PRIMARY KEY``)."""
 
-Reader = Callable[[str], Awaitable[list[Any]]]
-"""Runs a query on the source; all of them on one snapshot when the engine allows."""
+Reader = Callable[[str], Awaitable[Any]]
+"""Runs a query on the source: a snapshot's ``execute_fetchall``, so that every table is read
+as it was at one moment."""
 
 
 class TargetNotEmpty(RuntimeError):

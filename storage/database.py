@@ -198,8 +198,9 @@ class Database:
             return row
 
     def snapshot(self) -> Any:
-        """``async with db.snapshot() as read``: ``await read(sql)`` gives rows, every query
-        seeing the database as it was at one moment (a backup while the bot writes)."""
+        """``async with db.snapshot() as conn``: a read-only :class:`Connection` whose queries
+        all see the database as it was at one moment (a case with its deadlines and actions;
+        a backup while the bot writes)."""
         return self.driver.snapshot()
 
     async def fetchone(self, sql: str, params: Params = ()) -> Any:

@@ -20,7 +20,7 @@ import asyncio
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Self
 
@@ -294,18 +294,14 @@ class PostgresDriver:
         return await self._readers.fetch(query, *_arguments(names, params))
 
     @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[Callable[[str], Awaitable[list[Any]]]]:
-        """Queries that all see the database as it was at one moment (one repeatable-read
-        transaction), while others go on writing."""
+    async def snapshot(self) -> AsyncIterator[PgConnection]:
+        """A reader whose queries all see the database as it was at one moment (one
+        repeatable-read transaction), while others go on writing."""
         async with (
             self._readers.acquire() as connection,
             connection.transaction(isolation="repeatable_read", readonly=True),
         ):
-
-            async def read(sql: str) -> list[Any]:
-                return await connection.fetch(translate(sql)[0])
-
-            yield read
+            yield PgConnection(connection)
 
     async def lease_fetchone(self, sql: str, params: Any = ()) -> asyncpg.Record | None:
         """Run one statement of the lease on its own connection, in its own transaction."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Self
@@ -130,21 +130,15 @@ class SqliteDriver:
             return list(await cursor.fetchall())
 
     @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[Callable[[str], Awaitable[list[Any]]]]:
-        """Queries that all see the database as it was at one moment: one read transaction
-        on a connection of its own, so that the shared reader never keeps an old snapshot."""
-        connection = await _connect(self.path, read_only=True)
-        try:
-            await connection.execute("BEGIN")
-
-            async def read(sql: str) -> list[Any]:
-                async with connection.execute(sql) as cursor:
-                    return list(await cursor.fetchall())
-
-            yield read
-            await connection.execute("COMMIT")
-        finally:
-            await connection.close()
+    async def snapshot(self) -> AsyncIterator[SqliteConnection]:
+        """The reader for several queries that must see one state of the file: they run in
+        one read transaction, and other reads wait for its end (the read lock)."""
+        async with self._read_lock:
+            await self._reader.execute("BEGIN")
+            try:
+                yield SqliteConnection(self._reader)
+            finally:
+                await self._reader.execute("COMMIT")
 
     async def wipe(self) -> bool:
         """Copy the WAL into the main file and truncate it (the caller holds the write lock);

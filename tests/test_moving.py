@@ -183,8 +183,8 @@ def test_backup_writes_a_consistent_sqlite_copy(
 @pytest.mark.postgresql_only
 async def test_a_postgresql_snapshot_holds_while_others_write(db: Database) -> None:
     await fill(db)
-    async with db.snapshot() as read:
-        before = (await read("SELECT count(*) FROM users"))[0][0]
+    async with db.snapshot() as snapshot:
+        before = (await snapshot.execute_fetchall("SELECT count(*) FROM users"))[0][0]
         await Users(db).touch(999, "en", date(2026, 11, 22))
-        assert (await read("SELECT count(*) FROM users"))[0][0] == before
+        assert (await snapshot.execute_fetchall("SELECT count(*) FROM users"))[0][0] == before
     assert (await db.fetchone("SELECT count(*) FROM users"))[0] == before + 1

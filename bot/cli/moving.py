@@ -66,8 +66,8 @@ def _migrate_to(settings: Settings, arguments: argparse.Namespace) -> int:
             except DatabaseUnavailable as error:
                 raise Refused(f"{target_url} cannot be used: {error}") from None
             async with target:
-                async with source.snapshot() as read:
-                    copied = await copy_database(source, target, read)
+                async with source.snapshot() as snapshot:
+                    copied = await copy_database(source, target, snapshot.execute_fetchall)
                 after = await _chain(target, "copied to PostgreSQL")
                 if after != before or await row_counts(target) != counts:
                     raise Refused("the copy differs from the original: nothing should use it")
@@ -101,8 +101,8 @@ def _backup(settings: Settings, arguments: argparse.Namespace) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             if db.dialect.postgresql:
                 async with await Database.open(path) as copy:
-                    async with db.snapshot() as read:
-                        await copy_database(db, copy, read)
+                    async with db.snapshot() as snapshot:
+                        await copy_database(db, copy, snapshot.execute_fetchall)
                     entries = await _chain(copy, "of the backup")
             else:
                 await db.driver.backup(path)
