@@ -16,6 +16,7 @@ from bot.domain.broadcasts import ALL_LOCALES
 from bot.domain.content import load_content
 from bot.domain.declarations import RuleSettings, text_digest
 from bot.shipped import SHIPPED_CONTENT
+from sandbox.network import free_port
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
@@ -188,3 +189,15 @@ async def test_a_postgresql_snapshot_holds_while_others_write(db: Database) -> N
         await Users(db).touch(999, "en", date(2026, 11, 22))
         assert (await snapshot.execute_fetchall("SELECT count(*) FROM users"))[0][0] == before
     assert (await db.fetchone("SELECT count(*) FROM users"))[0] == before + 1
+
+
+def test_migrate_to_an_unreachable_server_is_one_line_without_the_password(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "bot.sqlite3"
+    url = f"postgresql://qorgau:s3cretpw@127.0.0.1:{free_port()}/qorgau"
+    done = run_bot_command("migrate-to", url, database=source)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("nothing migrated: postgresql://qorgau:***@127.0.0.1:")
+    assert "s3cretpw" not in done.stdout + done.stderr
