@@ -148,7 +148,7 @@ async def actions_of_case(update: Update, context: BotContext) -> None:
     rows = [[CARD.button(item.action.title[current_locale()], item.key, 0)] for item in items]
     await answer(
         update,
-        _("What you can do for {case}:").format(case=html.escape(case.name[current_locale()])),
+        _("What you can do for %(case)s:", case=html.escape(case.name[current_locale()])),
         reply_markup=InlineKeyboardMarkup(rows),
     )
 
@@ -198,7 +198,7 @@ async def _card(
             label = (
                 _("The letter")
                 if len(action.targets) == 1
-                else _("The letter to {target}").format(target=target.title[locale])
+                else _("The letter to %(target)s", target=target.title[locale])
             )
             rows.append([LETTER.button(label, item.key, index)])
         if target.email and len(target.email) <= 256:
@@ -279,8 +279,9 @@ async def send_letter(update: Update, context: BotContext) -> None:
         ]
         await answer(
             update,
-            _("In which language? {target} reads these:").format(
-                target=html.escape(target.title[current_locale()])
+            _(
+                "In which language? %(target)s reads these:",
+                target=html.escape(target.title[current_locale()]),
             ),
             reply_markup=InlineKeyboardMarkup(rows),
         )
@@ -398,9 +399,12 @@ async def signer_received(update: Update, context: BotContext) -> State | None:
         await answer(
             update,
             _(
-                "That is too long to sign with: a name of at most {name} characters, a title of "
-                "at most {title} and a town of at most {place}, one per line. Send them again."
-            ).format(name=MAX_NAME, title=MAX_SIGNER_TITLE, place=MAX_PLACE),
+                "That is too long to sign with: a name of at most %(name)s characters, a title of "
+                "at most %(title)s and a town of at most %(place)s, one per line. Send them again.",
+                name=MAX_NAME,
+                title=MAX_SIGNER_TITLE,
+                place=MAX_PLACE,
+            ),
         )
         return None
     name, title, place = [*lines, "", ""][:3]
@@ -489,10 +493,11 @@ async def did_it(update: Update, context: BotContext) -> None:
         _("Thank you! Every letter and call shows the authorities that people are watching.")
         + "\n\n"
         + ngettext(
-            "{count} act was reported on this case in the last 7 days.",
-            "{count} acts were reported on this case in the last 7 days.",
+            "%(count)s act was reported on this case in the last 7 days.",
+            "%(count)s acts were reported on this case in the last 7 days.",
             week,
-        ).format(count=number(week)),
+            count=number(week),
+        ),
     )
 
 

@@ -90,10 +90,11 @@ def _as_html(message: Message) -> str:
 
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
     text = _(
-        "Send the text of the appeal in {language}, or /skip if there is none in this "
+        "Send the text of the appeal in %(language)s, or /skip if there is none in this "
         "language. Format it with Telegram's own tools, or write HTML such as "
-        "&lt;b&gt;bold&lt;/b&gt;."
-    ).format(language=language_in_current_locale(locale))
+        "&lt;b&gt;bold&lt;/b&gt;.",
+        language=language_in_current_locale(locale),
+    )
     await answer(update, text)
 
 
@@ -160,7 +161,7 @@ async def _ask_for_audience(update: Update, context: BotContext) -> State:
     ]
     for case in await services.cases.get_many(await services.subscriptions.followed_cases()):
         name = case.name[current_locale()]
-        options.append((CASE_AUDIENCE + case.id, _("Followers of {case}").format(case=name)))
+        options.append((CASE_AUDIENCE + case.id, _("Followers of %(case)s", case=name)))
     keyboard = []
     for audience, label in options:
         size = await services.broadcasts.audience_size(audience)

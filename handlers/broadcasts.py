@@ -69,14 +69,17 @@ def explain(problem: TextProblem) -> str:
     """Why Telegram would refuse a text, and what to do, in the current locale."""
     if isinstance(problem, TextTooLong):
         return _(
-            "This text is {length} characters long; Telegram allows {limit}. Shorten it "
-            "and send it again."
-        ).format(length=problem.length, limit=MAX_MESSAGE_LENGTH)
+            "This text is %(length)s characters long; Telegram allows %(limit)s. Shorten it "
+            "and send it again.",
+            length=problem.length,
+            limit=MAX_MESSAGE_LENGTH,
+        )
     if isinstance(problem, EmptyText):
         return _("This text is empty. Send the text, or /skip.")
     assert isinstance(problem, BadHtml)
-    return _("Telegram cannot show this text: {error}. Correct it and send it again.").format(
-        error=html.escape(str(problem))
+    return _(
+        "Telegram cannot show this text: %(error)s. Correct it and send it again.",
+        error=html.escape(str(problem)),
     )
 
 
@@ -103,7 +106,7 @@ async def ask_to_send(
     )
     keyboard = InlineKeyboardMarkup(
         [
-            [SEND.button(_("Send to {count}").format(count=size))],
+            [SEND.button(_("Send to %(count)s", count=size))],
             *(extra_rows or []),
             [DROP.button(_("Cancel"))],
         ]
@@ -220,7 +223,7 @@ async def _send_report(
             [
                 [
                     ACTION.button(
-                        _("Resend {count}").format(count=number(resendable)),
+                        _("Resend %(count)s", count=number(resendable)),
                         "resend",
                         broadcast.id,
                     )
@@ -251,10 +254,11 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         await close_keyboard(
             update,
             ngettext(
-                "Stopped: {count} message will not be sent.",
-                "Stopped: {count} messages will not be sent.",
+                "Stopped: %(count)s message will not be sent.",
+                "Stopped: %(count)s messages will not be sent.",
                 cancelled,
-            ).format(count=number(cancelled)),
+                count=number(cancelled),
+            ),
         )
     elif action == "resend":
         count = await broadcasts.resend(broadcast_id)
@@ -262,8 +266,11 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         await close_keyboard(update)
         await answer(
             update,
-            ngettext("Resending {count} message.", "Resending {count} messages.", count).format(
-                count=number(count)
+            ngettext(
+                "Resending %(count)s message.",
+                "Resending %(count)s messages.",
+                count,
+                count=number(count),
             ),
         )
         if count:
@@ -275,8 +282,11 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         await answer(
             update,
             ngettext(
-                "{count} message stays unsent.", "{count} messages stay unsent.", count
-            ).format(count=number(count)),
+                "%(count)s message stays unsent.",
+                "%(count)s messages stay unsent.",
+                count,
+                count=number(count),
+            ),
         )
 
 
@@ -296,7 +306,7 @@ def _audience_name(audience: str, case_name: str | None) -> str:
     if audience == ALL_LOCALES:
         return _("everyone")
     if case_name is not None:
-        return _("followers of {case}").format(case=case_name)
+        return _("followers of %(case)s", case=case_name)
     return language_in_current_locale(audience)
 
 

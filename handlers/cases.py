@@ -56,9 +56,7 @@ async def offer_cases(
     found = await cases.get_many([hit.case_id for hit in hits])
     if not found:
         quoted = html.escape(query.strip()[:QUOTED_QUERY_LENGTH])
-        await answer(
-            update, _("No case matches “{query}”. Send another name.").format(query=quoted)
-        )
+        await answer(update, _("No case matches “%(query)s”. Send another name.", query=quoted))
         return
     await answer(update, question, reply_markup=InlineKeyboardMarkup(case_rows(found, buttons)))
 
@@ -76,9 +74,7 @@ async def _page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMark
         navigation.append(PAGE.button("›", page + 1))
     if navigation:
         rows.append(navigation)
-    text = _("<b>Cases</b>, most urgent first: page {page} of {pages}.").format(
-        page=page, pages=pages
-    )
+    text = _("<b>Cases</b>, most urgent first: page %(page)s of %(pages)s.", page=page, pages=pages)
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -107,7 +103,7 @@ def _card_keyboard(case: Case, following: bool, open_actions: int) -> InlineKeyb
         else CASE.button(_("Follow"), case.id, "follow")
     )
     act = (
-        [[TAKE_ACTION.button(_("Take action ({count})").format(count=open_actions), case.id)]]
+        [[TAKE_ACTION.button(_("Take action (%(count)s)", count=open_actions), case.id)]]
         if open_actions
         else []
     )
@@ -180,8 +176,8 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
     elif found:
         await answer(
             update,
-            ngettext("{count} case found:", "{count} cases found:", len(found)).format(
-                count=len(found)
+            ngettext(
+                "%(count)s case found:", "%(count)s cases found:", len(found), count=len(found)
             ),
             reply_markup=InlineKeyboardMarkup(case_rows(found)),
         )
@@ -190,7 +186,7 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
         quoted = html.escape(query.strip()[:QUOTED_QUERY_LENGTH])
         await answer(
             update,
-            _("No case matches “{query}”. Perhaps one of these?").format(query=quoted),
+            _("No case matches “%(query)s”. Perhaps one of these?", query=quoted),
             reply_markup=InlineKeyboardMarkup(case_rows(suggested)),
         )
 
@@ -250,8 +246,11 @@ async def my_cases(update: Update, context: BotContext) -> None:
         return
     await answer(
         update,
-        ngettext("You follow {count} case:", "You follow {count} cases:", len(followed)).format(
-            count=len(followed)
+        ngettext(
+            "You follow %(count)s case:",
+            "You follow %(count)s cases:",
+            len(followed),
+            count=len(followed),
         ),
         reply_markup=InlineKeyboardMarkup(case_rows(followed)),
     )

@@ -76,8 +76,9 @@ async def send_coverage_csv(update: Update, context: BotContext) -> None:
     await context.bot.send_document(
         update.effective_chat.id,
         InputFile(coverage_csv(cases, today).encode("utf-8"), filename="coverage.csv"),
-        caption=_("Coverage of {count} cases, the least attention for their urgency first.").format(
-            count=number(len(cases))
+        caption=_(
+            "Coverage of %(count)s cases, the least attention for their urgency first.",
+            count=number(len(cases)),
         ),
     )
 

@@ -168,9 +168,11 @@ async def _ask_for_moment(update: Update, context: BotContext) -> State:
     await answer(
         update,
         _(
-            "Send the date and time of the deadline, and its time zone if it is not {zone}, "
-            "for example: 2026-12-01 10:00 {example}"
-        ).format(zone=context.services.settings.timezone.key, example=moments.ZONE_EXAMPLE),
+            "Send the date and time of the deadline, and its time zone if it is not %(zone)s, "
+            "for example: 2026-12-01 10:00 %(example)s",
+            zone=context.services.settings.timezone.key,
+            example=moments.ZONE_EXAMPLE,
+        ),
     )
     return ASKING_MOMENT
 
@@ -191,8 +193,9 @@ async def deadline_case_chosen(update: Update, context: BotContext) -> State | N
 
 def _moment_problem(error: moments.MomentError) -> str:
     if isinstance(error, moments.UnknownZone):
-        return _("I do not know this time zone. Use an IANA name such as {example}.").format(
-            example=moments.ZONE_EXAMPLE
+        return _(
+            "I do not know this time zone. Use an IANA name such as %(example)s.",
+            example=moments.ZONE_EXAMPLE,
         )
     if isinstance(error, moments.SkippedTime):
         return _(
@@ -216,8 +219,9 @@ async def deadline_moment_received(update: Update, context: BotContext) -> State
     if moment <= services.clock.now():
         await answer(
             update,
-            _("This moment has passed ({when}). Send a date and time still ahead.").format(
-                when=weekday_date_and_time(moment, where)
+            _(
+                "This moment has passed (%(when)s). Send a date and time still ahead.",
+                when=weekday_date_and_time(moment, where),
             ),
         )
         return None
@@ -232,9 +236,10 @@ async def _ask_for_text(update: Update, context: BotContext, locale: str) -> Non
     await answer(
         update,
         _(
-            "Send the deadline in {language}: the title on the first line, what to do on the "
-            "next lines. A link alone on the last line becomes the deadline's link."
-        ).format(language=language_in_current_locale(locale)),
+            "Send the deadline in %(language)s: the title on the first line, what to do on the "
+            "next lines. A link alone on the last line becomes the deadline's link.",
+            language=language_in_current_locale(locale),
+        ),
     )
 
 
@@ -252,9 +257,11 @@ async def deadline_text_received(update: Update, context: BotContext) -> State |
         await answer(
             update,
             _(
-                "Send at least two lines: the title (at most {title} characters), then what "
-                "to do (at most {action})."
-            ).format(title=MAX_TITLE, action=MAX_ACTION),
+                "Send at least two lines: the title (at most %(title)s characters), then what "
+                "to do (at most %(action)s).",
+                title=MAX_TITLE,
+                action=MAX_ACTION,
+            ),
         )
         return None
     return await TEXTS.keep(update, context, {"title": title, "action": action})
@@ -368,9 +375,7 @@ async def deadline_picked(update: Update, context: BotContext) -> State | None:
     DRAFT.of(context)["key"] = key
     await answer(
         update,
-        _("“{title}”: move it, or cancel it?").format(
-            title=stored.deadline.title[current_locale()]
-        ),
+        _("“%(title)s”: move it, or cancel it?", title=stored.deadline.title[current_locale()]),
         reply_markup=InlineKeyboardMarkup(
             [
                 [ACTION.button(_("Move"), "move")],
@@ -400,8 +405,9 @@ async def _move(
     if await context.services.cases.deadlines.move(key, moment, zone):
         await answer(
             update,
-            _("Moved to {when}. The reminders follow it.").format(
-                when=weekday_date_and_time(moment, moments.zone(zone))
+            _(
+                "Moved to %(when)s. The reminders follow it.",
+                when=weekday_date_and_time(moment, moments.zone(zone)),
             ),
         )
     else:

@@ -50,12 +50,12 @@ async def _declaration_argument(
     if number is None:
         await answer(
             update,
-            _("Send the declaration's number, e.g. /{command} 652.").format(command=command),
+            _("Send the declaration's number, e.g. /%(command)s 652.", command=command),
         )
         return None
     declaration = await context.services.declarations.get(number)
     if declaration is None:
-        await answer(update, _("There is no declaration No. {number}.").format(number=number))
+        await answer(update, _("There is no declaration No. %(number)s.", number=number))
     return declaration
 
 
@@ -82,7 +82,7 @@ async def new_declaration(update: Update, context: BotContext) -> None:
     services = context.services
     tabler = await services.members.get(tabler_id)
     if tabler is None:
-        await answer(update, _("There is no member No. {number}.").format(number=tabler_id))
+        await answer(update, _("There is no member No. %(number)s.", number=tabler_id))
         return
     rules = RuleSettings()
     if not await _within_word_limit(update, text, rules):
@@ -98,15 +98,16 @@ async def new_declaration(update: Update, context: BotContext) -> None:
         rules=rules,
     )
     if not await services.declarations.create(declaration):
-        await answer(update, _("Declaration No. {number} exists already.").format(number=number))
+        await answer(update, _("Declaration No. %(number)s exists already.", number=number))
         return
     logger.info("a coordinator created a declaration")
     await answer(
         update,
         _(
-            "Declaration No. {number} is saved as a draft. Open it for signatures with "
-            "/opendeclaration {number} and the closing date, e.g. 2026-12-31."
-        ).format(number=number),
+            "Declaration No. %(number)s is saved as a draft. Open it for signatures with "
+            "/opendeclaration %(number)s and the closing date, e.g. 2026-12-31.",
+            number=number,
+        ),
     )
 
 
@@ -123,12 +124,10 @@ async def translate_declaration(update: Update, context: BotContext) -> None:
     services = context.services
     declaration = await services.declarations.get(number)
     if declaration is None:
-        await answer(update, _("There is no declaration No. {number}.").format(number=number))
+        await answer(update, _("There is no declaration No. %(number)s.", number=number))
         return
     if declaration.status is Status.CLOSED:
-        await answer(
-            update, _("Declaration No. {number} is closed for good.").format(number=number)
-        )
+        await answer(update, _("Declaration No. %(number)s is closed for good.", number=number))
         return
     if language == declaration.authoritative:
         if declaration.status is not Status.DRAFT:
@@ -142,8 +141,10 @@ async def translate_declaration(update: Update, context: BotContext) -> None:
     await services.declarations.set_text(number, language, title, text)
     await answer(
         update,
-        _("Declaration No. {number} now has its text in {language}.").format(
-            number=number, language=language_in_current_locale(language)
+        _(
+            "Declaration No. %(number)s now has its text in %(language)s.",
+            number=number,
+            language=language_in_current_locale(language),
         ),
     )
 
@@ -156,9 +157,11 @@ async def _within_word_limit(update: Update, text: str, rules: RuleSettings) -> 
         await answer(
             update,
             _(
-                "This text has {words} words; the rules allow {limit}. Shorten it and send "
-                "the command again."
-            ).format(words=error.words, limit=error.limit),
+                "This text has %(words)s words; the rules allow %(limit)s. Shorten it and send "
+                "the command again.",
+                words=error.words,
+                limit=error.limit,
+            ),
         )
         return False
     return True
@@ -184,7 +187,7 @@ async def open_declaration(update: Update, context: BotContext) -> None:
     if declaration.status is Status.CLOSED:
         await answer(
             update,
-            _("Declaration No. {number} is closed for good.").format(number=declaration.number),
+            _("Declaration No. %(number)s is closed for good.", number=declaration.number),
         )
         return
     zone = context.services.settings.timezone
@@ -194,15 +197,18 @@ async def open_declaration(update: Update, context: BotContext) -> None:
             update,
             _(
                 "Send the last day of signing, in the future, as YYYY-MM-DD, e.g. "
-                "/opendeclaration {number} 2026-12-31."
-            ).format(number=declaration.number),
+                "/opendeclaration %(number)s 2026-12-31.",
+                number=declaration.number,
+            ),
         )
         return
     await context.services.declarations.set_status(declaration.number, Status.OPEN, closes_at)
     await answer(
         update,
-        _("Declaration No. {number} is open for signatures until {moment}.").format(
-            number=declaration.number, moment=date_and_time(closes_at, zone)
+        _(
+            "Declaration No. %(number)s is open for signatures until %(moment)s.",
+            number=declaration.number,
+            moment=date_and_time(closes_at, zone),
         ),
     )
 
@@ -216,8 +222,9 @@ async def close_declaration(update: Update, context: BotContext) -> None:
     await context.services.declarations.set_status(declaration.number, Status.CLOSED)
     await answer(
         update,
-        _("Declaration No. {number} is closed: it takes no more signatures.").format(
-            number=declaration.number
+        _(
+            "Declaration No. %(number)s is closed: it takes no more signatures.",
+            number=declaration.number,
         ),
     )
 
@@ -253,7 +260,7 @@ async def signatories(update: Update, context: BotContext) -> None:
     if not signers:
         await answer(
             update,
-            _("Declaration No. {number} has no signatures yet.").format(number=declaration.number),
+            _("Declaration No. %(number)s has no signatures yet.", number=declaration.number),
         )
         return
     text = block(signers, declaration.tabler_id, await services.members.groups())
@@ -266,7 +273,7 @@ async def signatories(update: Update, context: BotContext) -> None:
     await chat.send_document(
         (text + "\n").encode("utf-8"),
         filename=f"{name}.txt",
-        caption=_("Signatories of declaration No. {number}").format(number=declaration.number),
+        caption=_("Signatories of declaration No. %(number)s", number=declaration.number),
     )
     await chat.send_document(
         block_csv(signers, declaration.tabler_id).encode("utf-8"), filename=f"{name}.csv"
@@ -298,8 +305,11 @@ async def declaration_document_command(update: Update, context: BotContext) -> N
         await answer(
             update,
             _(
-                "Declaration No. {number} has no text in that language: here is the {language} one."
-            ).format(number=declaration.number, language=language_in_current_locale(language)),
+                "Declaration No. %(number)s has no text in that language: here is the "
+                "%(language)s one.",
+                number=declaration.number,
+                language=language_in_current_locale(language),
+            ),
         )
 
 
@@ -308,17 +318,17 @@ async def verify_audit(update: Update, context: BotContext) -> None:
     """``/verifyaudit``: check every link of the audit log's hash chain."""
     count, broken = await context.services.audit.verify()
     if broken is None:
-        await answer(
-            update, _("The audit log is intact: {count} entries checked.").format(count=count)
-        )
+        await answer(update, _("The audit log is intact: %(count)s entries checked.", count=count))
     else:
         logger.warning("the audit log is broken at entry %d", broken)
         await answer(
             update,
             _(
-                "The audit log is broken at entry {entry} of {count}: it was changed outside "
-                "the bot. Keep a copy of the database and investigate."
-            ).format(entry=broken, count=count),
+                "The audit log is broken at entry %(entry)s of %(count)s: it was changed outside "
+                "the bot. Keep a copy of the database and investigate.",
+                entry=broken,
+                count=count,
+            ),
         )
 
 

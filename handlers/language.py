@@ -41,9 +41,7 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     context.locale = locale
     await query.answer()
     await query.edit_message_text(
-        _("From now on I answer in this language: {language}.").format(
-            language=language_name(locale)
-        )
+        _("From now on I answer in this language: %(language)s.", language=language_name(locale))
     )
     await context.menus.publish_chat_menu(
         context.bot, update.effective_user.id, context.role, locale

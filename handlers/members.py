@@ -39,14 +39,12 @@ async def _member_argument(
     if not (argument.isascii() and argument.isdigit() and len(argument) <= 9):
         await answer(
             update,
-            _("Send the member's number from /members, e.g. /{command} 12.").format(
-                command=command
-            ),
+            _("Send the member's number from /members, e.g. /%(command)s 12.", command=command),
         )
         return None
     member = await context.services.members.get(int(argument))
     if member is None:
-        await answer(update, _("There is no member No. {number}.").format(number=argument))
+        await answer(update, _("There is no member No. %(number)s.", number=argument))
     return member
 
 
@@ -100,8 +98,9 @@ async def unbind(update: Update, context: BotContext) -> None:
     if user_id is None:
         await answer(
             update,
-            _("{member} has no Telegram account registered.").format(
-                member=html.escape(listed_name(member))
+            _(
+                "%(member)s has no Telegram account registered.",
+                member=html.escape(listed_name(member)),
             ),
         )
         return
@@ -112,8 +111,9 @@ async def unbind(update: Update, context: BotContext) -> None:
     logger.info("a coordinator unbound a member's account")
     await answer(
         update,
-        _("{member} is no longer registered to a Telegram account.").format(
-            member=html.escape(listed_name(member))
+        _(
+            "%(member)s is no longer registered to a Telegram account.",
+            member=html.escape(listed_name(member)),
         ),
     )
 
@@ -131,8 +131,10 @@ async def _problem(context: BotContext, field: str, value: str) -> str | None:
     if field == "political_group":
         groups = sorted(await context.services.members.group_abbreviations())
         if value not in groups:
-            return _("There is no political group {group}. The groups are: {groups}.").format(
-                group=html.escape(value), groups=html.escape(", ".join(groups))
+            return _(
+                "There is no political group %(group)s. The groups are: %(groups)s.",
+                group=html.escape(value),
+                groups=html.escape(", ".join(groups)),
             )
     return None
 
@@ -159,7 +161,7 @@ async def edit_member(update: Update, context: BotContext) -> None:
         return
     updated = await context.services.members.get(member.id)
     assert updated is not None
-    await answer(update, _("Updated: {member}").format(member=html.escape(listed_name(updated))))
+    await answer(update, _("Updated: %(member)s", member=html.escape(listed_name(updated))))
 
 
 ROSTER_FILE = (
@@ -211,8 +213,10 @@ async def import_roster_file(update: Update, context: BotContext) -> None:
     logger.info("a coordinator imported a roster")
     await answer(
         update,
-        _("Roster imported. New members: {added}; updated: {updated}.").format(
-            added=added, updated=updated
+        _(
+            "Roster imported. New members: %(added)s; updated: %(updated)s.",
+            added=added,
+            updated=updated,
         ),
     )
 

@@ -93,9 +93,11 @@ async def _ask_for_text(update: Update, context: BotContext, locale: str) -> Non
     case = await _case(context)
     name = case.name[current_locale()] if case else ""
     text = _(
-        "Send the news of {case} in {language}, as plain text, or /skip if there is none "
-        "in this language."
-    ).format(case=html.escape(name), language=language_in_current_locale(locale))
+        "Send the news of %(case)s in %(language)s, as plain text, or /skip if there is none "
+        "in this language.",
+        case=html.escape(name),
+        language=language_in_current_locale(locale),
+    )
     await answer(update, text)
 
 

@@ -108,8 +108,9 @@ async def set_timezone(update: Update, context: BotContext) -> None:
     if not name:
         await answer(
             update,
-            _("Send your time zone after the command, for example: /timezone {example}").format(
-                example=example
+            _(
+                "Send your time zone after the command, for example: /timezone %(example)s",
+                example=example,
             ),
         )
         return
@@ -119,17 +120,21 @@ async def set_timezone(update: Update, context: BotContext) -> None:
         await answer(
             update,
             _(
-                "“{name}” is not a time zone I know. Use a name from the IANA list, for "
-                "example: /timezone {example}"
-            ).format(name=html.escape(name[:60]), example=example),
+                "“%(name)s” is not a time zone I know. Use a name from the IANA list, for "
+                "example: /timezone %(example)s",
+                name=html.escape(name[:60]),
+                example=example,
+            ),
         )
         return
     services = context.services
     await services.reminders.set_zone(update.effective_user.id, where.key)
     await answer(
         update,
-        _("Your time zone is now {zone}: it is {now} there.").format(
-            zone=where.key, now=weekday_date_and_time(services.clock.now(), where)
+        _(
+            "Your time zone is now %(zone)s: it is %(now)s there.",
+            zone=where.key,
+            now=weekday_date_and_time(services.clock.now(), where),
         ),
     )
 
@@ -140,11 +145,12 @@ def _explain(problem: LeadError) -> str:
     if isinstance(problem, TooLongLead):
         return _("A reminder can come at most 90 days before the deadline.")
     if isinstance(problem, TooManyLeads):
-        return _("At most {count} reminders per deadline, please.").format(count=MAX_LEADS)
+        return _("At most %(count)s reminders per deadline, please.", count=MAX_LEADS)
     return _(
         "I could not read these durations. Write days, hours and minutes separated by commas, "
-        "for example: /remindbefore {example}"
-    ).format(example=LEADS_EXAMPLE)
+        "for example: /remindbefore %(example)s",
+        example=LEADS_EXAMPLE,
+    )
 
 
 @allow(*EVERYONE)
@@ -156,8 +162,10 @@ async def set_leads(update: Update, context: BotContext) -> None:
         await answer(
             update,
             _(
-                "Say when to remind you before each deadline, for example: /remindbefore {example}"
-            ).format(example=LEADS_EXAMPLE),
+                "Say when to remind you before each deadline, for example: "
+                "/remindbefore %(example)s",
+                example=LEADS_EXAMPLE,
+            ),
         )
         return
     try:
@@ -169,8 +177,9 @@ async def set_leads(update: Update, context: BotContext) -> None:
     await services.reminders.set_leads(update.effective_user.id, leads, services.clock.now())
     await answer(
         update,
-        _("Done: you will be reminded {leads} before each deadline.").format(
-            leads=", ".join(lead_text(lead) for lead in leads)
+        _(
+            "Done: you will be reminded %(leads)s before each deadline.",
+            leads=", ".join(lead_text(lead) for lead in leads),
         ),
     )
 

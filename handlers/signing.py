@@ -108,8 +108,10 @@ async def _offer_declarations(update: Update, context: BotContext, member: Membe
         [
             PICK.button(
                 _shortened(
-                    _("No. {number}: {title}").format(
-                        number=declaration.number, title=declaration.title_in(locale)
+                    _(
+                        "No. %(number)s: %(title)s",
+                        number=declaration.number,
+                        title=declaration.title_in(locale),
                     )
                 ),
                 declaration.number,
@@ -177,9 +179,10 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
     await answer(
         update,
         _(
-            "Welcome. This account is now registered for {name}. Only you can sign in this "
-            "name, so keep this chat to yourself."
-        ).format(name=html.escape(listed_name(result))),
+            "Welcome. This account is now registered for %(name)s. Only you can sign in this "
+            "name, so keep this chat to yourself.",
+            name=html.escape(listed_name(result)),
+        ),
     )
     return await _offer_declarations(update, context, result)
 
@@ -217,8 +220,9 @@ async def declaration_picked(update: Update, context: BotContext) -> int | None:
     if language != declaration.authoritative:
         buttons.append(
             ORIGINAL.button(
-                _("Authoritative text ({language})").format(
-                    language=language_in_current_locale(declaration.authoritative)
+                _(
+                    "Authoritative text (%(language)s)",
+                    language=language_in_current_locale(declaration.authoritative),
                 ),
                 declaration.number,
             )
@@ -286,7 +290,7 @@ async def show_listing(update: Update, context: BotContext) -> int | None:
         [
             [
                 CONFIRM.button(
-                    _("Sign declaration No. {number}").format(number=declaration.number),
+                    _("Sign declaration No. %(number)s", number=declaration.number),
                     declaration.number,
                     digest,
                 )
@@ -362,9 +366,10 @@ async def _announce_quorum(context: BotContext, declaration: Declaration) -> Non
             continue
         with use_locale(record.locale):
             text = _(
-                "Written declaration No. {number} has reached its quorum: the signatures, "
-                "national delegations and political groups the rules require."
-            ).format(number=declaration.number)
+                "Written declaration No. %(number)s has reached its quorum: the signatures, "
+                "national delegations and political groups the rules require.",
+                number=declaration.number,
+            )
         try:
             await context.bot.send_message(user_id, text)
         except (BadRequest, Forbidden):
@@ -405,8 +410,10 @@ async def late_press(update: Update, context: BotContext) -> None:
         await refuse_stale_button(query)
         return
     await query.answer(
-        _("You have already signed declaration No. {number}: signature No. {sequence}.").format(
-            number=signature.declaration, sequence=signature.sequence
+        _(
+            "You have already signed declaration No. %(number)s: signature No. %(sequence)s.",
+            number=signature.declaration,
+            sequence=signature.sequence,
         ),
         show_alert=True,
     )

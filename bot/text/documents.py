@@ -102,7 +102,7 @@ def declaration_headings(number: int, language: str) -> DeclarationHeadings:
     """The fixed texts of a declaration document in ``language`` (else English)."""
     with use_locale(language if language in LOCALES else "en"):
         return DeclarationHeadings(
-            number=_("Written declaration No. {number}").format(number=number),
+            number=_("Written declaration No. %(number)s", number=number),
             disclaimer=_(
                 "This written declaration does not reflect the position of the Assembly; only "
                 "of those members that have signed it. It will not be considered further by the "

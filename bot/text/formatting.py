@@ -74,11 +74,11 @@ def lead_text(seconds: int) -> str:
     minutes = rest // 60
     parts = []
     if days:
-        parts.append(ngettext("{count} day", "{count} days", days).format(count=days))
+        parts.append(ngettext("%(count)s day", "%(count)s days", days, count=days))
     if hours:
-        parts.append(ngettext("{count} hour", "{count} hours", hours).format(count=hours))
+        parts.append(ngettext("%(count)s hour", "%(count)s hours", hours, count=hours))
     if minutes:
-        parts.append(ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes))
+        parts.append(ngettext("%(count)s minute", "%(count)s minutes", minutes, count=minutes))
     return " ".join(parts)
 
 
