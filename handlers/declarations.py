@@ -23,13 +23,15 @@ from bot.domain.roles import STAFF, Role
 from bot.domain.signatory_block import block, block_csv
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
 from bot.text.documents import declaration_document
-from bot.text.formatting import date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
+from bot.text.formatting import closing_line, number
+from bot.text.i18n import current_locale, lazy_gettext, ngettext
 from bot.text.i18n import gettext as _
+from bot.text.names import in_language
 from bot.text.render import render
 from handlers.access import allow
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
+from handlers.reminders import reader_zone
 from handlers.replies import answer
 
 logger = logging.getLogger(__name__)
@@ -141,10 +143,12 @@ async def translate_declaration(update: Update, context: BotContext) -> None:
     await services.declarations.set_text(number, language, title, text)
     await answer(
         update,
+        # TRANSLATORS: %(in_language)s is "in Kazakh" as this catalog writes it (msgctxt "in a
+        # language").
         _(
-            "Declaration No. %(number)s now has its text in %(language)s.",
+            "Declaration No. %(number)s now has its text %(in_language)s.",
             number=number,
-            language=language_in_current_locale(language),
+            in_language=in_language(language),
         ),
     )
 
@@ -156,11 +160,14 @@ async def _within_word_limit(update: Update, text: str, rules: RuleSettings) -> 
     except DeclarationTooLong as error:
         await answer(
             update,
-            _(
-                "This text has %(words)s words; the rules allow %(limit)s. Shorten it and send "
+            ngettext(
+                "This text has %(count)s word; the rules allow %(limit)s. Shorten it and send "
                 "the command again.",
-                words=error.words,
-                limit=error.limit,
+                "This text has %(count)s words; the rules allow %(limit)s. Shorten it and send "
+                "the command again.",
+                error.words,
+                count=number(error.words),
+                limit=number(error.limit),
             ),
         )
         return False
@@ -180,7 +187,7 @@ def _end_of_day(arguments: list[str], zone: tzinfo) -> datetime | None:
 @allow(*STAFF)
 async def open_declaration(update: Update, context: BotContext) -> None:
     """``/opendeclaration N YYYY-MM-DD``: signatures are taken from now until the end of that
-    day in the bot's time zone."""
+    day in the coordinator's time zone (their /timezone, else the bot's)."""
     declaration = await _declaration_argument(update, context, "opendeclaration")
     if declaration is None:
         return
@@ -190,9 +197,10 @@ async def open_declaration(update: Update, context: BotContext) -> None:
             _("Declaration No. %(number)s is closed for good.", number=declaration.number),
         )
         return
-    zone = context.services.settings.timezone
-    closes_at = _end_of_day(context.args or [], zone)
-    if closes_at is None or closes_at <= datetime.now(zone):
+    assert update.effective_user is not None
+    reader = await reader_zone(context, update.effective_user.id)
+    closes_at = _end_of_day(context.args or [], reader.zone)
+    if closes_at is None or closes_at <= context.services.clock.now():
         await answer(
             update,
             _(
@@ -205,11 +213,9 @@ async def open_declaration(update: Update, context: BotContext) -> None:
     await context.services.declarations.set_status(declaration.number, Status.OPEN, closes_at)
     await answer(
         update,
-        _(
-            "Declaration No. %(number)s is open for signatures until %(moment)s.",
-            number=declaration.number,
-            moment=date_and_time(closes_at, zone),
-        ),
+        _("Declaration No. %(number)s is open for signatures.", number=declaration.number)
+        + "\n"
+        + closing_line(closes_at, reader),
     )
 
 
@@ -236,14 +242,16 @@ async def progress(update: Update, context: BotContext) -> None:
     if declaration is None:
         return
     quorum = await context.services.declarations.quorum(declaration)
-    zone = context.services.settings.timezone
+    assert update.effective_user is not None
+    reader = await reader_zone(context, update.effective_user.id)
+    closes = declaration.closes_at
     await answer(
         update,
         render(
             "declaration_progress.html",
             number=declaration.number,
             status=declaration.status.value,
-            closes=date_and_time(declaration.closes_at, zone) if declaration.closes_at else None,
+            closing=closing_line(closes, reader) if closes else None,
             quorum=quorum,
         ),
     )
@@ -304,11 +312,13 @@ async def declaration_document_command(update: Update, context: BotContext) -> N
     if language != (args[1].lower() if len(args) > 1 else current_locale()):
         await answer(
             update,
+            # TRANSLATORS: the declaration follows as a document; %(in_language)s is "in English"
+            # as this catalog writes it (msgctxt "in a language").
             _(
-                "Declaration No. %(number)s has no text in that language: here is the "
-                "%(language)s one.",
+                "Declaration No. %(number)s has no text in that language: here it is "
+                "%(in_language)s.",
                 number=declaration.number,
-                language=language_in_current_locale(language),
+                in_language=in_language(language),
             ),
         )
 

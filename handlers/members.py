@@ -16,13 +16,14 @@ from bot.domain.members import SEATS, Member
 from bot.domain.roles import STAFF, Role
 from bot.domain.roster import REQUIRED, member_from_fields, parse_roster
 from bot.domain.signatory_block import listed_name
-from bot.text.formatting import date_and_time
+from bot.text.formatting import reader_moment
 from bot.text.i18n import gettext as _
 from bot.text.i18n import lazy_gettext
 from bot.text.render import render
 from handlers.access import allow
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
+from handlers.reminders import reader_zone
 from handlers.replies import PRIVATE_MESSAGE, answer
 
 logger = logging.getLogger(__name__)
@@ -73,15 +74,16 @@ async def invite(update: Update, context: BotContext) -> None:
         return
     invitation = await context.services.members.invite(member.id)
     logger.info("a coordinator created an invitation")
+    assert update.effective_user is not None
     await answer(
         update,
         render(
             "invitation.html",
             listing=listed_name(member),
             link=f"https://t.me/{context.bot.username}?start={invitation.payload}",
-            expires=date_and_time(
+            expires=reader_moment(
                 datetime.fromtimestamp(invitation.expires_at, UTC),
-                context.services.settings.timezone,
+                await reader_zone(context, update.effective_user.id),
             ),
         ),
     )
@@ -131,6 +133,8 @@ async def _problem(context: BotContext, field: str, value: str) -> str | None:
     if field == "political_group":
         groups = sorted(await context.services.members.group_abbreviations())
         if value not in groups:
+            # TRANSLATORS: %(group)s and %(groups)s are abbreviations of political groups (SOC,
+            # EPP/CD…), not to be translated.
             return _(
                 "There is no political group %(group)s. The groups are: %(groups)s.",
                 group=html.escape(value),

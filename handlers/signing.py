@@ -28,15 +28,23 @@ from bot.domain.members import INVITATION_PREFIX, BindingRefused, Member
 from bot.domain.roles import EVERYONE, STAFF, Role
 from bot.domain.signatory_block import listed_name
 from bot.domain.telegram_html import split_paragraphs
-from bot.text.formatting import date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, use_locale
+from bot.text.formatting import ReaderZone, reader_moment
+from bot.text.i18n import (
+    current_locale,
+    language_in_current_locale,
+    lazy_gettext,
+    pgettext,
+    use_locale,
+)
 from bot.text.i18n import gettext as _
+from bot.text.names import in_language
 from bot.text.render import render
 from handlers.access import allow
 from handlers.buttons import Buttons, Field, digits
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, Draft, close_keyboard, private_conversation
+from handlers.reminders import reader_zone
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 
 logger = logging.getLogger(__name__)
@@ -178,6 +186,8 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
         await context.menus.publish_chat_menu(context.bot, user_id, Role.MEMBER, context.locale)
     await answer(
         update,
+        # TRANSLATORS: %(name)s is the member of parliament as a declaration lists them: "SUTTER
+        # Petra, De, Belgium, SOC".
         _(
             "Welcome. This account is now registered for %(name)s. Only you can sign in this "
             "name, so keep this chat to yourself.",
@@ -227,7 +237,9 @@ async def declaration_picked(update: Update, context: BotContext) -> int | None:
                 declaration.number,
             )
         )
-    buttons.append(LISTING.button(_("Continue"), declaration.number))
+    buttons.append(
+        LISTING.button(pgettext("button: go on to signing", "Continue"), declaration.number)
+    )
     await _send_text(
         update, declaration, language, InlineKeyboardMarkup([[button] for button in buttons])
     )
@@ -255,7 +267,7 @@ def _text_message(declaration: Declaration, language: str) -> str:
         title=declaration.title_in(language),
         text=declaration.text[language],
         translation=language != declaration.authoritative,
-        authoritative=language_in_current_locale(declaration.authoritative),
+        authoritative=in_language(declaration.authoritative),
     )
 
 
@@ -295,7 +307,7 @@ async def show_listing(update: Update, context: BotContext) -> int | None:
                     digest,
                 )
             ],
-            [DROP.button(_("Cancel"))],
+            [DROP.button(pgettext("button: do not sign", "Cancel"))],
         ]
     )
     await answer(
@@ -343,7 +355,8 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
     if isinstance(result, Refusal):
         await answer(update, _refusal_text(result))
         return END
-    await answer(update, _receipt(result, context))
+    assert update.effective_user is not None
+    await answer(update, _receipt(result, await reader_zone(context, update.effective_user.id)))
     if result.quorum_reached:
         await _announce_quorum(context, declaration)
     return END
@@ -376,14 +389,13 @@ async def _announce_quorum(context: BotContext, declaration: Declaration) -> Non
             logger.info("a quorum notice could not be delivered")
 
 
-def _receipt(signature: Signature, context: BotContext) -> str:
-    zone = context.services.settings.timezone
+def _receipt(signature: Signature, reader: ReaderZone) -> str:
     return render(
         "signature_receipt.html",
         new=signature.new,
         number=signature.declaration,
         sequence=signature.sequence,
-        moment=date_and_time(signature.signed_at, zone) if signature.signed_at else None,
+        moment=reader_moment(signature.signed_at, reader) if signature.signed_at else None,
         digest=signature.text_sha256,
     )
 
