@@ -13,8 +13,14 @@ from bot.domain.languages import Texts, in_language
 from bot.domain.roles import EVERYONE
 from bot.domain.search import clear_winner, query_tokens
 from bot.domain.telegram_html import split_paragraphs
-from bot.text.formatting import long_date, partial_date
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
+from bot.text.formatting import capitalized, long_date, partial_date
+from bot.text.i18n import (
+    current_locale,
+    language_in_current_locale,
+    lazy_gettext,
+    ngettext,
+    pgettext,
+)
 from bot.text.i18n import gettext as _
 from bot.text.names import status_name
 from bot.text.render import render
@@ -98,11 +104,12 @@ async def turn_page(update: Update, context: BotContext) -> None:
 
 def _card_keyboard(case: Case, following: bool, open_actions: int) -> InlineKeyboardMarkup:
     follow = (
-        CASE.button(_("Unfollow"), case.id, "unfollow")
+        CASE.button(pgettext("button: a case", "Unfollow"), case.id, "unfollow")
         if following
-        else CASE.button(_("Follow"), case.id, "follow")
+        else CASE.button(pgettext("button: a case", "Follow"), case.id, "follow")
     )
     act = (
+        # TRANSLATORS: a button on a case's card: %(count)s is the number of its open actions.
         [[TAKE_ACTION.button(_("Take action (%(count)s)", count=open_actions), case.id)]]
         if open_actions
         else []
@@ -112,12 +119,15 @@ def _card_keyboard(case: Case, following: bool, open_actions: int) -> InlineKeyb
             *act,
             [CASE.button(_("Full account"), case.id, "account")],
             [
-                CASE.button(_("Timeline"), case.id, "timeline"),
-                CASE.button(_("Sources"), case.id, "sources"),
+                CASE.button(pgettext("button: a case", "Timeline"), case.id, "timeline"),
+                CASE.button(pgettext("button: a case", "Sources"), case.id, "sources"),
             ],
             [
                 follow,
-                InlineKeyboardButton(_("Share"), switch_inline_query=case.name[current_locale()]),
+                InlineKeyboardButton(
+                    pgettext("button: a case", "Share"),
+                    switch_inline_query=case.name[current_locale()],
+                ),
             ],
         ]
     )
@@ -289,7 +299,10 @@ async def show_case(update: Update, context: BotContext) -> None:
             render(
                 f"case_{part}.html",
                 name=case.name[locale],
-                events=[(partial_date(e.date), *_translated(e.event)) for e in case.timeline],
+                events=[
+                    (capitalized(partial_date(e.date)), *_translated(e.event))
+                    for e in case.timeline
+                ],
                 sources=[
                     (long_date(sources[s].date), sources[s].title[locale])
                     for s in sorted(used, key=lambda s: sources[s].date)

@@ -20,8 +20,9 @@ from bot.domain.content import Case, Event
 from bot.domain.languages import FALLBACK_ORDER
 from bot.domain.roles import STAFF
 from bot.news import news_message, post_news
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
+from bot.text.i18n import current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
+from bot.text.names import in_language
 from handlers.access import Handler, allow
 from handlers.broadcasts import DROP, SEND, ask_to_send, deliver, explain, refuse_while_sending
 from handlers.buttons import CASE_ID, Buttons
@@ -92,11 +93,13 @@ def _event(texts: dict[str, str]) -> Event:
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
     case = await _case(context)
     name = case.name[current_locale()] if case else ""
+    # TRANSLATORS: %(case)s is the case's name (a person's name); %(in_language)s is "in Kazakh"
+    # as this catalog writes it (msgctxt "in a language").
     text = _(
-        "Send the news of %(case)s in %(language)s, as plain text, or /skip if there is none "
-        "in this language.",
+        "Send the news of %(case)s %(in_language)s, as plain text, or /skip if there is "
+        "none in this language.",
         case=html.escape(name),
-        language=language_in_current_locale(locale),
+        in_language=in_language(locale),
     )
     await answer(update, text)
 

@@ -109,6 +109,20 @@ def test_one_placeholder_style(extracted: Catalog) -> None:
                 assert message.python_format, f"{text!r} is not flagged python-format"
 
 
+def test_one_word_messages_say_where_they_appear(extracted: Catalog) -> None:
+    """A word alone ("Cancel", "Sent", "Signed") may need different words in Russian or
+    Kazakh in different places: each carries a ``msgctxt`` naming its place."""
+    bare = [
+        message.id
+        for message in extracted
+        if isinstance(message.id, str)
+        and message.id
+        and " " not in message.id.strip()
+        and not message.context
+    ]
+    assert not bare, f"one-word messages without msgctxt (pgettext): {bare}"
+
+
 def test_template_keeps_locations_and_a_real_header() -> None:
     template = _read(TEMPLATE)
     assert (template.project, template.version) == ("Qorgau", "0.1.0")
