@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.domain.roles import Role
 from handlers.context import QorgauApplication
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
+from tests.e2e.preview import Preview
 
 ADMIN_ID = 7_365_912_001
 """The one id in BOT_ADMINS for these tests."""
@@ -77,11 +78,31 @@ def settings(api: LocalBotApi, tmp_path: Path) -> Settings:
     )
 
 
+PREVIEW = Preview()
+"""Every text the bot shows in these tests, per language: artifacts/preview/ (README.md,
+"Translating")."""
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the preview of the texts the tests made the bot show, if any ran."""
+    if any(PREVIEW.texts.values()):
+        list(PREVIEW.write())
+
+
 @pytest.fixture
-async def bot(api: LocalBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
+async def bot(
+    api: LocalBotApi, settings: Settings, request: pytest.FixtureRequest
+) -> AsyncIterator[RunningBot]:
     """The bot serving in this test's event loop until the test ends."""
     async with serving(settings) as application:
         yield RunningBot(api=api, application=application, settings=settings)
+        users = application.services.users
+        locales = {
+            chat_id: record.locale
+            for chat_id in api.world.chats
+            if (record := await users.get(chat_id)) is not None
+        }
+    PREVIEW.gather(request.node.nodeid, api.world, locales)
     loose = [
         message.text
         for chat in api.world.chats.values()
