@@ -17,7 +17,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    BOT_DATABASE=/data/qorgau.sqlite3
+    BOT_DATABASE=/data/qorgau.sqlite3 \
+    BOT_LISTEN=0.0.0.0:8080
 
 RUN useradd --create-home --uid 10001 qorgau \
     && mkdir /data && chown qorgau:qorgau /data
@@ -35,7 +36,11 @@ RUN pip install --no-deps /wheels/*.whl && rm -rf /wheels
 USER qorgau
 WORKDIR /data
 VOLUME ["/data"]
+# The bot's web server: /healthz, /metrics, the console and the webhook (put an HTTPS front
+# before it; see README.md, "The bot's web server").
+EXPOSE 8080
 
+# Asks GET /healthz on BOT_LISTEN: database, updates and the delivery engine.
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-m", "bot", "health"]
 

@@ -15,6 +15,7 @@ from typing import Self
 from bench.procstat import cpu_seconds
 from bot.application import POLL_TIMEOUT
 from sandbox.local_api import LocalBotApi
+from sandbox.network import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,19 +30,32 @@ class BotKind:
     name: str
     argv: tuple[str, ...]
     uses_database: bool
+    webhook: bool = False
+    """Takes updates by webhook (the server POSTs them) instead of long polling."""
 
 
 FULL = BotKind("full", ("-m", "bot", "run"), uses_database=True)
+WEBHOOK = BotKind("webhook", ("-m", "bot", "run"), uses_database=True, webhook=True)
 ECHO = BotKind("echo", ("-m", "bench.echo_bot", "--timeout", str(POLL_TIMEOUT)), False)
 AIOGRAM = BotKind("aiogram", ("-m", "bench.aiogram_echo", "--timeout", str(POLL_TIMEOUT)), False)
-KINDS = {kind.name: kind for kind in (FULL, ECHO, AIOGRAM)}
+KINDS = {kind.name: kind for kind in (FULL, WEBHOOK, ECHO, AIOGRAM)}
+
+WEBHOOK_SECRET = "bench-webhook-secret"
 
 
-def bot_environment(api: LocalBotApi, database: Path | None) -> dict[str, str]:
-    """This environment without any ``BOT_*`` setting, plus the server's token and URL."""
+def bot_environment(
+    api: LocalBotApi, database: Path | None, webhook: bool = False
+) -> dict[str, str]:
+    """This environment without any ``BOT_*`` setting, plus the server's token and URL, the
+    bot's web server on a free port of loopback and, for a webhook bot, its secret."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("BOT_")}
     env["BOT_TOKEN"] = api.token
     env["BOT_API_BASE_URL"] = api.base_url
+    port = free_port()
+    env["BOT_LISTEN"] = f"127.0.0.1:{port}"
+    if webhook:
+        env["BOT_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+        env["BOT_WEBHOOK_SECRET"] = WEBHOOK_SECRET
     if database is not None:
         env["BOT_DATABASE"] = str(database)
     return env
@@ -50,10 +64,13 @@ def bot_environment(api: LocalBotApi, database: Path | None) -> dict[str, str]:
 class BotProcess:
     """A spawned bot: when it first polled, its CPU time, its log; stopped with SIGTERM."""
 
-    def __init__(self, process: asyncio.subprocess.Process, log: Path, spawned: float) -> None:
+    def __init__(
+        self, process: asyncio.subprocess.Process, log: Path, spawned: float, webhook: bool = False
+    ) -> None:
         self.process = process
         self.log = log
         self._spawned = spawned
+        self._webhook = webhook
 
     @classmethod
     async def spawn(
@@ -73,12 +90,12 @@ class BotProcess:
                 *profiler,
                 *kind.argv,
                 cwd=PROJECT_ROOT,
-                env=bot_environment(api, database),
+                env=bot_environment(api, database, kind.webhook),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
             )
-        return cls(process, log, spawned)
+        return cls(process, log, spawned, kind.webhook)
 
     @property
     def pid(self) -> int:
@@ -90,12 +107,15 @@ class BotProcess:
         return cpu_seconds(self.pid)
 
     async def wait_first_poll(self, api: LocalBotApi) -> float:
-        """Seconds from spawn until the bot's first getUpdates reached the server."""
+        """Seconds from spawn until the bot's first getUpdates reached the server (for a
+        webhook bot: until it set its webhook)."""
         updates = api.world.updates
-        generation = updates.poll_generation
-        polled = asyncio.ensure_future(
-            api.wait_until(lambda: updates.poll_generation != generation, STARTUP_TIMEOUT)
-        )
+        generation, webhooks = updates.poll_generation, api.webhooks_set
+        if self._webhook:
+            ready = lambda: api.webhooks_set != webhooks  # noqa: E731
+        else:
+            ready = lambda: updates.poll_generation != generation  # noqa: E731
+        polled = asyncio.ensure_future(api.wait_until(ready, STARTUP_TIMEOUT))
         exited = asyncio.ensure_future(self.process.wait())
         done, _ = await asyncio.wait({polled, exited}, return_when=asyncio.FIRST_COMPLETED)
         elapsed = time.perf_counter() - self._spawned

@@ -1,6 +1,7 @@
 """``python -m bench.updates``: updates/s, CPU per update, start-up and idle CPU of the full bot
 against a bare PTB echo bot and a bare aiogram echo bot, all polling the local Bot API server
-in this process."""
+in this process, and of the full bot taking the same updates by webhook (the server POSTs them
+to it)."""
 
 from __future__ import annotations
 
@@ -39,10 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--bots",
-        default="full,echo,aiogram",
+        default="full,webhook,echo,aiogram",
         type=lambda value: [name.strip() for name in value.split(",") if name.strip()],
-        help="comma-separated bots to run: full, echo (PTB), aiogram (default all three; "
-        "aiogram needs the bench extra)",
+        help="comma-separated bots to run: full, webhook, echo (PTB), aiogram (default all "
+        "four; aiogram needs the bench extra)",
     )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument(
@@ -144,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     unknown = set(arguments.bots) - set(KINDS)
     if unknown or not arguments.bots:
-        parser.error(f"--bots takes full, echo, aiogram, got {','.join(arguments.bots)!r}")
+        parser.error(f"--bots takes full, webhook, echo, aiogram, got {','.join(arguments.bots)!r}")
     document = asyncio.run(run(arguments))
     print(table(document["summary"], document["targets"]))
     print(footer(document))

@@ -21,6 +21,8 @@ from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.services import Services
 from bot.shipped import prepare_shipped_content
 from bot.update_order import PerChatOrder
+from bot.web import webhook
+from bot.web.server import WebServer
 from handlers import COMMANDS, register
 from handlers.context import CONTEXT_TYPES, QorgauApplication
 from storage import Database
@@ -39,6 +41,7 @@ def build_application(
 ) -> QorgauApplication:
     """Wire settings, storage and every handler into an application (not yet started)."""
     services = Services.create(settings, db, clock)
+    polling = AiohttpRequest(connection_pool_size=1)
     application = (
         ApplicationBuilder()
         .application_class(QorgauApplication)
@@ -61,11 +64,12 @@ def build_application(
         .rate_limiter(services.reply_limiter)
         # aiohttp costs half the CPU of PTB's default httpx per request (bench/README.md).
         .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .get_updates_request(polling)
         .build()
     )
     assert isinstance(application, QorgauApplication)
     application.services = services
+    application.last_poll_answer = lambda: polling.last_answer
     register(application)
     return application
 
@@ -76,9 +80,10 @@ async def serve(
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """Open the database, poll Telegram until ``stop`` is set, then shut down cleanly: whatever
-    fails after the start, the updater, the jobs and the delivery engine stop before the
-    database closes."""
+    """Open the database and the web server, take updates (long polling, or the webhook when
+    ``BOT_WEBHOOK_SECRET`` is set) until ``stop`` is set, then shut down cleanly: whatever
+    fails after the start, updates stop coming first, then the jobs and the delivery engine
+    stop, then the web server, and the database closes last."""
     async with await Database.open(settings.database) as db:
         application = build_application(settings, db, clock)
         services = application.services
@@ -88,30 +93,51 @@ async def serve(
             if unknown:
                 logger.warning("%d queued messages were in flight at a crash", unknown)
             await COMMANDS.publish(application)
-            await application.start()
+            server = WebServer(application)
+            await server.start()
+            application.web_url = server.url
             try:
-                await _poll_until(application, stop, on_started)
+                await application.start()
+                try:
+                    await _receive_until(application, server, stop, on_started)
+                finally:
+                    server.refuse_updates()
+                    await _stop(application)
             finally:
-                await _stop(application)
+                await server.stop()
 
 
-async def _poll_until(
+async def _receive_until(
     application: QorgauApplication,
+    server: WebServer,
     stop: asyncio.Event,
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None,
 ) -> None:
-    assert application.updater is not None
-    await application.updater.start_polling(
-        timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
-    )
+    settings = application.services.settings
+    if settings.webhook_mode:
+        assert settings.public_url is not None
+        server.accept_updates("webhook")
+        await application.bot.set_webhook(
+            webhook.url(settings.public_url),
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        assert application.updater is not None
+        await application.updater.start_polling(
+            timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
+        )
+        server.accept_updates("polling")
     async with jobs.running(application):
-        logger.info("bot started")
+        logger.info("bot started (updates by %s)", server.receiving.mode)
         if on_started is not None:
             await on_started(application)
         await stop.wait()
         logger.info("bot stopping")
+        server.refuse_updates()
         application.services.reply_limiter.stop_waiting()
-        await application.updater.stop()
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
 
 
 async def _stop(application: QorgauApplication) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.languages import LOCALES
@@ -18,6 +21,12 @@ MAX_BROADCAST_RATE = 1000.0
 """Telegram's ceiling for paid broadcasts, in messages per second."""
 MAX_RETRY_MINUTES = 24 * 60.0
 """The longest retry budget of a bulk message: a day, past which an appeal is news no more."""
+DEFAULT_LISTEN = ("127.0.0.1", 8080)
+DEFAULT_CONSOLE_MAX_AGE = 3600
+"""Seconds a console opened in Telegram stays signed in (its ``initData``'s age)."""
+CONSOLE_MAX_AGE_RANGE = (60, 7 * 86_400)
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
+"""What Telegram accepts as a webhook's ``secret_token``."""
 
 
 class ConfigError(ValueError):
@@ -37,6 +46,18 @@ class Settings:
     broadcast_rate: float | None = DEFAULT_BROADCAST_RATE
     broadcast_retry_budget: float = RETRY_BUDGET
     """Seconds a bulk message is retried after its first failure (server or network errors)."""
+    listen: tuple[str, int] = DEFAULT_LISTEN
+    """Host and port of the bot's own web server (health, metrics, the console, webhooks)."""
+    public_url: str | None = None
+    """The origin Telegram and people reach the web server at, without a trailing slash."""
+    webhook_secret: str | None = None
+    console_max_age: int = DEFAULT_CONSOLE_MAX_AGE
+
+    @property
+    def webhook_mode(self) -> bool:
+        """Whether updates come by webhook (``BOT_WEBHOOK_SECRET`` with ``BOT_PUBLIC_URL``)
+        rather than by long polling."""
+        return self.public_url is not None and self.webhook_secret is not None
 
     @property
     def api_file_url(self) -> str:
@@ -139,6 +160,86 @@ def _retry_budget(value: str | None) -> float:
     return minutes * 60
 
 
+def _listen(value: str | None) -> tuple[str, int]:
+    if value is None or not value.strip():
+        return DEFAULT_LISTEN
+    text = value.strip()
+    host, colon, port = text.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not colon or not host or not port.isdigit() or int(port) > 65_535:
+        raise ConfigError(
+            f"BOT_LISTEN must be host:port, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::]:8080, "
+            f"got {value!r}."
+        )
+    return host, int(port)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _public_url(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    url = value.strip()
+    example = "(example: https://qorgau.example.org)"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError:
+        raise ConfigError(f"BOT_PUBLIC_URL is not a valid address: {url!r} {example}.") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigError(f"BOT_PUBLIC_URL must be an https:// origin, got {url!r} {example}.")
+    if parts.scheme == "http" and not is_loopback(host):
+        raise ConfigError(
+            f"BOT_PUBLIC_URL must use HTTPS (Telegram opens Mini Apps and sends webhooks only "
+            f"over HTTPS; plain http is allowed on 127.0.0.1 for tests), got {url!r}."
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ConfigError(
+            f"BOT_PUBLIC_URL must be an origin alone, without a path, query or user, "
+            f"got {url!r} {example}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _webhook_secret(value: str | None, public_url: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    secret = value.strip()
+    if not WEBHOOK_SECRET.fullmatch(secret):
+        raise ConfigError(
+            "BOT_WEBHOOK_SECRET must be 8 to 256 characters of A-Z, a-z, 0-9, _ and - "
+            "(e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')."
+        )
+    if public_url is None:
+        raise ConfigError(
+            "BOT_WEBHOOK_SECRET is set but BOT_PUBLIC_URL is not: webhooks need the public "
+            "HTTPS address Telegram sends updates to."
+        )
+    return secret
+
+
+def _console_max_age(value: str | None) -> int:
+    if value is None or not value.strip():
+        return DEFAULT_CONSOLE_MAX_AGE
+    low, high = CONSOLE_MAX_AGE_RANGE
+    text = value.strip()
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ConfigError(
+            f"BOT_CONSOLE_MAX_AGE must be seconds from {low} to {high}, got {value!r}."
+        )
+    return int(text)
+
+
 def _database(value: str | None) -> Path:
     if value is None or not value.strip():
         return DEFAULT_DATABASE
@@ -148,6 +249,7 @@ def _database(value: str | None) -> Path:
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the ``BOT_*`` variables; the first bad one raises ConfigError."""
     env = os.environ if environ is None else environ
+    public_url = _public_url(env.get("BOT_PUBLIC_URL"))
     return Settings(
         token=_token(env.get("BOT_TOKEN")),
         api_base_url=_base_url(env.get("BOT_API_BASE_URL")),
@@ -157,4 +259,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         timezone=_timezone(env.get("BOT_TIMEZONE")),
         broadcast_rate=_broadcast_rate(env.get("BOT_BROADCAST_RATE")),
         broadcast_retry_budget=_retry_budget(env.get("BOT_BROADCAST_RETRY_MINUTES")),
+        listen=_listen(env.get("BOT_LISTEN")),
+        public_url=public_url,
+        webhook_secret=_webhook_secret(env.get("BOT_WEBHOOK_SECRET"), public_url),
+        console_max_age=_console_max_age(env.get("BOT_CONSOLE_MAX_AGE")),
     )

@@ -28,6 +28,9 @@ DECLARATION_REMINDER_INTERVAL = 600.0
 DECLARATION_REMINDER_FIRST = 2.0
 """Seconds after start-up of the first look, so a restart catches up at once."""
 
+IMPORT_TICK = 1.0
+"""Seconds between two looks for broadcasts queued by another process (one indexed query)."""
+
 WIPE_RETRY = 5.0
 """Seconds between two tries to finish a pending wipe of erased data (see Database.wipe)."""
 
@@ -40,6 +43,17 @@ async def _queue_declaration_reminders(context: BotContext) -> None:
     await queue_due_declaration_reminders(context.services)
 
 
+async def _pick_up_imports(context: BotContext) -> None:
+    """Wake the delivery engine for broadcasts another process queued (``import --notify``):
+    nothing else tells it about them."""
+    assert context.job is not None
+    seen: dict[str, int] = context.job.data  # type: ignore[assignment]
+    latest = await context.services.broadcasts.latest_id()
+    if latest > seen["latest"]:
+        seen["latest"] = latest
+        context.services.delivery.wake()
+
+
 async def _finish_wipe(context: BotContext) -> None:
     """Wipe erased data from the WAL once the reader that held it back has left."""
     if context.services.db.wipe_pending:
@@ -47,9 +61,10 @@ async def _finish_wipe(context: BotContext) -> None:
 
 
 async def _beat(context: BotContext) -> None:
-    """Touch the heartbeat file while the updater polls (``python -m bot health``)."""
+    """Touch the heartbeat file while the bot takes updates (polling, or its webhook)."""
     updater = context.application.updater
-    if updater is not None and updater.running:
+    webhook = context.services.settings.webhook_mode and context.application.running
+    if webhook or (updater is not None and updater.running):
         assert context.job is not None
         health.beat(context.job.data)  # type: ignore[arg-type]
 
@@ -73,6 +88,12 @@ async def running(application: QorgauApplication) -> AsyncIterator[None]:
             interval=DECLARATION_REMINDER_INTERVAL,
             first=DECLARATION_REMINDER_FIRST,
             name="declaration reminders",
+        ),
+        queue.run_repeating(
+            _pick_up_imports,
+            interval=IMPORT_TICK,
+            data={"latest": await services.broadcasts.latest_id()},
+            name="imported broadcasts",
         ),
         queue.run_repeating(_finish_wipe, interval=WIPE_RETRY, name="wipe"),
         queue.run_repeating(

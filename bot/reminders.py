@@ -58,5 +58,8 @@ async def queue_due_reminders(services: Services) -> None:
         ]
         if await services.reminders.dispatch(messages, [r.id for r in dropped], now):
             services.delivery.wake()
+            services.metrics.reminders_queued.inc(len(chosen))
+            for reminder, _late in chosen:
+                services.metrics.reminder_lag.observe((now - reminder.due_at).total_seconds())
         if len(due) < DUE_BATCH:
             return

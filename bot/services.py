@@ -15,6 +15,7 @@ from bot.delivery.sender import TelegramSender
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.pacing import needs_paid_broadcast
 from bot.domain.retries import RetryPolicy
+from bot.metrics import Metrics
 from storage import Database
 from storage.audit_log import AuditLog
 from storage.broadcasts import Broadcasts
@@ -54,6 +55,8 @@ class Services:
     """The delivery engine's own client (its own connection pool), opened by ``serve``."""
     reply_limiter: ReplyLimiter
     """The pace and retries of the replies (the bot that answers people)."""
+    metrics: Metrics
+    """What ``GET /metrics`` reports."""
 
     @classmethod
     def create(cls, settings: Settings, db: Database, clock: Clock = SYSTEM_CLOCK) -> Services:
@@ -62,6 +65,7 @@ class Services:
         outbox = Outbox(db, users)
         broadcasts = Broadcasts(db)
         delivery_bot = bulk_client(settings.require_token(), settings.api_base_url)
+        metrics = Metrics()
         return cls(
             settings=settings,
             db=db,
@@ -71,8 +75,8 @@ class Services:
             cases=Cases(db, clock),
             subscriptions=Subscriptions(db, clock),
             reminders=Reminders(db),
-            members=Members(db),
-            declarations=Declarations(db),
+            members=Members(db, clock),
+            declarations=Declarations(db, clock),
             declaration_reminders=DeclarationReminders(db, broadcasts),
             audit=AuditLog(db),
             outbox=outbox,
@@ -83,7 +87,9 @@ class Services:
                 TelegramSender(delivery_bot, paid=needs_paid_broadcast(settings.broadcast_rate)),
                 rate=settings.broadcast_rate,
                 retries=RetryPolicy(budget=settings.broadcast_retry_budget),
+                metrics=metrics,
             ),
             delivery_bot=delivery_bot,
-            reply_limiter=ReplyLimiter(),
+            reply_limiter=ReplyLimiter(metrics=metrics),
+            metrics=metrics,
         )

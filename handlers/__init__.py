@@ -18,6 +18,7 @@ from handlers import (
     broadcasts,
     cancel,
     cases,
+    console,
     coverage,
     deadlines,
     declarations,
@@ -46,6 +47,7 @@ FEATURES = 0
 
 REGISTERED: tuple[Feature, ...] = (
     start.FEATURE,
+    console.FEATURE,
     cases.FEATURE,
     actions.FEATURE,
     inline.FEATURE,
@@ -101,6 +103,8 @@ def register(application: QorgauApplication) -> None:
     """Add every handler and the table of commands; refuse to start if a handler declares no
     policy."""
     application.menus = COMMANDS
+    COMMANDS.console_url = console.console_url(application.services.settings)
+    COMMANDS.console_roles = console.CONSOLE.roles
     application.add_handler(TypeHandler(Update, internal(load_user)), group=PREPROCESS)
     conversations = [
         feature.conversation() for feature in REGISTERED if feature.conversation is not None

@@ -15,7 +15,13 @@ from telegram import InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.ext import ConversationHandler
 
 from bot.domain.actions import StoredAction
-from bot.domain.appeals import WRITING_ORDER, TextProblem, check_text, texts_for_every_locale
+from bot.domain.appeals import (
+    WRITING_ORDER,
+    TextProblem,
+    check_text,
+    texts_for_every_locale,
+    typed_html,
+)
 from bot.domain.broadcasts import ALL_LOCALES, CASE_AUDIENCE, Keyboard, Kind
 from bot.domain.languages import LOCALES
 from bot.domain.roles import STAFF
@@ -32,7 +38,15 @@ from bot.text.names import in_language, readers_of
 from handlers import news
 from handlers.access import allow
 from handlers.actions import CARD
-from handlers.broadcasts import DROP, SEND, ask_to_send, deliver, explain, refuse_while_sending
+from handlers.broadcasts import (
+    DROP,
+    SEND,
+    ask_to_send,
+    deliver,
+    explain,
+    hold_while_sending,
+    refuse_while_sending,
+)
 from handlers.buttons import CASE_ID, Buttons, Field, choice, digits
 from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
@@ -90,10 +104,11 @@ async def start_appeal(update: Update, context: BotContext) -> State:
 
 
 def _as_html(message: Message) -> str:
-    """Telegram HTML of a message: its formatting if it has any, else the text as written."""
+    """Telegram HTML of a message: its formatting if the coordinator applied Telegram's own
+    (the rest escaped), else the text as written, where only what reads as markup is markup."""
     if any(entity.type in FORMATTING for entity in message.entities):
         return message.text_html
-    return message.text or ""
+    return typed_html(message.text or "")
 
 
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
@@ -278,12 +293,12 @@ async def _preview(update: Update, context: BotContext) -> State:
 
 
 @allow(*STAFF)
-async def send_appeal(update: Update, context: BotContext) -> State:
+async def send_appeal(update: Update, context: BotContext) -> State | None:
     """Queue the appeal and show its progress."""
     assert update.effective_user is not None
+    if await hold_while_sending(update, context):
+        return None  # the draft and its buttons stay: the coordinator presses Send again
     await close_keyboard(update)
-    if await refuse_while_sending(update, context):
-        return END
     draft = DRAFT.of(context)
     broadcast_id, _queued = await context.services.broadcasts.create(
         kind=Kind.APPEAL,

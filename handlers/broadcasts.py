@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,12 +19,14 @@ from bot.domain.actions import total
 from bot.domain.appeals import WRITING_ORDER, BadHtml, EmptyText, TextProblem, TextTooLong
 from bot.domain.broadcasts import (
     ALL_LOCALES,
+    AUTHORED,
     Broadcast,
     Kind,
     Progress,
+    may_direct,
     progress_bar,
 )
-from bot.domain.roles import STAFF
+from bot.domain.roles import STAFF, Role
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
 from bot.text.formatting import duration, listed, number, percent, reader_moment
 from bot.text.i18n import (
@@ -53,18 +56,61 @@ ACTION = Buttons("appeal", choice("stop", "resend", "leave"), digits(18))
 """Stop a broadcast; resend its messages of unknown fate, or leave them unsent."""
 
 
+async def _being_sent(context: BotContext) -> list[Broadcast]:
+    """The appeals and news written in the bot that are being sent: one at a time. News
+    imported from files has no author and waits for no one, nor does anyone wait for it."""
+    active = await context.services.broadcasts.authored_active()
+    return [broadcast for broadcast in active if broadcast.author_id is not None]
+
+
+async def _when_free(context: BotContext, sending: list[Broadcast]) -> str:
+    """When the broadcasts being sent should end, at the configured pace, in words."""
+    rate = context.services.settings.broadcast_rate
+    if not rate:
+        return ""
+    left = 0
+    for broadcast in sending:
+        progress = await context.services.outbox.progress(broadcast.id)
+        left += progress.pending + progress.in_flight
+    minutes = math.ceil(left / rate / 60)
+    if minutes <= 1:
+        return _("It should end within a minute.")
+    return ngettext(
+        "It should end in about %(count)s minute.",
+        "It should end in about %(count)s minutes.",
+        minutes,
+        count=number(minutes),
+    )
+
+
 async def refuse_while_sending(update: Update, context: BotContext) -> bool:
-    """Tell the coordinator an appeal is on its way; ``True`` if one is."""
-    if await context.services.broadcasts.authored_active():
-        await answer(
-            update,
-            _(
-                "An appeal is being sent right now. Wait until it ends, or stop it with "
-                "the button under its progress."
-            ),
-        )
-        return True
-    return False
+    """Tell the coordinator an appeal is on its way, and when it should end; ``True`` if one
+    is."""
+    sending = await _being_sent(context)
+    if not sending:
+        return False
+    text = _(
+        "An appeal is being sent right now. Wait until it ends, or stop it with "
+        "the button under its progress."
+    )
+    await answer(update, f"{text} {await _when_free(context, sending)}".strip())
+    return True
+
+
+async def hold_while_sending(update: Update, context: BotContext) -> bool:
+    """At "Send": if another appeal is being sent, send nothing, keep the draft and the
+    buttons, and say when to press again; ``True`` if so."""
+    sending = await _being_sent(context)
+    if not sending:
+        return False
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    text = _(
+        "Another appeal is being sent right now, so yours was not sent. It is kept: "
+        "press Send again once that one has ended."
+    )
+    await answer(update, f"{text} {await _when_free(context, sending)}".strip())
+    return True
 
 
 def explain(problem: TextProblem) -> str:
@@ -251,16 +297,29 @@ async def _send_report(
         logger.info("report not sent: the author's chat is unavailable")
 
 
+def _may_direct(update: Update, context: BotContext, broadcast: Broadcast) -> bool:
+    assert update.effective_user is not None
+    return may_direct(broadcast, update.effective_user.id, admin=context.role is Role.ADMIN)
+
+
 @allow(*STAFF)
 async def broadcast_action(update: Update, context: BotContext) -> None:
-    """Stop a broadcast, or decide about its failed messages and those of unknown fate."""
+    """Stop a broadcast, or decide about its failed messages and those of unknown fate: its
+    author or an administrator."""
     query = update.callback_query
     assert query is not None and query.data is not None
     action, broadcast_id = ACTION.parse(query.data)
     broadcasts = context.services.broadcasts
     broadcast = await broadcasts.get(broadcast_id)
-    if broadcast is None:
+    if broadcast is None or broadcast.kind not in AUTHORED:  # reminders are nobody's to stop
         await refuse_stale_button(query)
+        return
+    if not _may_direct(update, context, broadcast):
+        logger.info("a broadcast's action was refused to someone else than its author")
+        await query.answer(
+            _("Only the coordinator who sent it, or an administrator, can do this."),
+            show_alert=True,
+        )
         return
     if action == "stop":
         cancelled = await broadcasts.stop(broadcast_id)
@@ -325,28 +384,41 @@ def _audience_name(audience: str, case_name: str | None) -> str:
 
 @allow(*STAFF)
 async def list_appeals(update: Update, context: BotContext) -> None:
-    """The ten most recent appeals and news, with their outcome."""
+    """The ten most recent appeals and news, with their outcome; those being sent with their
+    progress and a Stop button for who may stop them (news imported from files among them)."""
     services = context.services
     assert update.effective_user is not None
     reader = await reader_zone(context, update.effective_user.id)
     items: list[dict[str, Any]] = []
+    stops = []
     for broadcast in await services.broadcasts.recent(10):
         progress = await services.outbox.progress(broadcast.id)
         audience = broadcast.details.get("audience", ALL_LOCALES)
         case = await services.cases.get(broadcast.details.get("case", ""))
+        sending = broadcast.status == "sending"
         items.append(
             {
                 "id": broadcast.id,
                 "news": broadcast.kind == Kind.NEWS,
+                "imported": broadcast.author_id is None and broadcast.kind == Kind.NEWS,
                 "when": reader_moment(datetime.fromtimestamp(broadcast.created_at, UTC), reader),
                 "audience": _audience_name(audience, case.name[current_locale()] if case else None),
                 "status": broadcast.status,
                 "sent": number(progress.sent),
                 "total": number(progress.total),
                 "acts": await _acts(context, broadcast),
+                "bar": progress_bar(progress.settled, progress.total) if sending else None,
             }
         )
-    await answer(update, render("appeals.html", appeals=items))
+        if sending and _may_direct(update, context, broadcast):
+            stops.append(
+                [ACTION.button(_("Stop #%(number)s", number=broadcast.id), "stop", broadcast.id)]
+            )
+    await answer(
+        update,
+        render("appeals.html", appeals=items),
+        reply_markup=InlineKeyboardMarkup(stops) if stops else None,
+    )
 
 
 FEATURE = Feature(

@@ -6,6 +6,11 @@ built that its handler would not take.
 ``CASE.data("abai", "timeline") == "case:abai:timeline"``; ``CASE.handler(show_case)`` matches
 exactly such data (``\\Z``, not ``$``, which would also match before a trailing newline); and
 ``CASE.parse("case:abai") == ("abai", None)``.
+
+A press counts only on a message the bot sent, and, unless the kind is declared for groups
+too (``private=False``), only in the presser's own private chat with the bot: data forged onto
+a message in a group, or onto someone else's message, reaches no feature (the catch-all
+answers it as a stale button).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
+from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler
 
 MAX_DATA_BYTES = 64
@@ -52,13 +58,47 @@ CASE_ID = Field(r"[a-z0-9-]{1,40}")
 """A case's id; a button naming a case that does not exist is refused as stale."""
 
 
-class Buttons:
-    """One kind of inline button, whose data is its prefix and its fields joined by colons."""
+def pressed_where_allowed(update: Update, private: bool) -> bool:
+    """Whether a button press is on a message of the bot itself, and, for a ``private`` kind,
+    in the presser's own private chat with the bot (not an inline message, not a group)."""
+    query = update.callback_query
+    if query is None:
+        return False
+    message = query.message
+    if message is None:  # a message posted by inline mode, in some chat of the presser's
+        return not private
+    sender = getattr(message, "from_user", None)  # an old message may come without it
+    if sender is not None and sender.id != update.get_bot().id:
+        return False
+    return not private or (
+        message.chat.type == ChatType.PRIVATE and message.chat.id == query.from_user.id
+    )
 
-    def __init__(self, prefix: str, *fields: Field) -> None:
+
+class _ButtonHandler(CallbackQueryHandler[Any, Any]):
+    """Takes the presses of one kind of button, where such a press may act."""
+
+    __slots__ = ("private",)
+
+    def __init__(self, callback: Callable[..., Any], pattern: re.Pattern[str], private: bool):
+        super().__init__(callback, pattern=pattern)
+        self.private = private
+
+    def check_update(self, update: object) -> bool | object | None:
+        if not isinstance(update, Update) or not pressed_where_allowed(update, self.private):
+            return None
+        return super().check_update(update)
+
+
+class Buttons:
+    """One kind of inline button, whose data is its prefix and its fields joined by colons;
+    ``private=False`` for a kind whose presses may also act in groups and inline messages."""
+
+    def __init__(self, prefix: str, *fields: Field, private: bool = True) -> None:
         if any(field.optional for field in fields[:-1]):
             raise ValueError(f"{prefix}: only the last field may be optional")
         self.prefix = prefix
+        self.private = private
         self.fields = fields
         parts = [re.escape(prefix)]
         for index, field in enumerate(fields):
@@ -104,5 +144,7 @@ class Buttons:
         return self.parse(update.callback_query.data)
 
     def handler(self, callback: Callable[..., Any]) -> CallbackQueryHandler[Any, Any]:
-        """A handler that gives these buttons' presses, and only these, to ``callback``."""
-        return CallbackQueryHandler(callback, pattern=self.pattern)
+        """A handler that gives these buttons' presses, and only these, to ``callback``:
+        pressed on the bot's own message, in the presser's private chat unless the kind is
+        declared for groups too."""
+        return _ButtonHandler(callback, self.pattern, self.private)

@@ -10,10 +10,11 @@ from telegram.ext import CommandHandler, filters
 
 from bot.domain.content import Case
 from bot.domain.languages import Texts, in_language
+from bot.domain.reminders import ReminderSettings
 from bot.domain.roles import EVERYONE
 from bot.domain.search import clear_winner, query_tokens
 from bot.domain.telegram_html import split_paragraphs
-from bot.text.formatting import capitalized, long_date, partial_date
+from bot.text.formatting import capitalized, leads_list, long_date, partial_date
 from bot.text.i18n import (
     current_locale,
     language_in_current_locale,
@@ -28,16 +29,25 @@ from handlers.access import allow
 from handlers.buttons import CASE_ID, Buttons, choice, digits, optional
 from handlers.commands import CASES, Command, Feature
 from handlers.context import BotContext
-from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
+from handlers.replies import (
+    PRIVATE_MESSAGE,
+    answer,
+    answer_in_parts,
+    answer_press,
+    refuse_stale_button,
+)
 
 PAGE_SIZE = 5
 CASES_OFFERED = 8
 """Cases offered to choose from by name, where a coordinator picks one."""
 CASE = Buttons(
-    "case", CASE_ID, optional(choice("account", "timeline", "sources", "follow", "unfollow"))
+    "case",
+    CASE_ID,
+    optional(choice("account", "timeline", "sources", "follow", "unfollow")),
+    private=False,
 )
-"""A case's card, or one of its parts."""
-PAGE = Buttons("cases:page", digits(4))
+"""A case's card, or one of its parts; /cases and /case answer in groups too."""
+PAGE = Buttons("cases:page", digits(4), private=False)
 TAKE_ACTION = Buttons("acts", CASE_ID)
 """A case's open actions (handlers/actions.py answers it)."""
 LINK_PREFIX = "case-"
@@ -214,6 +224,16 @@ async def find_case_from_text(update: Update, context: BotContext) -> None:
     await _search(update, context, update.effective_message.text or "")
 
 
+def _when_reminded(settings: ReminderSettings, at_once: int) -> str:
+    """When a new follower is reminded of the case's deadlines, in the current locale."""
+    if settings.muted:
+        return _("Your reminders are muted; /reminders turns them on.")
+    when = _("Reminders come %(leads)s before each deadline.", leads=leads_list(settings.leads))
+    if at_once:
+        when += " " + _("One deadline is nearer than that: its reminder comes right away.")
+    return when
+
+
 async def _toggle_follow(
     update: Update, context: BotContext, case: Case, *, following: bool
 ) -> None:
@@ -221,8 +241,11 @@ async def _toggle_follow(
     assert query is not None and update.effective_user is not None
     subscriptions = context.services.subscriptions
     if following:
-        await subscriptions.follow(update.effective_user.id, case.id)
-        await query.answer(_("You follow this case now: its news will reach you here."))
+        user_id = update.effective_user.id
+        at_once = await subscriptions.follow(user_id, case.id)
+        settings = await context.services.reminders.settings(user_id)
+        followed = _("You now follow this case: its news will reach you here.")
+        await answer_press(update, f"{followed} {_when_reminded(settings, at_once)}")
     else:
         await subscriptions.unfollow(update.effective_user.id, case.id)
         await query.answer(_("You no longer follow this case."))
@@ -294,7 +317,7 @@ async def show_case(update: Update, context: BotContext) -> None:
     else:
         sources = await services.cases.sources()
         used = {event.source for event in case.timeline if event.source}
-        await answer(
+        await answer_in_parts(
             update,
             render(
                 f"case_{part}.html",

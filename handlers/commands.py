@@ -7,23 +7,46 @@ No feature is imported here; features reach the menus through ``context.menus``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from babel.support import LazyProxy
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat
-from telegram.error import BadRequest, Forbidden
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
+    MenuButton,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ConversationHandler, ExtBot
 
 from bot.domain.roles import Role
 from bot.text import i18n
 from bot.text.i18n import gettext as _
-from bot.text.i18n import lazy_gettext, lazy_pgettext
+from bot.text.i18n import lazy_gettext, lazy_pgettext, pgettext
 from handlers.access import Handler, policy_of
 from handlers.context import QorgauApplication
 
 logger = logging.getLogger(__name__)
+
+
+async def _decorative(call: Awaitable[object], method: str, failed: set[str] | None = None) -> None:
+    """Make a call that only decorates the bot (menus, descriptions): if Telegram refuses or
+    cannot be reached, say so in one line and go on; the bot works without it. A method already
+    in ``failed`` is not reported again."""
+    try:
+        await call
+    except (BadRequest, Forbidden) as error:
+        logger.info("%s not done: %s", method, error.message)
+    except TelegramError as error:
+        if failed is None or method not in failed:
+            logger.warning("%s failed, the bot goes on without it: %s", method, error.message)
+        if failed is not None:
+            failed.add(method)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -91,6 +114,11 @@ class CommandTable:
         self._commands = tuple(
             sorted(commands, key=lambda command: SECTIONS.index(command.section))
         )
+        self.console_url: str | None = None
+        """The console's address, when the bot has a public one: its users' chats get a
+        menu button that opens it."""
+        self.console_roles: frozenset[Role] = frozenset()
+        """Who gets that button: the roles of ``/console``."""
 
     def __iter__(self) -> Iterator[Command]:
         return iter(self._commands)
@@ -133,22 +161,31 @@ class CommandTable:
         """Give one user's private chat the menu of their role in their chosen language."""
         with i18n.use_locale(locale):
             commands = self.menu(role)
-        try:
-            await bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
-        except (BadRequest, Forbidden):
-            logger.info("chat menu not published: the chat is unknown or blocked the bot")
+            button: MenuButton = MenuButtonDefault()
+            if self.console_url is not None and role in self.console_roles:
+                button = MenuButtonWebApp(
+                    pgettext("button: opens the console", "Console"), WebAppInfo(self.console_url)
+                )
+        await _decorative(
+            bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id)), "setMyCommands"
+        )
+        await _decorative(bot.set_chat_menu_button(user_id, button), "setChatMenuButton")
 
     async def remove_chat_menu(self, bot: ExtBot[None], user_id: int) -> None:
         """Drop a private chat's own menu, e.g. when its user erased themselves."""
-        try:
-            await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
-        except (BadRequest, Forbidden):
-            logger.info("chat menu not removed: the chat is unknown or blocked the bot")
+        await _decorative(
+            bot.delete_my_commands(scope=BotCommandScopeChat(user_id)), "deleteMyCommands"
+        )
+        await _decorative(
+            bot.set_chat_menu_button(user_id, MenuButtonDefault()), "setChatMenuButton"
+        )
 
     async def publish(self, application: QorgauApplication) -> None:
-        """Set the menus and descriptions for every language, then the staff's own menus."""
+        """Set the menus and descriptions for every language, then the staff's own menus; a
+        call that fails costs its decoration, not the start (only getMe tells a bad token)."""
         bot = application.bot
         services = application.services
+        failed: set[str] = set()
         default_locale = services.settings.default_locale
         for locale in i18n.LOCALES:
             with i18n.use_locale(locale):
@@ -161,13 +198,27 @@ class CommandTable:
                 )
                 short_description = _("Coordination for the defence of political prisoners.")
             # The default locale also serves every language without its own menu (no code).
-            for language_code in (locale, None) if locale == default_locale else (locale,):
-                await bot.set_my_commands(private, language_code=language_code)
-                await bot.set_my_commands(
-                    groups, scope=BotCommandScopeAllGroupChats(), language_code=language_code
+            for code in (locale, None) if locale == default_locale else (locale,):
+                await _decorative(
+                    bot.set_my_commands(private, language_code=code), "setMyCommands", failed
                 )
-                await bot.set_my_description(description, language_code=language_code)
-                await bot.set_my_short_description(short_description, language_code=language_code)
+                await _decorative(
+                    bot.set_my_commands(
+                        groups, scope=BotCommandScopeAllGroupChats(), language_code=code
+                    ),
+                    "setMyCommands",
+                    failed,
+                )
+                await _decorative(
+                    bot.set_my_description(description, language_code=code),
+                    "setMyDescription",
+                    failed,
+                )
+                await _decorative(
+                    bot.set_my_short_description(short_description, language_code=code),
+                    "setMyShortDescription",
+                    failed,
+                )
         for admin_id in services.settings.admins:
             record = await services.users.get(admin_id)
             if record is not None:

@@ -3,7 +3,8 @@ that carries the services and the command menus."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from collections.abc import Callable
 from typing import Protocol, cast
 
 from telegram import Update
@@ -43,10 +44,26 @@ class QorgauApplication(Application):  # type: ignore[type-arg]
 
     services: Services
     menus: Menus
+    last_poll_answer: Callable[[], float | None] = staticmethod(lambda: None)
+    """When the Bot API last answered ``getUpdates`` (monotonic), for ``/healthz``."""
+    web_url: str | None = None
+    """``http://host:port`` the bot's web server is bound to, once it is."""
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        await self.update_persistence()
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+            await self.update_persistence()
+        finally:
+            metrics = self.services.metrics
+            metrics.updates.labels(update_kind(update)).inc()
+            metrics.update_seconds.observe(time.perf_counter() - started)
+
+    async def update_persistence(self) -> None:
+        """Hand what changed to the persistence, then write it in one transaction."""
+        await super().update_persistence()
+        if self.persistence is not None:
+            await self.persistence.flush()
 
 
 class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: ignore[type-arg]
@@ -76,6 +93,15 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: igno
 CONTEXT_TYPES = ContextTypes(context=BotContext)
 
 
+def update_kind(update: object) -> str:
+    """What an update carries (``message``, ``callback_query``…), for counting: never whose."""
+    if isinstance(update, Update):
+        for kind in Update.ALL_TYPES:
+            if getattr(update, kind, None) is not None:
+                return kind
+    return "other"
+
+
 def _is_interaction(update: Update) -> bool:
     """Whether the user addressed the bot, as opposed to chatting in a group it is in or
     typing an inline query (which leaves no trace: the user may never have started the bot)."""
@@ -101,7 +127,7 @@ async def load_user(update: Update, context: BotContext) -> None:
     record = await users.get(user.id)
     telegram_locale = i18n.resolve_locale(None, user.language_code, settings.default_locale)
     if _is_interaction(update):
-        today = datetime.now(UTC).date()
+        today = context.services.clock.now().date()
         stale = (
             record is None
             or record.last_seen != today

@@ -7,6 +7,7 @@ The coordinators' conversation is persisted: a restart in the middle of writing 
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
@@ -15,9 +16,10 @@ from telegram.ext import ConversationHandler, MessageHandler
 from bot.domain import moments
 from bot.domain.actions import is_action_deadline
 from bot.domain.content import Case, Deadline, StoredDeadline
+from bot.domain.files.fields import DEADLINE_ACTION, DEADLINE_TITLE, LINK
 from bot.domain.ics import CalendarEvent, calendar
 from bot.domain.roles import EVERYONE, STAFF
-from bot.text.formatting import in_zone, moment, relative
+from bot.text.formatting import in_zone, moment, number, relative
 from bot.text.i18n import current_locale, lazy_gettext, pgettext
 from bot.text.i18n import gettext as _
 from bot.text.names import in_language
@@ -29,7 +31,7 @@ from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, TEXT, Draft, State, close_keyboard, private_conversation
 from handlers.reminders import reader_zone
-from handlers.replies import answer, refuse_stale_button
+from handlers.replies import answer, answer_in_parts, refuse_stale_button
 from handlers.writing import TextsByLanguage
 
 SHOWN = 10
@@ -81,7 +83,7 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
         for item in upcoming
     ]
     keyboard = InlineKeyboardMarkup([[CALENDAR.button(_("Calendar file (.ics)"))]])
-    await answer(
+    await answer_in_parts(
         update,
         render("deadlines.html", items=items, zone=reader.zone.key),
         reply_markup=keyboard,
@@ -137,8 +139,6 @@ ACTION = Buttons("deadline", choice("move", "cancel"))
 URGENT_CASES_SHOWN = 10
 """The most urgent cases offered by /newdeadline without a name."""
 DEADLINES_OFFERED = 20
-MAX_TITLE = 200
-MAX_ACTION = 1500
 
 
 @allow(*STAFF)
@@ -257,17 +257,18 @@ async def deadline_text_received(update: Update, context: BotContext) -> State |
     lines = [line.strip() for line in (update.effective_message.text or "").splitlines()]
     lines = [line for line in lines if line]
     draft = DRAFT.of(context)
-    if lines and lines[-1].startswith(("https://", "http://")) and " " not in lines[-1]:
+    last = lines[-1] if lines else ""
+    if last.startswith(("https://", "http://")) and " " not in last and len(last) <= LINK:
         draft["link"] = lines.pop()
     title, action = (lines[0], "\n".join(lines[1:])) if lines else ("", "")
-    if not title or not action or len(title) > MAX_TITLE or len(action) > MAX_ACTION:
+    if not title or not action or len(title) > DEADLINE_TITLE or len(action) > DEADLINE_ACTION:
         await answer(
             update,
             _(
                 "Send at least two lines: the title (at most %(title)s characters), then what "
                 "to do (at most %(action)s).",
-                title=MAX_TITLE,
-                action=MAX_ACTION,
+                title=number(DEADLINE_TITLE),
+                action=number(DEADLINE_ACTION),
             ),
         )
         return None
@@ -393,7 +394,10 @@ async def deadline_picked(update: Update, context: BotContext) -> State | None:
     DRAFT.of(context)["key"] = key
     await answer(
         update,
-        _("“%(title)s”: move it, or cancel it?", title=stored.deadline.title[current_locale()]),
+        _(
+            "“%(title)s”: move it, or cancel it?",
+            title=html.escape(stored.deadline.title[current_locale()]),
+        ),
         reply_markup=InlineKeyboardMarkup(
             [
                 [ACTION.button(pgettext("button: a deadline", "Move"), "move")],

@@ -18,6 +18,7 @@ from bot.domain.declarations import (
     Status,
     check_length,
 )
+from bot.domain.files.fields import DECLARATION_TITLE
 from bot.domain.languages import LOCALES
 from bot.domain.roles import STAFF, Role
 from bot.domain.signatory_block import block, block_csv
@@ -87,7 +88,7 @@ async def new_declaration(update: Update, context: BotContext) -> None:
         await answer(update, _("There is no member No. %(number)s.", number=tabler_id))
         return
     rules = RuleSettings()
-    if not await _within_word_limit(update, text, rules):
+    if not await _title_fits(update, title) or not await _within_word_limit(update, text, rules):
         return
     locale = current_locale()
     declaration = Declaration(
@@ -128,6 +129,8 @@ async def translate_declaration(update: Update, context: BotContext) -> None:
     if declaration is None:
         await answer(update, _("There is no declaration No. %(number)s.", number=number))
         return
+    if not await _title_fits(update, title):
+        return
     if declaration.status is Status.CLOSED:
         await answer(update, _("Declaration No. %(number)s is closed for good.", number=number))
         return
@@ -151,6 +154,17 @@ async def translate_declaration(update: Update, context: BotContext) -> None:
             in_language=in_language(language),
         ),
     )
+
+
+async def _title_fits(update: Update, title: str) -> bool:
+    """Whether a declaration's title keeps to the length a file's would; if not, say so."""
+    if len(title) <= DECLARATION_TITLE:
+        return True
+    await answer(
+        update,
+        _("The title is too long: at most %(limit)s characters.", limit=DECLARATION_TITLE),
+    )
+    return False
 
 
 async def _within_word_limit(update: Update, text: str, rules: RuleSettings) -> bool:

@@ -12,8 +12,8 @@ from telegram import Update
 from telegram.ext import MessageHandler, filters
 
 from bot.domain.files import FileError
-from bot.domain.members import SEATS, Member
-from bot.domain.roles import STAFF, Role
+from bot.domain.members import LONGEST, SEATS, Member
+from bot.domain.roles import STAFF
 from bot.domain.roster import REQUIRED, member_from_fields, parse_roster
 from bot.domain.signatory_block import listed_name
 from bot.text.formatting import reader_moment
@@ -24,7 +24,8 @@ from handlers.access import allow
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
 from handlers.reminders import reader_zone
-from handlers.replies import PRIVATE_MESSAGE, answer
+from handlers.replies import PRIVATE_MESSAGE, answer, answer_in_parts
+from handlers.roles import refresh_role
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ async def list_members(update: Update, context: BotContext) -> None:
         for member in members[:MEMBERS_SHOWN]
     ]
     hidden = len(members) - len(rows)
-    await answer(update, render("members.html", rows=rows, hidden=hidden))
+    await answer_in_parts(update, render("members.html", rows=rows, hidden=hidden))
 
 
 @allow(*STAFF)
@@ -106,10 +107,7 @@ async def unbind(update: Update, context: BotContext) -> None:
             ),
         )
         return
-    record = await services.users.get(user_id)
-    if record is not None and record.role is Role.MEMBER:
-        await services.users.set_role(user_id, Role.SUBSCRIBER)
-        await context.menus.publish_chat_menu(context.bot, user_id, Role.SUBSCRIBER, record.locale)
+    await refresh_role(context, user_id)
     logger.info("a coordinator unbound a member's account")
     await answer(
         update,
@@ -128,6 +126,9 @@ async def _problem(context: BotContext, field: str, value: str) -> str | None:
     """Why ``value`` cannot be the member's ``field``, in the current locale; ``None`` if it can."""
     if field in REQUIRED and not value:
         return _("This field cannot be empty.")
+    limit = LONGEST.get(field)
+    if limit is not None and len(value) > limit:
+        return _("This is too long: at most %(limit)s characters.", limit=limit)
     if field == "seat" and value and value not in SEATS:
         return _("The seat is either representative or substitute.")
     if field == "political_group":

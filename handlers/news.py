@@ -9,7 +9,7 @@ during the other, starts over. The conversation is persisted: a restart loses no
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import date
 
 from telegram import Update
 from telegram.ext import MessageHandler
@@ -17,14 +17,24 @@ from telegram.ext import MessageHandler
 from bot.domain.appeals import WRITING_ORDER, EmptyText, TextProblem, check_text
 from bot.domain.broadcasts import CASE_AUDIENCE
 from bot.domain.content import Case, Event
+from bot.domain.files.fields import EVENT
 from bot.domain.languages import FALLBACK_ORDER
 from bot.domain.roles import STAFF
 from bot.news import news_message, post_news
+from bot.text.formatting import number
 from bot.text.i18n import current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.names import in_language
 from handlers.access import Handler, allow
-from handlers.broadcasts import DROP, SEND, ask_to_send, deliver, explain, refuse_while_sending
+from handlers.broadcasts import (
+    DROP,
+    SEND,
+    ask_to_send,
+    deliver,
+    explain,
+    hold_while_sending,
+    refuse_while_sending,
+)
 from handlers.buttons import CASE_ID, Buttons
 from handlers.cases import offer_cases
 from handlers.commands import APPEALS, Command, Feature
@@ -85,9 +95,14 @@ async def _case(context: BotContext) -> Case | None:
     return await context.services.cases.get(DRAFT.of(context)["case"])
 
 
-def _event(texts: dict[str, str]) -> Event:
+def _today(context: BotContext) -> date:
+    """The day by the bot's clock, in UTC."""
+    return context.services.clock.now().date()
+
+
+def _event(context: BotContext, texts: dict[str, str]) -> Event:
     """Today's entry of the case's timeline."""
-    return Event(date=datetime.now(UTC).date().isoformat(), event=texts)
+    return Event(date=_today(context).isoformat(), event=texts)
 
 
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
@@ -115,9 +130,20 @@ async def news_text_received(update: Update, context: BotContext) -> State | Non
             raise EmptyText("empty")
         case = await _case(context)
         if case is not None:
-            check_text(news_message(case, _event({locale: text}), locale))
+            check_text(news_message(case, _event(context, {locale: text}), locale))
     except TextProblem as problem:
         await answer(update, explain(problem))
+        return None
+    if len(text) > EVENT:
+        await answer(
+            update,
+            _(
+                "This news is %(length)s characters long; an entry of a case's timeline may "
+                "have at most %(limit)s. Shorten it and send it again.",
+                length=number(len(text)),
+                limit=number(EVENT),
+            ),
+        )
         return None
     return await TEXTS.keep(update, context, text)
 
@@ -137,7 +163,7 @@ async def _preview(update: Update, context: BotContext) -> State:
     texts: dict[str, str] = DRAFT.of(context)["texts"]
     for locale in WRITING_ORDER:
         if locale in texts:
-            await answer(update, news_message(case, _event(texts), locale))
+            await answer(update, news_message(case, _event(context, texts), locale))
     await ask_to_send(
         update,
         context,
@@ -154,12 +180,12 @@ TEXTS = TextsByLanguage(DRAFT, WRITING, ask=_ask_for_text, written=_preview)
 
 
 @allow(*STAFF)
-async def send_news(update: Update, context: BotContext) -> State:
+async def send_news(update: Update, context: BotContext) -> State | None:
     """Add the news to the case's timeline and queue it for the followers; show its progress."""
     assert update.effective_user is not None
+    if await hold_while_sending(update, context):
+        return None  # the draft and its buttons stay: the coordinator presses Send again
     await close_keyboard(update)
-    if await refuse_while_sending(update, context):
-        return END
     draft, services = DRAFT.of(context), context.services
     posted = await post_news(
         services.db,
@@ -168,7 +194,7 @@ async def send_news(update: Update, context: BotContext) -> State:
         case_id=draft["case"],
         texts=draft["texts"],
         author_id=update.effective_user.id,
-        day=datetime.now(UTC).date(),
+        day=_today(context),
     )
     if posted is None:
         await answer(update, _("This case no longer exists. The news was not sent."))

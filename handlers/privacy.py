@@ -17,6 +17,7 @@ from handlers.access import allow
 from handlers.buttons import Buttons, choice
 from handlers.commands import YOUR_DATA, Command, Feature
 from handlers.context import BotContext
+from handlers.conversation import end_flows
 from handlers.replies import answer
 from storage.erasure import erase_user
 
@@ -67,7 +68,8 @@ async def ask_to_forget(update: Update, context: BotContext) -> None:
 
 @allow(*EVERYONE)
 async def forget_confirmed(update: Update, context: BotContext) -> None:
-    """Erase the user, or leave everything as it was when they cancel."""
+    """Erase the user and end their open flows, or leave everything as it was when they
+    cancel; say so if the last copies wait in the database's journal for a reader to leave."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     await query.answer()
@@ -75,18 +77,24 @@ async def forget_confirmed(update: Update, context: BotContext) -> None:
         await query.edit_message_text(_("Nothing was erased."))
         return
     user_id = update.effective_user.id
+    end_flows(context, user_id)
     context.application.drop_user_data(user_id)
     context.services.persistence.forget_user(user_id)
-    await erase_user(context.services.db, user_id)
+    wiped = await erase_user(context.services.db, user_id)
     context.services.users.forget([user_id])
     await context.menus.remove_chat_menu(context.bot, user_id)
-    logger.info("a user erased their data")
-    await query.edit_message_text(
-        _(
-            "Done: everything the bot stored about you is erased. If you write again, "
-            "the bot starts afresh."
-        )
+    logger.info("a user erased their data; the wipe is %s", "done" if wiped else "pending")
+    done = _(
+        "Done: everything the bot stored about you is erased. If you write again, "
+        "the bot starts afresh."
     )
+    if not wiped:
+        done += "\n\n" + _(
+            "One step remains: a backup is reading the database right now, so old copies "
+            "of your data stay in its journal file until that backup ends. The bot wipes "
+            "them then, or at its next start at the latest."
+        )
+    await query.edit_message_text(done)
 
 
 FEATURE = Feature(

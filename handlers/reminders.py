@@ -4,6 +4,7 @@ and ``/remindbefore``."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
@@ -13,10 +14,13 @@ from bot.domain.reminders import (
     LEADS_EXAMPLES,
     MAX_LEADS,
     LeadError,
+    MonthsLead,
     NotPositiveLead,
     ReminderSettings,
+    SecondsLead,
     TooLongLead,
     TooManyLeads,
+    TooShortLead,
     parse_leads,
 )
 from bot.domain.roles import EVERYONE
@@ -153,16 +157,43 @@ async def set_timezone(update: Update, context: BotContext) -> None:
 
 
 def _explain(problem: LeadError) -> str:
-    if isinstance(problem, NotPositiveLead):
-        return _("A reminder must come before the deadline: use durations above zero.")
-    if isinstance(problem, TooLongLead):
-        return _("A reminder can come at most 90 days before the deadline.")
-    if isinstance(problem, TooManyLeads):
-        return _("At most %(count)s reminders per deadline, please.", count=MAX_LEADS)
+    """Why these lead times cannot be used, and what to write instead, in the current locale."""
+    example = leads_example()
+    reasons: tuple[tuple[type[LeadError], Callable[[], str]], ...] = (
+        (
+            SecondsLead,
+            lambda: _(
+                "Seconds are too short for a reminder: write minutes, hours, days or weeks, "
+                "for example: /remindbefore %(example)s",
+                example=example,
+            ),
+        ),
+        (
+            MonthsLead,
+            lambda: _(
+                "Months and years differ in length: write days or weeks instead (at most 90 "
+                "days), for example: /remindbefore %(example)s",
+                example=example,
+            ),
+        ),
+        (TooShortLead, lambda: _("A reminder must come at least one minute before the deadline.")),
+        (
+            NotPositiveLead,
+            lambda: _("A reminder must come before the deadline: use durations above zero."),
+        ),
+        (TooLongLead, lambda: _("A reminder can come at most 90 days before the deadline.")),
+        (
+            TooManyLeads,
+            lambda: _("At most %(count)s reminders per deadline, please.", count=MAX_LEADS),
+        ),
+    )
+    for kind, reason in reasons:
+        if isinstance(problem, kind):
+            return reason()
     return _(
         "I could not read these durations. Write days, hours and minutes separated by commas, "
         "for example: /remindbefore %(example)s",
-        example=leads_example(),
+        example=example,
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler
 
-from bot.domain.roles import ADMINS, Role
+from bot.domain.roles import ADMINS, Role, effective_role
 from bot.text.i18n import gettext as _
 from bot.text.i18n import lazy_gettext
 from bot.text.render import render
@@ -25,7 +25,7 @@ AWAITING_GRANT_ID, AWAITING_REVOKE_ID = range(2)
 """States of the role conversation: the admin was asked for the id to grant or revoke."""
 
 
-def _parse_user_id(text: str) -> int | None:
+def parse_user_id(text: str) -> int | None:
     """A positive Telegram user id, or ``None`` for anything else."""
     text = text.strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 15 or int(text) == 0:
@@ -35,7 +35,7 @@ def _parse_user_id(text: str) -> int | None:
 
 async def _check_target(update: Update, context: BotContext, text: str) -> int | None:
     """The user id in ``text`` if it names a known user who is not an admin; else explain."""
-    user_id = _parse_user_id(text)
+    user_id = parse_user_id(text)
     if user_id is None:
         await answer(update, _("That is not a Telegram user id. Send digits only, e.g. 123456789."))
         return None
@@ -49,6 +49,17 @@ async def _check_target(update: Update, context: BotContext, text: str) -> int |
         )
         return None
     return user_id
+
+
+async def refresh_role(context: BotContext, user_id: int) -> None:
+    """After storage recomputed a user's role (a binding moved, a grant revoked): read it
+    afresh and give their chat the menu of that role."""
+    users = context.services.users
+    users.forget([user_id])
+    record = await users.get(user_id)
+    if record is not None:
+        role = effective_role(user_id, record.role, context.services.settings.admins)
+        await context.menus.publish_chat_menu(context.bot, user_id, role, record.locale)
 
 
 async def _set_role(context: BotContext, user_id: int, role: Role) -> None:
@@ -79,7 +90,9 @@ async def _revoke_from(update: Update, context: BotContext, text: str) -> bool:
     if record is None or record.role is not Role.COORDINATOR:
         await answer(update, _("User %(user_id)s is not a coordinator.", user_id=user_id))
         return True
-    await _set_role(context, user_id, Role.SUBSCRIBER)
+    role = await context.services.users.revoke_coordinator(user_id)
+    logger.info("an admin revoked a coordinator; the user's role is now %s", role)
+    await refresh_role(context, user_id)
     await answer(update, _("User %(user_id)s is no longer a coordinator.", user_id=user_id))
     return True
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
@@ -25,7 +24,7 @@ from telegram.ext import (
 
 from bot.domain.declarations import Declaration, Refusal, Signature, text_digest
 from bot.domain.members import INVITATION_PREFIX, BindingRefused, Member
-from bot.domain.roles import EVERYONE, STAFF, Role
+from bot.domain.roles import EVERYONE, STAFF, Role, effective_role
 from bot.domain.signatory_block import listed_name
 from bot.domain.telegram_html import split_paragraphs
 from bot.text.formatting import ReaderZone, reader_moment
@@ -46,6 +45,7 @@ from handlers.context import BotContext
 from handlers.conversation import END, Draft, close_keyboard, private_conversation
 from handlers.reminders import reader_zone
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
+from handlers.roles import refresh_role
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _shortened(label: str) -> str:
 async def _offer_declarations(update: Update, context: BotContext, member: Member) -> int:
     """List the open declarations the member has not signed yet."""
     declarations = context.services.declarations
-    now = datetime.now(UTC)
+    now = context.services.clock.now()
     unsigned = [
         declaration
         for declaration in await declarations.open_for_signing()
@@ -180,10 +180,13 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
         return END
     logger.info("a member of parliament bound their account")
     user_id = update.effective_user.id
-    if context.role is Role.SUBSCRIBER:
-        await services.users.set_role(user_id, Role.MEMBER)
-        context.role = Role.MEMBER
-        await context.menus.publish_chat_menu(context.bot, user_id, Role.MEMBER, context.locale)
+    for account in (user_id, result.replaced):
+        if account is not None:
+            await refresh_role(context, account)
+    record = await services.users.get(user_id)
+    context.role = effective_role(
+        user_id, record.role if record else None, services.settings.admins
+    )
     await answer(
         update,
         # TRANSLATORS: %(name)s is the member of parliament as a declaration lists them: "SUTTER
@@ -191,10 +194,10 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
         _(
             "Welcome. This account is now registered for %(name)s. Only you can sign in this "
             "name, so keep this chat to yourself.",
-            name=html.escape(listed_name(result)),
+            name=html.escape(listed_name(result.member)),
         ),
     )
-    return await _offer_declarations(update, context, result)
+    return await _offer_declarations(update, context, result.member)
 
 
 async def _declaration_for(
@@ -220,7 +223,7 @@ async def declaration_picked(update: Update, context: BotContext) -> int | None:
     declaration = await _declaration_for(update, context, PICK)
     if declaration is None:
         return None
-    if not declaration.accepts_signatures(datetime.now(UTC)):
+    if not declaration.accepts_signatures(context.services.clock.now()):
         await query.answer(_refusal_text(Refusal.NOT_OPEN), show_alert=True)
         return None
     await close_keyboard(update)
@@ -349,12 +352,14 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
         await query.answer()
         return END
     result = await services.declarations.sign(
-        declaration.number, member.id, draft["language"], digest, datetime.now(UTC)
+        declaration.number, member.id, draft["language"], digest, services.clock.now()
     )
     await close_keyboard(update)
     if isinstance(result, Refusal):
         await answer(update, _refusal_text(result))
         return END
+    if result.new:
+        services.metrics.signatures.inc()
     assert update.effective_user is not None
     await answer(update, _receipt(result, await reader_zone(context, update.effective_user.id)))
     if result.quorum_reached:

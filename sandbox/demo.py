@@ -10,6 +10,9 @@ Database: the demo keeps its data in ``demo.sqlite3`` beside ``BOT_DATABASE`` (s
 demo users into real ones nor fake the real bot's heartbeat. Delete the file to start afresh.
 
 The demo user (id ``DEMO_USER_ID``) is the only administrator, so admin commands can be tried.
+The demo prints a link that opens the coordinators' console in a browser on this machine as
+that administrator (launch data signed locally, as Telegram signs it); ``:console`` prints a
+fresh one for whoever is typing.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from bot.application import serving
 from bot.config import Settings
 from bot.logs import configure_logging
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
+from sandbox.network import free_port
 
 DEMO_USER_ID = 1_000_001
 """The user the demo starts as; the administrator."""
@@ -42,6 +46,7 @@ SETTLE_LIMIT = 5.0
 """Seconds at most to wait for the bot's answers to one action."""
 
 HELP = """\
+  :console     print a link that opens the console in a browser here, as this user
   :lang CODE   set your Telegram language (en, ru, kk; others fall back to the default)
   :user ID     become another user (only the first one, {admin}, is an administrator)
   :send TEXT   send TEXT as it is (a number, or a line starting with ':')
@@ -66,6 +71,7 @@ class DemoChat:
         self.user = self._become(DEMO_USER_ID)
         self.seen_tick = api.world.tick
         self.interactive = sys.stdin.isatty()
+        self.console_url: str | None = None
 
     @property
     def prompt(self) -> str:
@@ -106,9 +112,19 @@ class DemoChat:
             self.user = self._become(int(argument))
         elif command == "send" and argument:
             await self._send(argument)
+        elif command == "console":
+            print(self.console_link())
         else:
             print(HELP.format(admin=DEMO_USER_ID))
         return True
+
+    def console_link(self) -> str:
+        """The console, opened as Telegram would open it for the current user."""
+        url = self.console_url
+        if url is None:
+            return "(the console needs the bot's web server)"
+        link = self.api.web_app_url(url, self.user.id, self.language)
+        return f"console of {self.user.id} (valid for an hour; :console for a fresh one):\n  {link}"
 
     def _become(self, user_id: int) -> SimUser:
         user = self.api.user(user_id, "Demo")
@@ -213,15 +229,23 @@ async def run_demo(settings: Settings) -> int:
     token = f"{DEMO_BOT_ID}:{secrets.token_urlsafe(24)}"
     configure_logging(token, level=logging.WARNING)
     async with LocalBotApi(token, bot_username="qorgau_demo_bot", record_calls=False) as api:
+        port = free_port()
         demo_settings = dataclasses.replace(
             settings,
             token=api.token,
             api_base_url=api.base_url,
             database=settings.database.with_name(DEMO_DATABASE_NAME),
             admins=frozenset({DEMO_USER_ID}),
+            # The demo's own web server on loopback: the console, opened in a local browser.
+            listen=("127.0.0.1", port),
+            public_url=f"http://127.0.0.1:{port}",
+            webhook_secret=None,
         )
         async with serving(demo_settings, startup_timeout=STARTUP_TIMEOUT):
             lines: asyncio.Queue[str | None] = asyncio.Queue()
             _read_stdin(asyncio.get_running_loop(), lines)
-            await _chat(DemoChat(api, lines))
+            chat = DemoChat(api, lines)
+            chat.console_url = f"{demo_settings.public_url}/console/"
+            print("The " + chat.console_link(), flush=True)
+            await _chat(chat)
     return 0

@@ -27,6 +27,15 @@ async def record(conn: aiosqlite.Connection, action: str, data: dict[str, Any]) 
     return entry
 
 
+async def actor(conn: aiosqlite.Connection, user_id: int) -> int:
+    """The audit log's own number for the person with Telegram id ``user_id`` (given on
+    first use, in the caller's write transaction): entries name it, never the account."""
+    await conn.execute("INSERT OR IGNORE INTO audit_actors (user_id) VALUES (?)", (user_id,))
+    async with conn.execute("SELECT id FROM audit_actors WHERE user_id = ?", (user_id,)) as cursor:
+        (number,) = await cursor.fetchone()
+    return int(number)
+
+
 class AuditLog:
     """Reading and verifying the chain."""
 
@@ -42,6 +51,24 @@ class AuditLog:
             AuditEntry(row["seq"], row["at"], row["action"], json.loads(row["data"]), row["hash"])
             for row in rows
         ]
+
+    async def of_case(self, case_id: str, limit: int = 20) -> list[AuditEntry]:
+        """The latest entries about one case, newest first."""
+        rows = await self._db.fetchall(
+            "SELECT seq, at, action, data, hash FROM audit_log "
+            "WHERE action LIKE 'case_%' AND data ->> '$.case' = ? ORDER BY seq DESC LIMIT ?",
+            (case_id, limit),
+        )
+        return [
+            AuditEntry(row["seq"], row["at"], row["action"], json.loads(row["data"]), row["hash"])
+            for row in rows
+        ]
+
+    async def actor_user(self, number: int) -> int | None:
+        """The Telegram id behind an actor's number, while the person has not erased
+        themselves."""
+        row = await self._db.fetchone("SELECT user_id FROM audit_actors WHERE id = ?", (number,))
+        return None if row is None else row[0]
 
     async def verify(self) -> tuple[int, int | None]:
         """The number of entries and the first broken one (``None`` when the chain holds)."""

@@ -117,6 +117,12 @@ class Broadcasts:
             (kind,),
         )
 
+    async def latest_id(self) -> int:
+        """The id of the newest broadcast, queued by this process or another (an import); 0
+        if there is none."""
+        row = await self._db.fetchone("SELECT coalesce(max(id), 0) FROM broadcasts")
+        return int(row[0]) if row else 0
+
     async def authored_active(self) -> list[Broadcast]:
         """The appeals and case news being sent (a coordinator sends one at a time)."""
         return [b for b in await self.active() if b.kind in AUTHORED]
@@ -127,6 +133,15 @@ class Broadcasts:
             "WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?",
             (json.dumps(AUTHORED), limit),
         )
+
+    async def page(self, offset: int, limit: int) -> list[Broadcast]:
+        """Broadcasts of every kind, newest first, a page at a time."""
+        return await self._select("ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
+
+    async def count(self) -> int:
+        """How many broadcasts there are."""
+        row = await self._db.fetchone("SELECT count(*) FROM broadcasts")
+        return int(row[0]) if row else 0
 
     async def _select(self, clause: str, params: tuple[Any, ...]) -> list[Broadcast]:
         rows = await self._db.fetchall(

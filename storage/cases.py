@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
+import aiosqlite
+
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.content import Case, Content, Event, Source
+from storage import audit_log, reminders
 from storage.actions import Actions, store_targets, sync_actions
 from storage.database import Database
 from storage.deadlines import Deadlines, sync_case
@@ -35,6 +39,46 @@ def _case_json(case: Case) -> str:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def case_version(case: Case) -> str:
+    """A fingerprint of everything a case holds, its deadlines included: an editor sends back
+    the one it read, and a save over another's change is refused."""
+    return hashlib.sha256(_json(asdict(case)).encode()).hexdigest()[:32]
+
+
+def changed_fields(before: Case | None, after: Case) -> list[str]:
+    """The fields of the content format whose values differ (every given one for a new case)."""
+    names = [field.name for field in dataclasses.fields(Case) if field.name != "id"]
+    if before is None:
+        return [name for name in names if getattr(after, name) not in (None, (), {}, "")]
+    return [name for name in names if getattr(before, name) != getattr(after, name)]
+
+
+class VersionConflict(Exception):
+    """The case changed since the editor read it (or was created meanwhile, for a new one)."""
+
+    def __init__(self, current: Case | None) -> None:
+        super().__init__("the case changed since it was read")
+        self.current = current
+
+
+_DEADLINES_OF_CASE = (
+    "SELECT id, moment, zone, cancelled, data FROM deadlines WHERE case_id = ? ORDER BY moment, id"
+)
+
+
+async def _current(conn: aiosqlite.Connection, case_id: str) -> Case | None:
+    """A case with its deadlines, read inside the caller's write transaction."""
+    async with conn.execute("SELECT data FROM cases WHERE id = ?", (case_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    async with conn.execute(_DEADLINES_OF_CASE, (case_id,)) as cursor:
+        deadlines = tuple(
+            reminders.deadline_from_row(*deadline) for deadline in await cursor.fetchall()
+        )
+    return replace(_case_from_json(row[0]), deadlines=deadlines)
 
 
 class Cases:
@@ -109,6 +153,58 @@ class Cases:
             await self.index.update(case)
         return case
 
+    async def save(
+        self, case: Case, *, expected: str | None, actor_user_id: int
+    ) -> tuple[str, list[str]]:
+        """Store one edited case with its deadlines (re-planning their reminders), update its
+        search entries and append an audit entry naming the actor's number and the fields
+        changed, in one transaction; return its new version and those fields. ``expected`` is
+        the version the editor read (``None`` for a new case): if the stored case is not that
+        one, nothing is written and :class:`VersionConflict` tells what is stored now."""
+        async with self._db.transaction() as conn:
+            current = await _current(conn, case.id)
+            if (None if current is None else case_version(current)) != expected:
+                raise VersionConflict(current)
+            fields = changed_fields(current, case)
+            if not fields:
+                return expected or case_version(case), []
+            await conn.execute(
+                "INSERT INTO cases (id, status, urgency, updated, data) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
+                "urgency = excluded.urgency, updated = excluded.updated, data = excluded.data",
+                (case.id, case.status, case.urgency, case.updated.isoformat(), _case_json(case)),
+            )
+            await sync_case(conn, case, self._clock.now())
+            await self.index.update(case)
+            version = case_version(case)
+            await audit_log.record(
+                conn,
+                "case_created" if current is None else "case_edited",
+                {
+                    "case": case.id,
+                    "fields": fields,
+                    "actor": await audit_log.actor(conn, actor_user_id),
+                    "version": version,
+                },
+            )
+        return version, fields
+
+    async def existing(self, case_ids: list[str]) -> set[str]:
+        """Which of ``case_ids`` are stored."""
+        rows = await self._db.fetchall(
+            "SELECT id FROM cases WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(case_ids),),
+        )
+        return {row[0] for row in rows}
+
+    async def with_deadlines(self, case_id: str) -> Case | None:
+        """One case with its deadlines, as the files would say it."""
+        case = await self.get(case_id)
+        if case is None:
+            return None
+        rows = await self._db.fetchall(_DEADLINES_OF_CASE, (case_id,))
+        return replace(case, deadlines=tuple(reminders.deadline_from_row(*row) for row in rows))
+
     async def reindex(self) -> None:
         """Rebuild the search index from the stored cases."""
         await self.index.rebuild((await self.content()).cases.values())
@@ -130,7 +226,10 @@ class Cases:
     async def most_urgent(self, offset: int, limit: int) -> list[Case]:
         """A page of cases, most urgent first, then the most recently updated."""
         rows = await self._db.fetchall(
-            "SELECT data FROM cases ORDER BY urgency, updated DESC, id LIMIT ? OFFSET ?",
+            # The page's ids are chosen first, so that only their documents are read.
+            "SELECT data FROM cases WHERE id IN (SELECT id FROM cases "
+            "ORDER BY urgency, updated DESC, id LIMIT ? OFFSET ?) "
+            "ORDER BY urgency, updated DESC, id",
             (limit, offset),
         )
         return [_case_from_json(row["data"]) for row in rows]

@@ -65,6 +65,10 @@ class Database:
         self._writer = writer
         self._reader = reader
         self._write_lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
+        """One query on the reader at a time: SQLite keeps a connection's read snapshot while
+        any of its statements is active, so a query that overlapped another (from a concurrent
+        update) would not see what was committed since that one began."""
         self._transaction_owner: asyncio.Task[Any] | None = None
         self.wipe_pending = False
         """Deleted data may still be in the WAL: a reader (a backup, an export) held an older
@@ -126,12 +130,12 @@ class Database:
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """Run a query on the reader and return its first row."""
-        async with self._reader.execute(sql, params) as cursor:
+        async with self._read_lock, self._reader.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Run a query on the reader and return all its rows."""
-        async with self._reader.execute(sql, params) as cursor:
+        async with self._read_lock, self._reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def wipe(self) -> bool:

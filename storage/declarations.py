@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import aiosqlite
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.declaration_content import DeclarationFile
 from bot.domain.declarations import (
     Declaration,
@@ -22,11 +22,15 @@ from bot.domain.declarations import (
     Refusal,
     RuleSettings,
     Signature,
+    SignedDeclarationChanged,
     Status,
+    changes_to_what_was_signed,
+    differences,
     evaluate_quorum,
     text_digest,
 )
 from bot.domain.members import Member
+from bot.domain.signatory_block import listed_name
 from storage import audit_log
 from storage.database import Database
 from storage.members import MEMBER_COLUMNS, member_from_row, upsert_groups, upsert_member
@@ -50,9 +54,14 @@ _COLUMN_NAMES = (
 )
 _COLUMNS = ", ".join(_COLUMN_NAMES)
 _SIGNERS = (
-    f"SELECT {MEMBER_COLUMNS} FROM signatures JOIN members ON members.id = member_id "
+    "SELECT members.id, signatures.surname, signatures.given_name, signatures.particle, "
+    "signatures.country, signatures.political_group, assembly, seat "
+    "FROM signatures JOIN members ON members.id = member_id "
     "WHERE declaration = ? ORDER BY sequence"
 )
+"""The signers as listed when they signed (a later correction of the roster changes nothing)."""
+_LISTED = "surname, given_name, particle, country, political_group"
+"""The columns of a signature that keep the member as listed when signed."""
 _SIGNATURE = (
     "SELECT sequence, signed_at, text_sha256 FROM signatures "
     "WHERE declaration = ? AND member_id = ?"
@@ -118,20 +127,26 @@ def _row_values(declaration: Declaration) -> tuple[object, ...]:
 class Declarations:
     """Storing, opening, closing and signing declarations."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
+        self._clock = clock
 
     async def import_file(self, item: DeclarationFile) -> bool:
         """Store a declaration from its content file with its tabler, signatories and groups;
-        ``True`` if it is new. Signatures already stored are kept as they are."""
+        ``True`` if it is new. Signatures already stored are kept as they are; changes to a
+        stored declaration are audited, and those to what its signatories signed refused
+        (:class:`SignedDeclarationChanged`, nothing stored)."""
         async with self._db.transaction() as conn:
             await upsert_groups(conn, item.groups)
             tabler_id, _ = await upsert_member(conn, item.tabler)
             declaration = replace(item.declaration, tabler_id=tabler_id)
             async with conn.execute(
-                "SELECT 1 FROM declarations WHERE number = ?", (declaration.number,)
+                f"SELECT {_COLUMNS} FROM declarations WHERE number = ?", (declaration.number,)
             ) as cursor:
-                new = await cursor.fetchone() is None
+                stored = await cursor.fetchone()
+            new = stored is None
+            if stored is not None:
+                await _check_reimport(conn, declaration_from_row(stored), declaration)
             updates = ", ".join(f"{name} = excluded.{name}" for name in _COLUMN_NAMES[1:])
             await conn.execute(
                 f"INSERT INTO declarations ({_COLUMNS}) "
@@ -144,8 +159,9 @@ class Declarations:
                 member_id, _ = await upsert_member(conn, signatory)
                 await conn.execute(
                     "INSERT INTO signatures (declaration, member_id, sequence, text_language, "
-                    "text_sha256) SELECT ?1, ?2, coalesce(max(sequence), 0) + 1, ?3, ?4 "
-                    "FROM signatures WHERE declaration = ?1 ON CONFLICT DO NOTHING",
+                    f"text_sha256, {_LISTED}) SELECT ?1, ?2, (SELECT coalesce(max(sequence), 0) "
+                    "+ 1 FROM signatures WHERE declaration = ?1), "
+                    f"?3, ?4, {_LISTED} FROM members WHERE id = ?2 ON CONFLICT DO NOTHING",
                     (declaration.number, member_id, declaration.authoritative, digest),
                 )
         return new
@@ -180,6 +196,26 @@ class Declarations:
         )
         return declaration_from_row(row) if row else None
 
+    async def every(self) -> list[Declaration]:
+        """Every declaration, the newest number first."""
+        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM declarations ORDER BY number DESC")
+        return [declaration_from_row(row) for row in rows]
+
+    async def signing_times(self, number: int) -> list[datetime | None]:
+        """When each signature was given, in signing order (``None``: the historical record
+        gives no time)."""
+        rows = await self._db.fetchall(
+            "SELECT signed_at FROM signatures WHERE declaration = ? ORDER BY sequence", (number,)
+        )
+        return [_moment(row[0]) for row in rows]
+
+    async def quorum_reached_at(self, number: int) -> datetime | None:
+        """When the quorum was first reached, if it was."""
+        row = await self._db.fetchone(
+            "SELECT quorum_reached_at FROM declarations WHERE number = ?", (number,)
+        )
+        return None if row is None else _moment(row[0])
+
     async def open_for_signing(self) -> list[Declaration]:
         """Declarations whose status is open, by number."""
         rows = await self._db.fetchall(
@@ -207,16 +243,21 @@ class Declarations:
         return changed
 
     async def set_status(
-        self, number: int, status: Status, closes_at: datetime | None = None
+        self,
+        number: int,
+        status: Status,
+        closes_at: datetime | None = None,
+        actor_user_id: int | None = None,
     ) -> bool:
-        """Open a declaration (from now until ``closes_at``) or close it; ``False`` if there is
-        no such declaration."""
+        """Open a declaration (from now, by the clock, until ``closes_at``) or close it;
+        ``False`` if there is no such declaration. The audit entry names the actor by number
+        when one is given."""
         async with self._db.transaction() as conn:
             if status is Status.OPEN:
                 cursor = await conn.execute(
                     "UPDATE declarations SET status = 'open', opens_at = ?, closes_at = ? "
                     "WHERE number = ?",
-                    (time.time(), _timestamp(closes_at), number),
+                    (self._clock.now().timestamp(), _timestamp(closes_at), number),
                 )
             else:
                 cursor = await conn.execute(
@@ -228,6 +269,8 @@ class Declarations:
                 data: dict[str, object] = {"declaration": number}
                 if closes_at is not None:
                     data["closes_at"] = int(closes_at.timestamp())
+                if actor_user_id is not None:
+                    data["actor"] = await audit_log.actor(conn, actor_user_id)
                 await audit_log.record(conn, f"declaration_{status.value}", data)
         return changed
 
@@ -252,16 +295,30 @@ class Declarations:
             if text_digest(declaration.text.get(language, "")) != digest:
                 return Refusal.TEXT_CHANGED
             async with conn.execute(
-                "SELECT 1 FROM members WHERE id = ? AND assembly = ?",
+                f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = ? AND assembly = ?",
                 (member_id, declaration.assembly),
             ) as cursor:
-                if await cursor.fetchone() is None:
-                    return Refusal.OTHER_ASSEMBLY
+                row = await cursor.fetchone()
+            if row is None:
+                return Refusal.OTHER_ASSEMBLY
+            member = member_from_row(row)
             async with conn.execute(
                 "INSERT INTO signatures (declaration, member_id, sequence, signed_at, "
-                "text_language, text_sha256) SELECT ?1, ?2, coalesce(max(sequence), 0) + 1, "
-                "?3, ?4, ?5 FROM signatures WHERE declaration = ?1 RETURNING sequence",
-                (number, member_id, now.timestamp(), language, digest),
+                f"text_language, text_sha256, {_LISTED}) SELECT ?1, ?2, "
+                "coalesce(max(sequence), 0) + 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 "
+                "FROM signatures WHERE declaration = ?1 RETURNING sequence",
+                (
+                    number,
+                    member_id,
+                    now.timestamp(),
+                    language,
+                    digest,
+                    member.surname,
+                    member.given_name,
+                    member.particle,
+                    member.country,
+                    member.political_group,
+                ),
             ) as cursor:
                 (sequence,) = await cursor.fetchone()
             await audit_log.record(
@@ -270,6 +327,7 @@ class Declarations:
                 {
                     "declaration": number,
                     "member": member_id,
+                    "listed": listed_name(member),
                     "sequence": sequence,
                     "language": language,
                     "text_sha256": digest,
@@ -294,6 +352,32 @@ class Declarations:
         signers = await self.signers(declaration.number)
         unattached = [row[0] for row in await self._db.fetchall(_NON_ATTACHED)]
         return evaluate_quorum(signers, declaration.rules, unattached)
+
+
+async def _check_reimport(
+    conn: aiosqlite.Connection, stored: Declaration, imported: Declaration
+) -> None:
+    """Refuse a re-import that changes what a declaration's signatories signed; audit any
+    other change, as it was and as it is."""
+    changed = differences(stored, imported)
+    if not changed:
+        return
+    async with conn.execute(
+        "SELECT count(*) FROM signatures WHERE declaration = ?", (stored.number,)
+    ) as cursor:
+        (signatures,) = await cursor.fetchone()
+    if signatures and (signed := changes_to_what_was_signed(changed)):
+        raise SignedDeclarationChanged(stored.number, signed[0], signatures)
+    await audit_log.record(
+        conn,
+        "declaration_updated",
+        {
+            "declaration": stored.number,
+            "source": "import",
+            "before": {name: was for name, (was, _) in changed.items()},
+            "after": {name: now for name, (_, now) in changed.items()},
+        },
+    )
 
 
 async def _signature(conn: aiosqlite.Connection, number: int, member_id: int) -> Signature | None:

@@ -25,4 +25,6 @@ async def erase_user(db: Database, user_id: int) -> bool:
         )
         await conn.execute("DELETE FROM outbox WHERE chat_id = ?", (user_id,))
         await conn.execute("UPDATE broadcasts SET author_id = NULL WHERE author_id = ?", (user_id,))
+        # The audit log names them by a number of its own: the number stays, unlinked.
+        await conn.execute("UPDATE audit_actors SET user_id = NULL WHERE user_id = ?", (user_id,))
     return await db.wipe()

@@ -10,15 +10,23 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-import time
 from collections.abc import Iterable
 
 import aiosqlite
 
-from bot.domain.members import INVITATION_PREFIX, BindingRefused, Invitation, Member
+from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.domain.members import (
+    INVITATION_PREFIX,
+    Binding,
+    BindingRefused,
+    Invitation,
+    Member,
+    corrections,
+)
 from bot.domain.signatory_block import PoliticalGroup, collation_key
 from storage import audit_log
 from storage.database import Database
+from storage.users import recompute_roles
 
 INVITATION_TTL = 7 * 24 * 3600
 """Seconds an invitation stays valid."""
@@ -57,21 +65,48 @@ async def upsert_groups(conn: aiosqlite.Connection, groups: Iterable[PoliticalGr
     )
 
 
+async def _record_correction(
+    conn: aiosqlite.Connection, member_id: int, before: Member, after: Member, source: str
+) -> None:
+    """Append a correction of a member's record to the audit log, with the fields as they
+    were and as they are, if any changed; ``source`` is ``bot`` or ``import``."""
+    was, now = corrections(before, after)
+    if was or now:
+        await audit_log.record(
+            conn,
+            "member_updated",
+            {"member": member_id, "source": source, "before": was, "after": now},
+        )
+
+
 async def upsert_member(conn: aiosqlite.Connection, member: Member) -> tuple[int, bool]:
-    """Add a member or update the one with the same identity; their id and whether new."""
+    """Add a member or update the one with the same identity (a correction the audit log
+    records); their id and whether new."""
     async with conn.execute(
-        "SELECT id FROM members WHERE assembly = ? AND surname = ? AND given_name = ? "
-        "AND country = ?",
+        f"SELECT {MEMBER_COLUMNS} FROM members WHERE assembly = ? AND surname = ? "
+        "AND given_name = ? AND country = ?",
         member.identity,
     ) as cursor:
         row = await cursor.fetchone()
     values = (member.particle, member.political_group, member.seat)
     if row is not None:
+        stored = member_from_row(row)
         await conn.execute(
             "UPDATE members SET particle = ?, political_group = ?, seat = ? WHERE id = ?",
-            (*values, row[0]),
+            (*values, stored.id),
         )
-        return row[0], False
+        updated = Member(
+            stored.surname,
+            stored.given_name,
+            member.particle,
+            stored.country,
+            member.political_group,
+            stored.assembly,
+            member.seat,
+        )
+        assert stored.id is not None
+        await _record_correction(conn, stored.id, stored, updated, "import")
+        return stored.id, False
     async with conn.execute(
         "INSERT INTO members (assembly, surname, given_name, country, particle, "
         "political_group, seat) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -84,8 +119,9 @@ async def upsert_member(conn: aiosqlite.Connection, member: Member) -> tuple[int
 class Members:
     """Queries and commands on the roster, the invitations and the bindings."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self._db = db
+        self._clock = clock
 
     async def import_roster(
         self, members: Iterable[Member], groups: Iterable[PoliticalGroup] = ()
@@ -132,9 +168,16 @@ class Members:
         return found
 
     async def update(self, member_id: int, member: Member) -> bool:
-        """Correct a member's record to ``member``'s fields (not its id); ``False`` if another
-        member has the same identity."""
+        """Correct a member's record to ``member``'s fields (not its id), recorded in the
+        audit log as it was and as it is; ``False`` if another member has the same identity.
+        Declarations keep their signatories as listed when they signed."""
         async with self._db.transaction() as conn:
+            async with conn.execute(
+                f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = ?", (member_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return False
             try:
                 await conn.execute(
                     "UPDATE members SET assembly = ?, surname = ?, given_name = ?, country = ?, "
@@ -149,13 +192,13 @@ class Members:
                 )
             except sqlite3.IntegrityError:
                 return False
-            await audit_log.record(conn, "member_updated", {"member": member_id})
+            await _record_correction(conn, member_id, member_from_row(row), member, "bot")
         return True
 
     async def invite(self, member_id: int, ttl: float = INVITATION_TTL) -> Invitation:
         """A one-time invitation for a member; only its token's hash is stored."""
         token = secrets.token_urlsafe(32)
-        expires_at = time.time() + ttl
+        expires_at = self._clock.now().timestamp() + ttl
         async with self._db.transaction() as conn:
             async with conn.execute(
                 "INSERT INTO member_invitations (token_sha256, member_id, expires_at) "
@@ -170,10 +213,11 @@ class Members:
             )
         return Invitation(INVITATION_PREFIX + token, member_id, expires_at)
 
-    async def bind(self, payload: str, user_id: int) -> Member | BindingRefused:
-        """Use an invitation: bind ``user_id`` to its member, or say why not."""
+    async def bind(self, payload: str, user_id: int) -> Binding | BindingRefused:
+        """Use an invitation: bind ``user_id`` to its member, or say why not. The roles of
+        this account and of the one it replaces follow (see :class:`Role`)."""
         token = payload.removeprefix(INVITATION_PREFIX)
-        now = time.time()
+        now = self._clock.now().timestamp()
         async with self._db.transaction() as conn:
             async with conn.execute(
                 "SELECT id, member_id, expires_at, used_at FROM member_invitations "
@@ -198,20 +242,26 @@ class Members:
                 "UPDATE member_invitations SET used_at = ? WHERE id = ?", (now, invitation["id"])
             )
             # A new invitation for a member replaces their old account (e.g. a new phone).
-            await conn.execute("DELETE FROM member_bindings WHERE member_id = ?", (member_id,))
+            async with conn.execute(
+                "DELETE FROM member_bindings WHERE member_id = ? RETURNING user_id", (member_id,)
+            ) as cursor:
+                previous = await cursor.fetchone()
             await conn.execute(
                 "INSERT INTO member_bindings (user_id, member_id) VALUES (?, ?)",
                 (user_id, member_id),
             )
+            replaced = previous[0] if previous and previous[0] != user_id else None
+            await recompute_roles(conn, [user_id] if replaced is None else [user_id, replaced])
             await audit_log.record(
                 conn, "binding", {"invitation": invitation["id"], "member": member_id}
             )
         member = await self.get(member_id)
         assert member is not None
-        return member
+        return Binding(member, replaced)
 
     async def unbind(self, member_id: int) -> int | None:
-        """Drop a member's binding; the Telegram id that was bound, or ``None``."""
+        """Drop a member's binding; the Telegram id that was bound (its role follows), or
+        ``None``."""
         async with self._db.transaction() as conn:
             async with conn.execute(
                 "DELETE FROM member_bindings WHERE member_id = ? RETURNING user_id", (member_id,)
@@ -219,6 +269,7 @@ class Members:
                 row = await cursor.fetchone()
             if row is None:
                 return None
+            await recompute_roles(conn, [row[0]])
             await audit_log.record(conn, "unbinding", {"member": member_id})
         return int(row[0])
 

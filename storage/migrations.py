@@ -420,7 +420,55 @@ MIGRATIONS: tuple[str, ...] = (
 
     ALTER TABLE declarations ADD COLUMN dated TEXT;  -- YYYY-MM-DD: the date the document bears
     """,
-    # 14: a failure is stored as its class (bot/domain/failures.py), which the report names in
+    # 14: a signature keeps the signatory's name, particle, country and group as listed when
+    # signed: correcting the roster later never changes a declaration's block. Existing
+    # signatures take them from the roster as it stands.
+    """
+    CREATE TABLE signatures_new (
+        declaration     INTEGER NOT NULL REFERENCES declarations (number),
+        member_id       INTEGER NOT NULL REFERENCES members (id),
+        sequence        INTEGER NOT NULL,
+        signed_at       REAL,  -- unix time; NULL for signatures of the historical record
+        text_language   TEXT NOT NULL,
+        text_sha256     TEXT NOT NULL,
+        surname         TEXT NOT NULL,  -- the member as listed when signed
+        given_name      TEXT NOT NULL,
+        particle        TEXT NOT NULL,
+        country         TEXT NOT NULL,
+        political_group TEXT NOT NULL,
+        PRIMARY KEY (declaration, member_id),
+        UNIQUE (declaration, sequence)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO signatures_new
+    SELECT declaration, member_id, sequence, signed_at, text_language, text_sha256,
+           surname, given_name, particle, country, political_group
+    FROM signatures JOIN members ON members.id = signatures.member_id;
+    DROP TABLE signatures;
+    ALTER TABLE signatures_new RENAME TO signatures;
+    CREATE TRIGGER signatures_are_final_update BEFORE UPDATE ON signatures
+    BEGIN SELECT RAISE(ABORT, 'a signature cannot be changed'); END;
+    CREATE TRIGGER signatures_are_final_delete BEFORE DELETE ON signatures
+    BEGIN SELECT RAISE(ABORT, 'a signature cannot be withdrawn'); END;
+    """,
+    # 15: the console (issue 14). The audit log names the people who act in the console by a
+    # number of their own, never by Telegram account: erasing a user unlinks the number and
+    # leaves the chain intact. A broadcast's messages settled per minute, for its chart.
+    """
+    CREATE TABLE audit_actors (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused
+        user_id INTEGER UNIQUE                      -- NULL once the person erased themselves
+    ) STRICT;
+
+    CREATE TABLE broadcast_minutes (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+        minute       INTEGER NOT NULL,  -- unix time divided by 60
+        sent         INTEGER NOT NULL DEFAULT 0,
+        blocked      INTEGER NOT NULL DEFAULT 0,
+        failed       INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (broadcast_id, minute)
+    ) STRICT, WITHOUT ROWID;
+    """,
+    # 16: a failure is stored as its class (bot/domain/failures.py), which the report names in
     # its reader's language, not as Telegram's English description, which only the log keeps.
     # The descriptions stored so far become their classes; the counts of a broadcast's
     # descriptions that fall in one class add up.

@@ -10,6 +10,7 @@ decision, never resent silently.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 
 import aiosqlite
@@ -97,8 +98,10 @@ class Outbox:
             )
         return Message(str(row["html"]), buttons)
 
-    async def settle(self, settlements: list[Settlement]) -> None:
-        """Record the fates of a batch of attempts in one transaction."""
+    async def settle(self, settlements: list[Settlement], at: float | None = None) -> None:
+        """Record the fates of a batch of attempts in one transaction; those settled for good
+        count in their broadcast's minute ``at`` (now by default), for its delivery chart."""
+        minute = int((time.time() if at is None else at) // 60)
         counts: Counter[tuple[int, str]] = Counter()
         failures: Counter[tuple[int, Failure]] = Counter()
         gone: list[int] = []
@@ -110,6 +113,12 @@ class Outbox:
                 await conn.execute(
                     f"UPDATE broadcasts SET {column} = {column} + ? WHERE id = ?",
                     (count, broadcast_id),
+                )
+                await conn.execute(
+                    f"INSERT INTO broadcast_minutes (broadcast_id, minute, {column}) "
+                    "VALUES (?, ?, ?) ON CONFLICT (broadcast_id, minute) "
+                    f"DO UPDATE SET {column} = {column} + excluded.{column}",
+                    (broadcast_id, minute, count),
                 )
             await conn.executemany(
                 "INSERT INTO broadcast_failures (broadcast_id, reason, count) VALUES (?, ?, ?) "
@@ -191,6 +200,16 @@ class Outbox:
         if row is None:
             raise LookupError(f"no broadcast {broadcast_id}")
         return Progress(*row)
+
+    async def minutes(self, broadcast_id: int) -> list[tuple[int, int, int, int]]:
+        """A broadcast's messages settled per minute: (unix minute, sent, blocked, failed), in
+        order of time, minutes without any left out."""
+        rows = await self._db.fetchall(
+            "SELECT minute, sent, blocked, failed FROM broadcast_minutes "
+            "WHERE broadcast_id = ? ORDER BY minute",
+            (broadcast_id,),
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def failure_reasons(self, broadcast_id: int) -> dict[Failure, int]:
         """Why messages of a broadcast failed, with counts, most frequent first."""

@@ -2,8 +2,9 @@
 
 Only what multi-step flows need survives a restart: conversation states and ``user_data``.
 ``chat_data``, ``bot_data`` and callback data are not persisted; domain data lives in its own
-tables. Values are stored as JSON, never pickled. A write is skipped when nothing changed, so
-flushing after every update (see ``bot.application``) costs little.
+tables. Values are stored as JSON, never pickled. A write is skipped when nothing changed, and
+what did change in one update is written in one transaction by :meth:`SqlitePersistence.flush`
+(called after every update, see ``handlers.context.QorgauApplication``), so it costs little.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         self._db = db
         self._stored_user_data: dict[int, str] = {}
         self._stored_states: dict[tuple[str, str], str] = {}
+        self._pending_user_data: dict[int, str] = {}
+        """Changed ``user_data`` to write at the next flush ("{}": delete the row)."""
+        self._pending_states: dict[tuple[str, str], str | None] = {}
+        """Changed conversation states to write at the next flush (``None``: delete)."""
 
     async def get_user_data(self) -> dict[int, UserData]:
         rows = await self._db.fetchall("SELECT user_id, data FROM ptb_user_data")
@@ -47,17 +52,9 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         encoded = _encode(data)
         if self._stored_user_data.get(user_id, "{}") == encoded:
+            self._pending_user_data.pop(user_id, None)
             return
-        async with self._db.transaction() as conn:
-            if data:
-                await conn.execute(
-                    "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?) "
-                    "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
-                    (user_id, encoded),
-                )
-            else:
-                await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
-        self._stored_user_data[user_id] = encoded
+        self._pending_user_data[user_id] = encoded
 
     async def drop_user_data(self, user_id: int) -> None:
         async with self._db.transaction() as conn:
@@ -83,32 +80,51 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         encoded_key = _encode(list(key))
         encoded_state = None if new_state is None else _encode(new_state)
         if self._stored_states.get((name, encoded_key)) == encoded_state:
+            self._pending_states.pop((name, encoded_key), None)
             return
-        async with self._db.transaction() as conn:
-            if encoded_state is None:
-                await conn.execute(
-                    "DELETE FROM ptb_conversations WHERE name = ? AND key = ?", (name, encoded_key)
-                )
-            else:
-                await conn.execute(
-                    "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?) "
-                    "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
-                    (name, encoded_key, encoded_state),
-                )
-        if encoded_state is None:
-            self._stored_states.pop((name, encoded_key), None)
-        else:
-            self._stored_states[(name, encoded_key)] = encoded_state
+        self._pending_states[(name, encoded_key)] = encoded_state
 
     def forget_user(self, user_id: int) -> None:
-        """Drop cached entries of an erased user so that nothing skips their next write."""
+        """Drop cached and pending entries of an erased user so that nothing skips their next
+        write, and nothing writes their old data back."""
         self._stored_user_data.pop(user_id, None)
-        for name, key in list(self._stored_states):
-            if user_id in json.loads(key):
-                del self._stored_states[(name, key)]
+        self._pending_user_data.pop(user_id, None)
+        for states in (self._stored_states, self._pending_states):
+            for name, key in list(states):
+                if user_id in json.loads(key):
+                    del states[(name, key)]
 
     async def flush(self) -> None:
-        """Every write is committed as it happens; nothing is buffered."""
+        """Write what changed since the last flush, in one transaction."""
+        users, self._pending_user_data = self._pending_user_data, {}
+        states, self._pending_states = self._pending_states, {}
+        if not users and not states:
+            return
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
+                [(user_id, data) for user_id, data in users.items() if data != "{}"],
+            )
+            await conn.executemany(
+                "DELETE FROM ptb_user_data WHERE user_id = ?",
+                [(user_id,) for user_id, data in users.items() if data == "{}"],
+            )
+            await conn.executemany(
+                "INSERT INTO ptb_conversations (name, key, state) VALUES (?, ?, ?) "
+                "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+                [(name, key, state) for (name, key), state in states.items() if state],
+            )
+            await conn.executemany(
+                "DELETE FROM ptb_conversations WHERE name = ? AND key = ?",
+                [(name, key) for (name, key), state in states.items() if state is None],
+            )
+        self._stored_user_data.update(users)
+        for where, state in states.items():
+            if state is None:
+                self._stored_states.pop(where, None)
+            else:
+                self._stored_states[where] = state
 
     # Not persisted: chat_data, bot_data and callback data.
 

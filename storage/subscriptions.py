@@ -14,9 +14,10 @@ class Subscriptions:
         self._db = db
         self._clock = clock
 
-    async def follow(self, user_id: int, case_id: str) -> None:
+    async def follow(self, user_id: int, case_id: str) -> int:
         """Subscribe a known user to a case (again is harmless), with the reminders of its
-        deadlines still ahead, and one at once for a deadline too near for any of them."""
+        deadlines still ahead, and one at once for a deadline too near for any of them;
+        return how many come at once."""
         now = self._clock.now()
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -26,8 +27,11 @@ class Subscriptions:
             new = cursor.rowcount > 0
             await cursor.close()
             await reminders.plan(conn, now, user_id=user_id, case_id=case_id)
-            if new:
-                await reminders.remind_at_once_if_late(conn, now, user_id=user_id, case_id=case_id)
+            if not new:
+                return 0
+            return await reminders.remind_at_once_if_late(
+                conn, now, user_id=user_id, case_id=case_id
+            )
 
     async def unfollow(self, user_id: int, case_id: str) -> None:
         """End a subscription (none is harmless); its pending reminders go with it."""

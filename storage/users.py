@@ -10,6 +10,8 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 
+import aiosqlite
+
 from bot.domain.roles import Role
 from bot.domain.users import UserRecord
 from storage.database import Database
@@ -26,6 +28,27 @@ def _record(row: sqlite3.Row) -> UserRecord:
         first_seen=date.fromisoformat(row["first_seen"]),
         last_seen=date.fromisoformat(row["last_seen"]),
         blocked=bool(row["blocked"]),
+    )
+
+
+RECOMPUTE_ROLE = """
+UPDATE users SET role = CASE
+    WHEN role = 'coordinator' AND NOT :revoke THEN 'coordinator'
+    WHEN EXISTS (SELECT 1 FROM member_bindings WHERE member_bindings.user_id = users.user_id)
+        THEN 'member'
+    ELSE 'subscriber'
+END
+WHERE user_id = :user_id
+"""
+"""The stored role as the bindings and grants say (see :class:`Role`); ``:revoke`` takes the
+coordinator role away first."""
+
+
+async def recompute_roles(conn: aiosqlite.Connection, user_ids: Iterable[int]) -> None:
+    """Bring the stored roles of ``user_ids`` in line with their bindings, in the caller's
+    transaction (callers then drop the cached records: :meth:`Users.forget`)."""
+    await conn.executemany(
+        RECOMPUTE_ROLE, [{"user_id": user_id, "revoke": 0} for user_id in user_ids]
     )
 
 
@@ -66,7 +89,9 @@ class Users:
             self._cache.popitem(last=False)
         return record
 
-    async def _write(self, sql: str, params: tuple[object, ...]) -> UserRecord | None:
+    async def _write(
+        self, sql: str, params: tuple[object, ...] | dict[str, object]
+    ) -> UserRecord | None:
         """Run one statement that ends in ``RETURNING`` the columns; cache its row."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(sql, params)
@@ -108,6 +133,14 @@ class Users:
             (role.value, user_id),
         )
         return record is not None
+
+    async def revoke_coordinator(self, user_id: int) -> Role | None:
+        """Take the coordinator role from a user; the role they hold now (member if bound to
+        a member of parliament), or ``None`` if the bot has never met them."""
+        record = await self._write(
+            f"{RECOMPUTE_ROLE} RETURNING {_COLUMNS}", {"user_id": user_id, "revoke": 1}
+        )
+        return record.role if record else None
 
     async def ids_with_role(self, role: Role) -> list[int]:
         """The ids of every user holding a stored role, in ascending order."""

@@ -79,3 +79,71 @@ def test_run_requires_a_token() -> None:
 )
 def test_files_are_downloaded_beside_the_api(base_url: str, file_url: str) -> None:
     assert load_settings({"BOT_API_BASE_URL": base_url}).api_file_url == file_url
+
+
+def test_the_web_server_listens_on_loopback_by_default_without_webhooks() -> None:
+    settings = load_settings({})
+    assert settings.listen == ("127.0.0.1", 8080)
+    assert settings.public_url is None
+    assert settings.webhook_secret is None
+    assert not settings.webhook_mode
+    assert settings.console_max_age == 3600
+
+
+def test_the_web_variables_are_read() -> None:
+    settings = load_settings(
+        {
+            "BOT_LISTEN": "[::]:8443",
+            "BOT_PUBLIC_URL": "https://qorgau.example.org/",
+            "BOT_WEBHOOK_SECRET": "s3cret_-Token",
+            "BOT_CONSOLE_MAX_AGE": "900",
+        }
+    )
+    assert settings.listen == ("::", 8443)
+    assert settings.public_url == "https://qorgau.example.org"
+    assert settings.webhook_secret == "s3cret_-Token"
+    assert settings.webhook_mode
+    assert settings.console_max_age == 900
+
+
+def test_plain_http_is_allowed_on_loopback_only() -> None:
+    assert load_settings({"BOT_PUBLIC_URL": "http://127.0.0.1:8080"}).public_url == (
+        "http://127.0.0.1:8080"
+    )
+    assert load_settings({"BOT_PUBLIC_URL": "http://localhost:9"}).public_url == (
+        "http://localhost:9"
+    )
+    with pytest.raises(ConfigError, match="BOT_PUBLIC_URL must use HTTPS"):
+        load_settings({"BOT_PUBLIC_URL": "http://qorgau.example.org"})
+
+
+@pytest.mark.parametrize(
+    ("variables", "says"),
+    [
+        ({"BOT_LISTEN": "8080"}, "BOT_LISTEN must be host:port"),
+        ({"BOT_LISTEN": "127.0.0.1:http"}, "BOT_LISTEN must be host:port"),
+        ({"BOT_LISTEN": "127.0.0.1:70000"}, "BOT_LISTEN must be host:port"),
+        ({"BOT_PUBLIC_URL": "qorgau.example.org"}, "BOT_PUBLIC_URL must be an https:// origin"),
+        ({"BOT_PUBLIC_URL": "ftp://qorgau.example.org"}, "BOT_PUBLIC_URL must be an https://"),
+        ({"BOT_PUBLIC_URL": "https://example.org/bot"}, "BOT_PUBLIC_URL must be an origin alone"),
+        ({"BOT_PUBLIC_URL": "https://example.org:99999"}, "BOT_PUBLIC_URL is not a valid"),
+        (
+            {"BOT_PUBLIC_URL": "https://example.org", "BOT_WEBHOOK_SECRET": "short"},
+            "BOT_WEBHOOK_SECRET must be 8 to 256 characters",
+        ),
+        (
+            {"BOT_PUBLIC_URL": "https://example.org", "BOT_WEBHOOK_SECRET": "has spaces in it"},
+            "BOT_WEBHOOK_SECRET must be 8 to 256 characters",
+        ),
+        (
+            {"BOT_PUBLIC_URL": "https://example.org", "BOT_WEBHOOK_SECRET": "x" * 257},
+            "BOT_WEBHOOK_SECRET must be 8 to 256 characters",
+        ),
+        ({"BOT_WEBHOOK_SECRET": "long-enough-secret"}, "BOT_PUBLIC_URL is not"),
+        ({"BOT_CONSOLE_MAX_AGE": "1h"}, "BOT_CONSOLE_MAX_AGE must be seconds"),
+        ({"BOT_CONSOLE_MAX_AGE": "5"}, "BOT_CONSOLE_MAX_AGE must be seconds"),
+    ],
+)
+def test_bad_web_values_name_the_variable(variables: dict[str, str], says: str) -> None:
+    with pytest.raises(ConfigError, match=says):
+        load_settings(variables)

@@ -110,6 +110,16 @@ def test_news_may_lack_a_source_and_some_languages(tmp_path: Path) -> None:
         ("aliases: [J. Doe]", "aliases: [J. Doe", 3, "YAML", ""),
         ("{en: Arrested., ru: Арестована., kk: Қамалды.}", "{}", 18, "event", "missing the"),
         ("kk: Қамалды.}", "de: Verhaftet.}", 18, "event", "unknown language de"),
+        ("en: Jane Doe,", f"en: {'J' * 4500},", 2, "name.en", "at most 120 characters, not 4,500"),
+        ("aliases: [J. Doe]", f"aliases: [J. Doe, {'J' * 121}]", 3, "aliases", "at most 120"),
+        ("brief: {en: Held.", f"brief: {{en: {'h' * 1001}", 6, "brief.en", "at most 1,000"),
+        (
+            "    First paragraph.",
+            "    " + "w" * 4001,
+            8,
+            "account.en",
+            "a paragraph of at most 4,000 characters",
+        ),
     ],
 )
 def test_errors_name_the_file_line_and_field(
@@ -185,3 +195,21 @@ def test_a_bad_case_field_names_its_line(tmp_path: Path, old: str, new: str, mes
 def test_a_date_in_quotes_is_a_date(tmp_path: Path) -> None:
     folder = _folder(tmp_path, CASE.replace("updated: 2018-02-23", "updated: '2018-02-23'"))
     assert load_content(folder).cases["jane-doe"].updated.isoformat() == "2018-02-23"
+
+
+def test_a_billion_laughs_is_refused_at_once(tmp_path: Path) -> None:
+    """Its aliases would expand to 10⁹ values: the import stops at the first look, naming the
+    file, and stores nothing."""
+    laughs = 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for level in range(1, 10):
+        laughs += f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]\n"
+    brief = "brief: {en: Held., ru: Задержана., kk: Ұсталды.}"
+    assert brief in CASE
+    folder = _folder(tmp_path, laughs + CASE.replace(brief, "brief: {en: *l9, ru: x, kk: y}"))
+    database = tmp_path / "bot.sqlite3"
+    result = run_bot_command("import", str(folder), database=database)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"nothing imported: {folder / 'cases' / 'jane-doe.yaml'}: not read as YAML: more than "
+        "200,000 values once its aliases are expanded"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -181,13 +182,13 @@ async def test_invitations_bind_once_and_expire(db: Database) -> None:
     assert [row[0] for row in stored] == [token_digest(invitation.payload.removeprefix("m_"))]
     assert await members.bind("m_" + "x" * 43, 1) is BindingRefused.UNKNOWN
     bound = await members.bind(invitation.payload, 1)
-    assert not isinstance(bound, BindingRefused) and bound.id == ids[0]
+    assert not isinstance(bound, BindingRefused) and bound.member.id == ids[0]
     assert await members.bind(invitation.payload, 2) is BindingRefused.USED
     expired = await members.invite(ids[1], ttl=-1)
     assert await members.bind(expired.payload, 2) is BindingRefused.EXPIRED
     other = await members.invite(ids[1])
     assert await members.bind(other.payload, 1) is BindingRefused.ACCOUNT_TAKEN
-    assert (await members.member_of(1)) == bound
+    assert (await members.member_of(1)) == bound.member
     assert await members.unbind(ids[0]) == 1
     assert await members.member_of(1) is None
     actions = [entry.action for entry in await AuditLog(db).entries()]
@@ -329,3 +330,75 @@ def test_import_declarations_refuses_a_bad_file_and_an_unknown_group(tmp_path: P
             return await Declarations(db).count()
 
     assert asyncio.run(count()) == 0
+
+
+async def test_corrections_of_members_are_audited_as_they_were_and_are(db: Database) -> None:
+    ids = await roster(db, 2)
+    members, audit = Members(db), AuditLog(db)
+    assert await audit.entries() == []  # a new member is no correction
+    moved = replace(entry(0, "Country0", "SOC"), seat="substitute")
+    await members.import_roster([moved, entry(1, "Country1", "EPP")], GROUPS)
+    assert await members.update(ids[1], replace(entry(1, "Country1", "EPP"), particle="van"))
+    assert [(e.action, e.data) for e in await audit.entries()] == [
+        (
+            "member_updated",
+            {
+                "member": ids[0],
+                "source": "import",
+                "before": {"seat": "representative"},
+                "after": {"seat": "substitute"},
+            },
+        ),
+        (
+            "member_updated",
+            {
+                "member": ids[1],
+                "source": "bot",
+                "before": {"particle": ""},
+                "after": {"particle": "van"},
+            },
+        ),
+    ]
+
+
+def test_a_reimport_cannot_change_what_was_signed(tmp_path: Path) -> None:
+    """No. 652 has 24 signatures: its text, reference and tabler are what they signed. Other
+    changes go through, audited as they were and as they are."""
+    database = tmp_path / "bot.sqlite3"
+    original = (SHIPPED_DECLARATIONS / "652.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "652.yaml"
+    run_bot_command("import-declarations", str(SHIPPED_DECLARATIONS), database=database)
+    for old, new, line, field in (
+        ("  en: |-\n", "  en: |-\n    An extra sentence.\n", 16, "text.en"),
+        ("reference: Doc. 14493", "reference: Doc. 99999", 7, "reference"),
+        ("authoritative: en", "authoritative: ru", 10, "authoritative"),
+    ):
+        path.write_text(original.replace(old, new, 1), encoding="utf-8")
+        refused = run_bot_command("import-declarations", str(path), database=database)
+        assert refused.returncode == 2
+        assert refused.stderr.strip() == (
+            f"nothing imported: {path}:{line}: {field}: declaration 652 has 24 signatures: "
+            "what they signed cannot change (write a new declaration instead)"
+        )
+    assert run_bot_command("export-signatures", "652", database=database).stdout == (
+        seed_block() + "\n"
+    )
+    path.write_text(original.replace("status: closed", "status: open"), encoding="utf-8")
+    reopened = run_bot_command("import-declarations", str(path), database=database)
+    assert reopened.stdout.strip() == "imported 1 declarations (0 new, 1 updated)"
+
+    async def audited() -> list[tuple[str, dict[str, object]]]:
+        async with await Database.open(database) as db:
+            return [(e.action, e.data) for e in await AuditLog(db).entries()]
+
+    assert asyncio.run(audited()) == [
+        (
+            "declaration_updated",
+            {
+                "declaration": 652,
+                "source": "import",
+                "before": {"status": "closed"},
+                "after": {"status": "open"},
+            },
+        )
+    ]

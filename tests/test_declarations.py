@@ -3,6 +3,8 @@ format (No. 652 reproduced exactly), the audit chain, roster and declaration fil
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from bot.domain.files import FileError
 from bot.domain.members import Member
 from bot.domain.roster import load_roster
 from bot.domain.signatory_block import (
+    FORMULA_STARTS,
     PoliticalGroup,
     block,
     block_csv,
@@ -330,3 +333,20 @@ def test_a_bad_member_of_a_yaml_roster_names_its_line(tmp_path: Path) -> None:
     )
     with pytest.raises(FileError, match=r"roster.yaml:7: unknown field 'x'"):
         load_roster(path, known_groups={"SOC"})
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_never_start_a_formula(start: str) -> None:
+    """A name from a roster file reaches a coordinator's spreadsheet: it must stay text."""
+    attacker = Member(
+        f"{start}HYPERLINK(x)", f"{start}1+1", f"{start}p", f"{start}c", "SOC", "PACE"
+    )
+    signers = [Member("Sutter", "Petra", "De", "Belgium", "SOC", "PACE", id=1), attacker]
+    rows = list(csv.reader(io.StringIO(block_csv(signers, 1), newline="")))
+    assert len(rows) == 3
+    cells = [cell for row in rows[1:] for cell in row[1:]]
+    assert not [cell for cell in cells if cell.lstrip(" ").startswith(FORMULA_STARTS)]
+    assert not [cell for cell in cells if "\r" in cell or "\n" in cell]
+    if start != "\r":
+        assert f"'{start}HYPERLINK(X)" in cells  # kept, marked as text
+    assert rows[1] == ["1", "SUTTER", "Petra", "De", "Belgium", "SOC"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, parse_qsl
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
@@ -65,3 +67,21 @@ def test_demo_sends_numbers_as_text_with_send_and_stops_at_end_of_input(tmp_path
     assert "bot: Choose your language:" in result.stdout
     assert "(edited)" not in result.stdout
     assert "1000001 (en)> :send 1\nbot: " in result.stdout
+
+
+def test_demo_prints_a_link_that_opens_the_console_as_its_administrator(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, "demo", stdin=":lang kk\n:console\n:quit\n")
+    assert result.returncode == 0, result.stderr
+    links = re.findall(r"http://127\.0\.0\.1:\d+/console/#(\S+)", result.stdout)
+    assert len(links) == 2  # at the start, and on :console
+    fragment = parse_qs(links[-1])
+    (init_data,) = fragment["tgWebAppData"]
+    fields = dict(parse_qsl(init_data))
+    assert json.loads(fields["user"]) == {
+        "id": 1_000_001,
+        "first_name": "Test",
+        "allows_write_to_pm": True,
+        "language_code": "kk",
+    }
+    assert re.fullmatch(r"[0-9a-f]{64}", fields["hash"])
+    assert not TOKEN.search(result.stdout)

@@ -98,11 +98,11 @@ def test_a_failure_is_logged_with_telegram_s_words_and_stored_as_its_class(
 
 
 async def test_stored_descriptions_become_their_classes(tmp_path: Path) -> None:
-    """Migration 14: the descriptions of a broadcast that fall in one class add up."""
+    """Migration 16: the descriptions of a broadcast that fall in one class add up."""
     connection = await aiosqlite.connect(tmp_path / "f.sqlite3", isolation_level=None)
     try:
         await connection.execute("PRAGMA foreign_keys = ON")
-        await migrate(connection, MIGRATIONS[:13])
+        await migrate(connection, MIGRATIONS[:15])
         await connection.executescript(
             "INSERT INTO broadcasts (id, kind, created_at, details) VALUES (1, 'appeal', 0, '{}');"
             "INSERT INTO contents (id, html) VALUES (1, 'x');"

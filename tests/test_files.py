@@ -17,8 +17,9 @@ from bot.domain.files import (
     parse_yaml,
     read_text,
 )
-from bot.domain.files.documents import field_label
+from bot.domain.files.documents import MAX_FILE_BYTES, field_label
 from bot.domain.files.fields import Line, PositiveWhole, RequiredLine
+from bot.domain.telegram_html import split_message
 
 
 class Entry(FileModel):
@@ -100,3 +101,54 @@ def test_a_field_is_named_by_its_keys_inside_its_list_item(
     where: tuple[str | int, ...], label: str | None
 ) -> None:
     assert field_label(where) == label
+
+
+def _laughs(levels: int) -> str:
+    """A "billion laughs": each level names the one below nine times."""
+    text = 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for level in range(1, levels + 1):
+        text += f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]\n"
+    return text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_laughs(9), "x.yaml: not read as YAML: more than 200,000 values once its aliases are"),
+        ("a: &a [1, *a]\n", "x.yaml: not read as YAML: a value contains itself through an alias"),
+        ("[" * 10_000 + "]" * 10_000, "x.yaml:1: not valid YAML: "),
+    ],
+)
+def test_yaml_that_would_expand_beyond_reason_is_refused(text: str, message: str) -> None:
+    with pytest.raises(FileError) as raised:
+        parse_yaml(Path("x.yaml"), text)
+    assert str(raised.value).startswith(message)
+
+
+def test_aliases_within_bounds_are_read() -> None:
+    document = parse_yaml(Path("x.yaml"), _laughs(3) + "group: &g {a: 1}\nsame: *g\n")
+    assert len(document.data["l3"]) == 9 and document.data["same"] == {"a": 1}
+
+
+def test_a_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
+    with pytest.raises(
+        FileError, match=r"huge.yaml: the file has 5,000,003 bytes; at most 5,000,000"
+    ):
+        read_text(path)
+    with pytest.raises(FileError, match=r"roster.csv: the file has 5,000,001 bytes"):
+        decode(Path("roster.csv"), b"x" * (MAX_FILE_BYTES + 1))
+
+
+def test_a_message_too_long_for_one_is_split_between_whole_entries() -> None:
+    """Paragraphs whole where they fit, a long list line by line, a long line at its spaces."""
+    header = "<b>Members</b> (number, name):"
+    rows = [f"{n}. {'X' * 30}" for n in range(10)]  # 33-34 characters a row
+    parts = split_message(header + "\n\n" + "\n".join(rows) + "\n\nFooter.", limit=120)
+    assert all(len(part) <= 120 for part in parts)
+    assert parts[0].startswith(header + "\n\n0. ")  # the header is not a message of its own
+    assert "\n".join(parts).count("X" * 30) == 10  # no row cut
+    assert parts[-1].endswith("\n\nFooter.")
+    assert split_message("short") == ["short"]
+    assert split_message("word " * 50, limit=100)[0] == ("word " * 20).strip()

@@ -125,6 +125,33 @@ async def test_a_case_stored_with_its_deadlines_by_news_loses_them(tmp_path: Pat
         await connection.close()
 
 
+async def test_signatures_keep_the_member_as_listed_and_stay_final(tmp_path: Path) -> None:
+    connection = await aiosqlite.connect(tmp_path / "s.sqlite3", isolation_level=None)
+    try:
+        await migrate(connection, MIGRATIONS[:13])
+        await connection.executescript(
+            "INSERT INTO political_groups VALUES ('SOC', 'Socialists', 0);"
+            "INSERT INTO members VALUES"
+            " (1, 'Thiéry', 'Damien', '', 'Belgium', 'SOC', 'PACE', NULL);"
+            "INSERT INTO declarations (number, assembly, authoritative, titles, texts, tabler_id,"
+            " max_words, min_signatures, min_delegations, min_groups)"
+            " VALUES (652, 'PACE', 'en', '{}', '{}', 1, 200, 20, 4, 2);"
+            "INSERT INTO signatures VALUES (652, 1, 1, NULL, 'en', 'abc');"
+        )
+        await migrate(connection)
+        await connection.execute("UPDATE members SET surname = 'Other' WHERE id = 1")
+        async with connection.execute(
+            "SELECT sequence, surname, given_name, particle, country, political_group "
+            "FROM signatures"
+        ) as cursor:
+            assert await cursor.fetchall() == [(1, "Thiéry", "Damien", "", "Belgium", "SOC")]
+        for statement in ("UPDATE signatures SET country = 'X'", "DELETE FROM signatures"):
+            with pytest.raises(sqlite3.IntegrityError):
+                await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     connection = await aiosqlite.connect(tmp_path / "new.sqlite3", isolation_level=None)
     try:
@@ -270,3 +297,19 @@ async def test_the_typo_index_is_filled_for_a_database_indexed_before_it(tmp_pat
         assert stored == {(variant, "erimbetov") for variant in deletion_variants("erimbetov")}
     finally:
         await connection.close()
+
+
+async def test_a_read_sees_what_was_committed_before_it_even_beside_other_reads(
+    db: Database,
+) -> None:
+    """Concurrent updates read at once: an overlapping query must not pin an old snapshot."""
+    async with db.transaction() as conn:
+        await conn.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)")
+
+    async def write_then_read(x: int) -> bool:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO t VALUES (?)", (x,))
+        await db.fetchall("SELECT * FROM t")  # other readers keep the reader busy meanwhile
+        return await db.fetchone("SELECT x FROM t WHERE x = ?", (x,)) is not None
+
+    assert all(await asyncio.gather(*(write_then_read(x) for x in range(200))))

@@ -25,6 +25,15 @@ environment:
   BOT_BROADCAST_RETRY_MINUTES
                       how long a bulk message is retried when Telegram or the network
                       fails (default 15)
+  BOT_LISTEN          host:port of the bot's web server: /healthz, /metrics, the
+                      console and webhooks (default 127.0.0.1:8080)
+  BOT_PUBLIC_URL      the public HTTPS origin Telegram and people reach that server
+                      at, e.g. https://qorgau.example.org (needed by the console)
+  BOT_WEBHOOK_SECRET  8-256 characters of A-Z a-z 0-9 _ -; with BOT_PUBLIC_URL, updates
+                      come by webhook at BOT_PUBLIC_URL/telegram/webhook instead of
+                      long polling, each request checked for this secret
+  BOT_CONSOLE_MAX_AGE seconds a console opened in Telegram stays signed in
+                      (default 3600)
 """
 
 

@@ -36,6 +36,7 @@ def _import_members(settings: Settings, arguments: argparse.Namespace) -> int:
 
 def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.domain.declaration_content import load_declarations
+    from bot.domain.declarations import SignedDeclarationChanged
     from bot.domain.files import FileError
     from storage.declarations import Declarations
     from storage.members import Members
@@ -60,7 +61,17 @@ def _import_declarations(settings: Settings, arguments: argparse.Namespace) -> i
                     )
                     return 2
         declarations = Declarations(db)
-        new = sum([await declarations.import_file(item) for item in items])
+        by_number = {item.declaration.number: item for item in items}
+        try:
+            async with db.transaction():  # all of them, or none
+                new = sum([await declarations.import_file(item) for item in items])
+        except SignedDeclarationChanged as refused:
+            field = refused.field
+            error = by_number[refused.number].error(
+                field, str(refused).replace(field, "{field}", 1)
+            )
+            print(f"nothing imported: {error}", file=sys.stderr)
+            return 2
         print(f"imported {len(items)} declarations ({new} new, {len(items) - new} updated)")
         return 0
 

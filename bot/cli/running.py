@@ -18,6 +18,7 @@ def _run(settings: Settings, _: argparse.Namespace) -> int:
 
     from bot.application import run
     from bot.cli.database import unusable
+    from bot.web.server import WebServerUnavailable
     from storage.database import DatabaseUnavailable
 
     settings.require_token()
@@ -26,6 +27,9 @@ def _run(settings: Settings, _: argparse.Namespace) -> int:
         asyncio.run(run(settings))
     except DatabaseUnavailable as error:
         raise unusable(settings, error) from None
+    except WebServerUnavailable as error:
+        print(error, file=sys.stderr)
+        return 2
     except InvalidToken:
         print("BOT_TOKEN was refused by the Bot API: check the token.", file=sys.stderr)
         return 2
@@ -53,11 +57,11 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _health(settings: Settings, _: argparse.Namespace) -> int:
-    from bot.health import heartbeat_path, is_alive
+    from bot.health import ask_healthz
 
-    alive = is_alive(heartbeat_path(settings.database))
-    print("healthy" if alive else "unhealthy: no recent heartbeat")
-    return 0 if alive else 1
+    healthy, why = ask_healthz(*settings.listen)
+    print("healthy" if healthy else f"unhealthy: {why}")
+    return 0 if healthy else 1
 
 
 def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -65,7 +69,7 @@ def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: igno
     for name, summary, handler in (
         ("run", "run the bot with long polling until SIGINT or SIGTERM", _run),
         ("demo", "chat with the bot in this terminal: no token, no network", _demo),
-        ("health", "exit 0 if the running bot beat recently (for HEALTHCHECK)", _health),
+        ("health", "exit 0 if the running bot's /healthz says so (for HEALTHCHECK)", _health),
     ):
         parser = commands.add_parser(name, help=summary, description=summary)
         parser.set_defaults(handler=handler)

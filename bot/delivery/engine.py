@@ -24,6 +24,7 @@ from bot.domain.broadcasts import Delivery, Fate, Keyboard, Message, Settlement
 from bot.domain.failures import Failure
 from bot.domain.pacing import Pacer
 from bot.domain.retries import RetryPolicy
+from bot.metrics import Metrics
 from storage.outbox import Outbox
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ class DeliveryEngine:
         retries: RetryPolicy = RetryPolicy(),  # noqa: B008 (immutable)
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        metrics: Metrics | None = None,
     ) -> None:
         self._outbox = outbox
         self._sender = sender
@@ -132,6 +134,11 @@ class DeliveryEngine:
         self._results_waiting = asyncio.Event()
         self._flush_lock = asyncio.Lock()
         self._changed = asyncio.Event()
+        self._metrics = metrics
+        self.running = False
+        """Whether :meth:`run` is working the outbox (for ``/healthz``)."""
+        self.last_round = clock()
+        """When the loop last went round (monotonic): a loop that stops going round is stuck."""
         self._contents: dict[tuple[int, int], Message] = {}
         """Texts by (broadcast, content): a finished broadcast's texts are deleted, and SQLite
         may give a later text the same content id, but never under the same broadcast."""
@@ -145,8 +152,10 @@ class DeliveryEngine:
         finished = asyncio.Event()
         settler = asyncio.create_task(self._settle_until(finished))
         sends: set[asyncio.Task[None]] = set()
+        self.running = True
         try:
             while not stop.is_set():
+                self.last_round = self._clock()
                 try:
                     await self._work(sends, stop)
                 except Exception:
@@ -154,6 +163,7 @@ class DeliveryEngine:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), ERROR_PAUSE)
         finally:
+            self.running = False
             if sends:
                 await asyncio.wait(sends)
             finished.set()
@@ -218,6 +228,10 @@ class DeliveryEngine:
             outcome = Outcome.transient(Failure.INTERNAL)
         finally:
             self._in_flight -= 1
+        if self._metrics is not None:
+            self._metrics.sends.labels(outcome.fate.value).inc()
+            if outcome.fate is Fate.DEFERRED:
+                self._metrics.rate_limited.labels("delivery").inc()
         self._results.append(self._settlement(delivery, outcome, slot))
         self._results_waiting.set()
         self._changed.set()

@@ -9,6 +9,7 @@ distinction the engine relies on: a request that surely never left is a
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -42,6 +43,9 @@ class AiohttpRequest(BaseRequest):
         self._pool_size = connection_pool_size
         self._timeout = timeout
         self._session: aiohttp.ClientSession | None = None
+        self.last_answer: float | None = None
+        """When the Bot API last answered a request of this client (monotonic time): for the
+        polling client, a sign that updates flow (``/healthz``)."""
 
     @property
     def read_timeout(self) -> float | None:
@@ -88,7 +92,9 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=body, headers=headers, timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
+                self.last_answer = time.monotonic()
+                return response.status, body
         except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError) as error:
             raise NetworkError(f"not sent: {type(error).__name__}") from error
         except (TimeoutError, aiohttp.ClientError) as error:

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 from bot.domain.pacing import chat_spacing
+from bot.metrics import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +68,10 @@ class ReplyLimiter(BaseRateLimiter[int]):
         budget: float = REPLY_BUDGET,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self._budget = budget
+        self._metrics = metrics
         self._clock = clock
         self._sleep = sleep
         self._chats: dict[int | str, _ChatTurns] = {}
@@ -103,9 +106,13 @@ class ReplyLimiter(BaseRateLimiter[int]):
         while True:
             if chat is not None:
                 await self._turn(chat)
+            if self._metrics is not None:
+                self._metrics.replies.labels(endpoint).inc()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
+                if self._metrics is not None:
+                    self._metrics.rate_limited.labels("replies").inc()
                 wait = error.retry_after.total_seconds()  # type: ignore[union-attr]
                 if self._stopping or chat is None or self._clock() + wait > deadline:
                     raise

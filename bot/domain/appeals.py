@@ -3,6 +3,8 @@ and how far a broadcast has come."""
 
 from __future__ import annotations
 
+import re
+
 from bot.domain.languages import LOCALES
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH, HtmlError, parse_html, utf16_len
 
@@ -28,6 +30,24 @@ class TextTooLong(TextProblem):
 
 class BadHtml(TextProblem):
     """Telegram would refuse the HTML; the message is Telegram's description."""
+
+
+_MARKUP_OR_CHARACTER = re.compile(
+    r"(?P<tag></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?>)"
+    r"|(?P<reference>&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{0,31});)"
+    r"|(?P<character>[<&])"
+)
+_ESCAPED = {"<": "&lt;", "&": "&amp;"}
+
+
+def typed_html(text: str) -> str:
+    """The Telegram HTML of a text typed without Telegram's own formatting: what reads as
+    markup (a tag such as ``<b>`` or ``</b>``, a reference such as ``&amp;``) is markup, and
+    any other ``<`` or ``&`` is just that character, so "5 < 7" and "Amnesty & HRW" are sent
+    as written. Markup that is malformed is left for :func:`check_text` to refuse."""
+    return _MARKUP_OR_CHARACTER.sub(
+        lambda match: _ESCAPED[match["character"]] if match["character"] else match[0], text
+    )
 
 
 def check_text(html: str) -> str:

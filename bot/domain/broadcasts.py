@@ -43,6 +43,13 @@ AUTHORED = (Kind.APPEAL, Kind.NEWS)
 """Kinds of broadcast a coordinator writes, follows and gets a report of."""
 
 
+def may_direct(broadcast: Broadcast, user_id: int, *, admin: bool) -> bool:
+    """Whether a member of the staff may stop a broadcast or resend its messages: its author
+    or an administrator. One that nobody in the bot wrote (news imported from files, or an
+    author who erased themselves) is for any of the staff to direct."""
+    return admin or broadcast.author_id in (None, user_id)
+
+
 CASE_AUDIENCE = "case:"
 """Prefix of the audience of one case's subscribers: ``case:<case id>``."""
 

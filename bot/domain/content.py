@@ -7,6 +7,7 @@ A content folder holds ``sources.yaml`` (source id → date and title per langua
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,8 +36,29 @@ from bot.domain.actions import (
     Target,
     deadline_id,
 )
-from bot.domain.files import FileModel, check, parse_yaml, problem, read_text
-from bot.domain.files.fields import Day, RequiredLine, Text
+from bot.domain.files import FileModel, check, check_all, parse_yaml, problem, read_text
+from bot.domain.files.fields import (
+    ACCOUNT,
+    ACTION_TITLE,
+    ACTION_WHY,
+    ALIAS,
+    BRIEF,
+    CASE_DETAIL,
+    CASE_NAME,
+    DEADLINE_ACTION,
+    DEADLINE_TITLE,
+    EVENT,
+    LINK,
+    PARAGRAPH,
+    SALUTATION,
+    SOURCE_TITLE,
+    TARGET_NAME,
+    Day,
+    RequiredLine,
+    Text,
+    at_most,
+    too_long,
+)
 from bot.domain.languages import LOCALES, Texts
 from bot.domain.letters import LetterProblem, check_letter
 
@@ -121,55 +143,83 @@ class Content:
     targets: dict[str, Target] = field(default_factory=dict)
 
 
-def _texts(value: Any, partial: bool) -> Texts:
+def _texts(value: Any, partial: bool, limit: int, paragraph: int | None) -> Texts:
     if not isinstance(value, dict):
-        raise problem("{field}: expected a text per language: en, ru, kk")
+        raise problem("{field}: expected a text per language: en, ru, kk", code="texts")
     if not value.keys() <= _LOCALES:
         unknown = sorted(map(str, value.keys() - _LOCALES))
-        raise problem(f"{{field}}: unknown language {', '.join(unknown)}")
+        raise problem(
+            f"{{field}}: unknown language {', '.join(unknown)}", code="language", languages=unknown
+        )
     texts = {locale: text for locale in LOCALES if (text := str(value.get(locale, "")).strip())}
     if len(texts) < len(LOCALES) and not (partial and texts):
         missing = [locale for locale in LOCALES if locale not in texts]
-        raise problem(f"{{field}}: missing the {', '.join(missing)} translation")
+        raise problem(
+            f"{{field}}: missing the {', '.join(missing)} translation",
+            code="translation",
+            languages=missing,
+        )
+    for locale, text in texts.items():
+        if (found := too_long(text, limit)) is not None:
+            raise problem(found, locale)
+        longest = max(text.split("\n\n"), key=len)
+        if paragraph is not None and (found := too_long(longest, paragraph)) is not None:
+            raise problem(found.replace("{field}:", "{field}: a paragraph of"), locale)
     return texts
 
 
-def _all_texts(value: Any) -> Texts:
-    return _texts(value, partial=False)
-
-
-def _some_texts(value: Any) -> Texts:
-    return _texts(value, partial=True)
-
-
 _LOCALES = frozenset(LOCALES)
-AllTexts = Annotated[Texts, PlainValidator(_all_texts)]
-"""A text in every language."""
 
-SomeTexts = Annotated[Texts, PlainValidator(_some_texts)]
-"""A text in at least one language (news may come in fewer than all)."""
+
+def texts(limit: int, *, partial: bool = False, paragraph: int | None = None) -> Any:
+    """A text in every language (``partial``: in at least one, as news may come), each of at
+    most ``limit`` characters, and, if given, paragraphs of at most ``paragraph``."""
+    read = functools.partial(_texts, partial=partial, limit=limit, paragraph=paragraph)
+    return Annotated[Texts, PlainValidator(read)]
+
+
+CaseName = texts(CASE_NAME)
+CaseDetail = texts(CASE_DETAIL)
+Brief = texts(BRIEF)
+Account = texts(ACCOUNT, paragraph=PARAGRAPH)
+EventTexts = texts(EVENT, partial=True)
+"""A timeline entry: in at least one language (news may come in fewer than all)."""
+SourceTitle = texts(SOURCE_TITLE)
+DeadlineTitle = texts(DEADLINE_TITLE)
+DeadlineAction = texts(DEADLINE_ACTION)
+TargetLine = texts(TARGET_NAME)
+Salutation = texts(SALUTATION)
+ActionTitle = texts(ACTION_TITLE)
+ActionWhy = texts(ACTION_WHY)
 
 
 def _words(words: tuple[str, ...]) -> tuple[str, ...]:
     words = tuple(word.strip() for word in words)
     if "" in words:
-        raise problem("{field}: empty entry", words.index(""))
+        raise problem("{field}: empty entry", words.index(""), code="empty_entry")
+    for index, word in enumerate(words):
+        if (found := too_long(word, ALIAS)) is not None:
+            raise problem(found, index)
     return words
 
 
 Words = Annotated[tuple[Text, ...], AfterValidator(_words)]
-"""Short texts, one per entry, none empty."""
+"""Short texts, one per entry, none empty, each of at most :data:`ALIAS` characters."""
 
 
 def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:
     if unknown := [tag for tag in tags if tag not in TAGS]:
-        raise problem(f"{{field}}: unknown {', '.join(unknown)} (allowed: {', '.join(TAGS)})")
+        raise problem(
+            f"{{field}}: unknown {', '.join(unknown)} (allowed: {', '.join(TAGS)})",
+            code="choice",
+            values=unknown,
+        )
     return tags
 
 
 def _slug(text: str) -> str:
     if not CASE_ID.fullmatch(text):
-        raise problem("{field}: must be lowercase-with-dashes, at most 40 characters")
+        raise problem("{field}: must be lowercase-with-dashes, at most 40 characters", code="slug")
     return text
 
 
@@ -178,32 +228,33 @@ def _file_name(case_id: str, info: ValidationInfo) -> str:
     if not CASE_ID.fullmatch(case_id) or case_id != stem:
         raise problem(
             "{field}: must be lowercase-with-dashes, at most 40 characters, "
-            f"and equal the file name {stem!r}"
+            f"and equal the file name {stem!r}",
+            code="slug",
         )
     return case_id
 
 
 def _known_source(source: str, info: ValidationInfo) -> str:
     if source not in info.context["sources"]:
-        raise problem(f"{{field}}: unknown source {source!r}")
+        raise problem(f"{{field}}: unknown source {source!r}", code="source", value=source)
     return source
 
 
 def _known_case(case_id: str, info: ValidationInfo) -> str:
     if case_id not in info.context["cases"]:
-        raise problem(f"{{field}}: unknown case {case_id!r}")
+        raise problem(f"{{field}}: unknown case {case_id!r}", code="case", value=case_id)
     return case_id
 
 
 def _partial_date(text: str) -> str:
     if not PARTIAL_DATE.fullmatch(text):
-        raise problem("{field}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+        raise problem("{field}: expected YYYY, YYYY-MM or YYYY-MM-DD", code="partial_date")
     return text
 
 
 def _urgency(urgency: int) -> int:
     if not 1 <= urgency <= 5:
-        raise problem("{field}: must be from 1 (most urgent) to 5")
+        raise problem("{field}: must be from 1 (most urgent) to 5", code="urgency")
     return urgency
 
 
@@ -212,13 +263,13 @@ def _zone(name: str) -> str:
         return moments.zone(name).key
     except moments.UnknownZone:
         raise problem(
-            f"{{field}}: not an IANA time zone (example: {moments.ZONE_EXAMPLE})"
+            f"{{field}}: not an IANA time zone (example: {moments.ZONE_EXAMPLE})", code="zone"
         ) from None
 
 
 def _link(link: str) -> str:
     if not link.startswith(("https://", "http://")):
-        raise problem("{field}: expected an http(s):// address")
+        raise problem("{field}: expected an http(s):// address", code="link")
     return link
 
 
@@ -229,14 +280,14 @@ class _Source(FileModel):
     """An entry of ``sources.yaml``."""
 
     date: Day
-    title: AllTexts
+    title: SourceTitle
 
 
 class _Event(FileModel):
     """An entry of a case's timeline."""
 
     date: Annotated[Text, AfterValidator(_partial_date)]
-    event: SomeTexts
+    event: EventTexts
     source: SourceId | None = None
 
 
@@ -244,11 +295,11 @@ class _Deadline(FileModel):
     """An entry of a case's deadlines: its moment is local time in its zone."""
 
     id: Annotated[Text, AfterValidator(_slug)]
-    title: AllTexts
+    title: DeadlineTitle
     zone: Annotated[Text, AfterValidator(_zone)]  # before the moment, which is read in it
     moment: datetime
-    action: AllTexts
-    link: Annotated[Text, AfterValidator(_link)] | None = None
+    action: DeadlineAction
+    link: Annotated[Text, at_most(LINK), AfterValidator(_link)] | None = None
     source: SourceId | None = None
     cancelled: StrictBool = False
 
@@ -261,9 +312,11 @@ class _Deadline(FileModel):
                 written if isinstance(written, datetime) else moments.parse_local_time(str(written))
             )
         except moments.UnreadableTime:
-            raise problem("{field}: expected a local time YYYY-MM-DD HH:MM") from None
+            raise problem(
+                "{field}: expected a local time YYYY-MM-DD HH:MM", code="moment"
+            ) from None
         if local.tzinfo is not None:
-            raise problem("{field}: give the local time without an offset")
+            raise problem("{field}: give the local time without an offset", code="moment")
         if "zone" not in info.data:
             return local  # the zone's own problem is the one reported
         where = moments.zone(info.data["zone"])
@@ -271,7 +324,9 @@ class _Deadline(FileModel):
             return moments.local_to_utc(local, where)
         except moments.SkippedTime:
             raise problem(
-                f"{{field}}: this local time does not exist in {where.key} (clocks jump)"
+                f"{{field}}: this local time does not exist in {where.key} (clocks jump)",
+                code="skipped_time",
+                zone=where.key,
             ) from None
 
     def deadline(self) -> Deadline:
@@ -318,9 +373,9 @@ ShortLine = Annotated[RequiredLine, AfterValidator(_short)]
 class _Target(FileModel):
     """An entry of ``targets.yaml``."""
 
-    name: AllTexts
-    title: AllTexts
-    salutation: AllTexts
+    name: TargetLine
+    title: TargetLine
+    salutation: Salutation
     languages: Annotated[tuple[Text, ...], AfterValidator(_languages)]
     address: tuple[ShortLine, ...] = ()
     email: Annotated[ShortLine, AfterValidator(_email)] | None = None
@@ -392,8 +447,8 @@ class _Action(FileModel):
 
     id: Annotated[Text, AfterValidator(_slug)]
     kind: Literal[KINDS]  # type: ignore[valid-type]
-    title: AllTexts
-    why: AllTexts
+    title: ActionTitle
+    why: ActionWhy
     points: Annotated[dict[str, tuple[str, ...]], PlainValidator(_points)]
     targets: tuple[Annotated[Text, AfterValidator(_known_target)], ...]
     letter: Annotated[dict[str, str], PlainValidator(_letters)] = {}  # noqa: RUF012 (frozen)
@@ -459,15 +514,15 @@ class _Case(FileModel):
     """A case file."""
 
     id: Annotated[Text, AfterValidator(_file_name)]
-    name: AllTexts
+    name: CaseName
     aliases: Words = ()
     status: Literal[STATUSES]  # type: ignore[valid-type]
     urgency: Annotated[int, Strict(), AfterValidator(_urgency)]
-    detention: AllTexts | None = None
-    charges: AllTexts | None = None
-    sentence: AllTexts | None = None
-    brief: AllTexts
-    account: AllTexts
+    detention: CaseDetail | None = None
+    charges: CaseDetail | None = None
+    sentence: CaseDetail | None = None
+    brief: Brief
+    account: Account
     tags: Annotated[Words, AfterValidator(_tags)] = ()
     related: tuple[Annotated[Text, AfterValidator(_known_case)], ...] = ()
     timeline: tuple[_Event, ...] = ()
@@ -482,7 +537,7 @@ class _Case(FileModel):
             for index, item_id in enumerate(ids):
                 if item_id in ids[:index]:
                     at = (name, index, "id")
-                    raise problem(f"{{field}}: {item_id!r} is used twice", at)
+                    raise problem(f"{{field}}: {item_id!r} is used twice", at, code="twice")
         return self
 
     def case(self) -> Case:
@@ -532,6 +587,31 @@ def load_content(folder: Path) -> Content:
         case = check(document, _CASE, {**known, "stem": path.stem}).case()
         cases[case.id] = case
     return Content(sources, cases, targets)
+
+
+def check_case(
+    document: Any,
+    sources: dict[str, Source],
+    known_cases: set[str],
+    case_id: str,
+    targets: dict[str, Target] | None = None,
+) -> Case:
+    """A case written as a mapping in the shape of its file (by the console), checked by
+    the same schema and rules as import; ``case_id`` is what its file name would be,
+    ``known_cases`` the ids ``related`` may name and ``targets`` those its actions may
+    address. Every problem raises at once as :class:`~bot.domain.files.Problems`."""
+    context = {
+        "sources": sources,
+        "cases": known_cases | {case_id},
+        "stem": case_id,
+        "targets": targets or {},
+    }
+    return check_all(document, _CASE, context).case()
+
+
+def case_document(case: Case) -> dict[str, Any]:
+    """A case as its file says it, as plain data (dates as text): what the console edits."""
+    return _case_document(case) | {"updated": case.updated.isoformat()}
 
 
 class _Dumper(yaml.SafeDumper):

@@ -9,7 +9,7 @@ tabler). README.md, "Written declarations", documents every field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,7 +32,18 @@ from bot.domain.files import (
     problem,
     read_text,
 )
-from bot.domain.files.fields import Day, Line, PositiveWhole, RequiredLine, Text
+from bot.domain.files.fields import (
+    ASSEMBLY,
+    DECLARATION_TEXT,
+    DECLARATION_TITLE,
+    REFERENCE,
+    Day,
+    Line,
+    PositiveWhole,
+    RequiredLine,
+    Text,
+    at_most,
+)
 from bot.domain.members import Member
 from bot.domain.roster import WrittenMember
 from bot.domain.signatory_block import PoliticalGroup
@@ -48,6 +59,17 @@ class DeclarationFile:
     tabler: Member
     signatories: tuple[Member, ...]
     groups: tuple[PoliticalGroup, ...]
+    source: Document | None = None
+    """The file it was read from, to name the line of a problem found later (on import)."""
+
+    def error(self, field: str, problem: str) -> FileError:
+        """A :class:`FileError` about ``field`` (``text.en``, ``tabler``) at its line."""
+        if self.source is None:
+            return FileError(Path("declaration"), None, field, problem)
+        where: tuple[str | int, ...] = tuple(field.split("."))
+        if field == "tabler" and "tabler" not in self.source.data:
+            where = ("signatories", 0)  # the first signatory tabled it
+        return self.source.error(where, problem)
 
 
 def _moment(value: Any) -> datetime:
@@ -73,8 +95,15 @@ def _text(text: str) -> str:
 Moment = Annotated[datetime, PlainValidator(_moment)]
 """A time with its offset, a time in UTC, or a date (its midnight in UTC)."""
 
-Texts = Annotated[dict[str, Annotated[Text, AfterValidator(_text)]], BeforeValidator(_per_language)]
-"""A text per language, in any language."""
+
+def _texts(limit: int) -> Any:
+    """A text per language, in any language, each of at most ``limit`` characters."""
+    text = Annotated[Text, AfterValidator(_text), at_most(limit)]
+    return Annotated[dict[str, text], BeforeValidator(_per_language)]  # type: ignore[valid-type]
+
+
+Titles = _texts(DECLARATION_TITLE)
+Bodies = _texts(DECLARATION_TEXT)
 
 
 def _in_assembly(member: Any, assembly: Any) -> Any:
@@ -85,13 +114,13 @@ class _DeclarationFile(FileModel):
     """A declaration file as written."""
 
     number: PositiveWhole
-    assembly: RequiredLine
-    reference: Line = ""
+    assembly: Annotated[RequiredLine, at_most(ASSEMBLY)]
+    reference: Annotated[Line, at_most(REFERENCE)] = ""
     date: Day | None = None
     status: Status = Status.DRAFT
     authoritative: Text
-    title: Texts
-    text: Texts
+    title: Titles
+    text: Bodies
     rules: RuleSettings = RuleSettings()
     opens: Moment | None = None
     closes: Moment | None = None
@@ -160,7 +189,7 @@ def parse_declaration(data: Any) -> DeclarationFile:
 
 def _read(path: Path) -> tuple[Document, DeclarationFile]:
     document = parse_yaml(path, read_text(path))
-    return document, check(document, _DECLARATION).declaration_file()
+    return document, replace(check(document, _DECLARATION).declaration_file(), source=document)
 
 
 def load_declaration(path: Path) -> DeclarationFile:

@@ -74,6 +74,68 @@ class Declaration:
         return self.closes_at is None or now < self.closes_at
 
 
+def _moment_value(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp())
+
+
+def _audited(declaration: Declaration) -> dict[str, object]:
+    """A declaration's fields as the audit log names them: texts and titles by their digest,
+    moments as unix time."""
+    rules = declaration.rules
+    fields: dict[str, object] = {
+        "assembly": declaration.assembly,
+        "reference": declaration.reference,
+        "authoritative": declaration.authoritative,
+        "tabler": declaration.tabler_id,
+        "status": declaration.status.value,
+        "opens": _moment_value(declaration.opens_at),
+        "closes": _moment_value(declaration.closes_at),
+        "max_words": rules.max_words,
+        "min_signatures": rules.min_signatures,
+        "min_delegations": rules.min_delegations,
+        "min_groups": rules.min_groups,
+    }
+    fields |= {f"title.{language}": text_digest(t) for language, t in declaration.title.items()}
+    fields |= {f"text.{language}": text_digest(t) for language, t in declaration.text.items()}
+    return fields
+
+
+def differences(before: Declaration, after: Declaration) -> dict[str, tuple[object, object]]:
+    """The fields that differ, as (before, after) in the audit log's terms (``None`` for a
+    title or text in a language one of them lacks)."""
+    was, now = _audited(before), _audited(after)
+    return {
+        name: (was.get(name), now.get(name))
+        for name in sorted(was.keys() | now.keys())
+        if was.get(name) != now.get(name)
+    }
+
+
+SIGNED_FIELDS = ("authoritative", "reference", "tabler")
+"""What signatories put their name under, besides every title and text that existed."""
+
+
+def changes_to_what_was_signed(changed: dict[str, tuple[object, object]]) -> list[str]:
+    """The fields among ``changed`` that signatures depend on: the reference, the
+    authoritative language, the tabler, and any title or text there was before."""
+    return [
+        name
+        for name, (was, _now) in changed.items()
+        if name in SIGNED_FIELDS or (name.startswith(("title.", "text.")) and was is not None)
+    ]
+
+
+class SignedDeclarationChanged(ValueError):
+    """An import would change what the signatories of a declaration signed."""
+
+    def __init__(self, number: int, field: str, signatures: int) -> None:
+        super().__init__(
+            f"{field}: declaration {number} has {signatures} signatures: what they signed "
+            "cannot change (write a new declaration instead)"
+        )
+        self.number, self.field, self.signatures = number, field, signatures
+
+
 class DeclarationTooLong(ValueError):
     """The authoritative text has more words than the rules allow."""
 

@@ -111,8 +111,8 @@ def _unit_seconds(unit: str, locale: str) -> int:
 
 def _parse_lead(text: str, locale: str) -> int:
     compact = text.strip().lower()
-    if compact.startswith("-"):
-        raise NotPositiveLead(text)
+    if compact.startswith("-") or re.fullmatch(r"0+(?:\.0*)?", compact):
+        raise NotPositiveLead(text)  # "0" needs no unit to be nothing
     parts = [(amount, unit) for amount, unit in _PART.findall(compact) if unit not in FILLERS]
     if not parts or _PART.sub("", compact).strip():
         raise UnreadableLead(text)

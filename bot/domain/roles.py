@@ -6,7 +6,14 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """A user's role; ``ADMIN`` comes from ``BOT_ADMINS``, the others are stored."""
+    """A user's role; ``ADMIN`` comes from ``BOT_ADMINS``, the others are stored.
+
+    A stored role follows from two facts: an admin granted the coordinator role, or the
+    account is bound to a member of parliament. A coordinator stays one whatever the binding;
+    otherwise a bound account is a member and any other a subscriber. So a binding that moves
+    to another account takes the member role with it, and a revoked coordinator who is bound
+    is a member again.
+    """
 
     ADMIN = "admin"
     COORDINATOR = "coordinator"

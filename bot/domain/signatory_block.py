@@ -22,10 +22,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 from pydantic import StrictBool
 
-from bot.domain.files.fields import RequiredLine
+from bot.domain.files.fields import GROUP_ABBREVIATION, GROUP_NAME, RequiredLine, at_most
 from bot.domain.members import Member
 
 _SEPARATORS = re.compile(r"[\s'’ʼ‘`\-]+")
@@ -35,8 +36,8 @@ _SEPARATORS = re.compile(r"[\s'’ʼ‘`\-]+")
 class PoliticalGroup:
     """A political group of an assembly; ``non_attached`` is the list of members in none."""
 
-    abbreviation: RequiredLine
-    name: RequiredLine
+    abbreviation: Annotated[RequiredLine, at_most(GROUP_ABBREVIATION)]
+    name: Annotated[RequiredLine, at_most(GROUP_NAME)]
     non_attached: StrictBool = False
 
 
@@ -97,21 +98,32 @@ def block(signers: Sequence[Member], tabler_id: int, groups: Iterable[PoliticalG
 
 CSV_COLUMNS = ("position", "surname", "given_name", "particle", "country", "political_group")
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (CSV injection)."""
+
+
+def inert(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text: line breaks become spaces (a name has none, and
+    a bare CR would end the row), and a cell that would start a formula gets a leading
+    apostrophe, which spreadsheets take as "text follows" and do not show."""
+    if "\r" in cell or "\n" in cell:
+        cell = " ".join(cell.splitlines())
+    return "'" + cell if cell.lstrip(" ").startswith(FORMULA_STARTS) else cell
+
 
 def block_csv(signers: Sequence[Member], tabler_id: int) -> str:
-    """The list as CSV, one row per signatory in the block's order, with a header."""
+    """The list as CSV, one row per signatory in the block's order, with a header; no cell
+    can start a formula in a spreadsheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for position, member in enumerate(ordered(signers, tabler_id), start=1):
-        writer.writerow(
-            (
-                position,
-                member.surname.upper(),
-                member.given_name,
-                member.particle,
-                member.country,
-                member.political_group,
-            )
+        cells = (
+            member.surname.upper(),
+            member.given_name,
+            member.particle,
+            member.country,
+            member.political_group,
         )
+        writer.writerow((position, *(inert(cell) for cell in cells)))
     return buffer.getvalue()

@@ -291,3 +291,28 @@ def split_paragraphs(paragraphs: list[str], limit: int = MAX_MESSAGE_LENGTH) -> 
         else:
             messages.append(piece)
     return messages
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
+    """A message (HTML whose tags never span lines) as several if it is too long for one:
+    whole paragraphs where they fit, a paragraph too long for a message (a long list) line by
+    line, and a line too long for a message at its spaces."""
+    if utf16_len(text) <= limit:
+        return [text]
+    messages: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        whole = utf16_len(paragraph) <= limit
+        pieces = [paragraph] if whole else paragraph.split("\n")
+        glue = "\n\n"
+        for line in pieces:
+            for piece in [line] if whole else split_paragraphs([line], limit):
+                if current and utf16_len(current) + len(glue) + utf16_len(piece) <= limit:
+                    current += glue + piece
+                else:
+                    if current:
+                        messages.append(current)
+                    current = piece
+                glue = "\n"
+    messages.append(current)
+    return messages

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, cast
+from urllib.parse import quote
 
 from aiohttp import web
+
+from bot.domain.web_app import sign_init_data, user_fields
 
 from .calllog import CallLog
 from .faults import Faults, Outage
@@ -16,6 +21,7 @@ from .model import CallbackAnswer, InlineAnswer, Person, SimChat
 from .server import BotApiHttp
 from .simulation import DEFAULT_TIMEOUT, SimUser
 from .state import Webhook, World
+from .webhooks import WebhookPusher
 
 SHUTDOWN_TIMEOUT = 1.0
 
@@ -47,6 +53,8 @@ class LocalBotApi:
         self._port = port
         self._runner: web.ServerRunner | None = None
         self._users: dict[int, SimUser] = {}
+        self.webhook_pusher = WebhookPusher(self.world)
+        """Posts updates to the bot's webhook once one is set."""
 
     async def start(self) -> None:
         """Bind the HTTP server (port 0 picks a free port)."""
@@ -56,11 +64,13 @@ class LocalBotApi:
         await web.TCPSite(runner, self._host, self._port).start()
         self._port = runner.addresses[0][1]
         self._runner = runner
+        self.webhook_pusher.start()
 
     async def stop(self) -> None:
         """End pending long polls and close the server."""
         self.world.closing = True
         self.world.touch()
+        await self.webhook_pusher.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -136,6 +146,12 @@ class LocalBotApi:
     def faults(self) -> Faults:
         """The calls the injected outages struck, with their monotonic times."""
         return self.world.faults
+
+    @property
+    def unknown_methods(self) -> set[str]:
+        """Methods (by their canonical names, e.g. ``setMyDescription``) this server answers
+        404 Not Found, as a Bot API server that lacks them would; add or remove at any time."""
+        return self.world.unknown_methods
 
     def user(
         self,
@@ -228,6 +244,30 @@ class LocalBotApi:
     def webhook(self) -> Webhook | None:
         """The webhook the bot set, if any."""
         return self.world.settings.webhook
+
+    @property
+    def webhooks_set(self) -> int:
+        """How many times the bot set a webhook (each start in webhook mode sets it)."""
+        return self.world.settings.webhooks_set
+
+    def web_app_url(
+        self,
+        url: str,
+        user_id: int,
+        language_code: str | None = None,
+        theme: dict[str, str] | None = None,
+        platform: str = "web",
+    ) -> str:
+        """``url`` as Telegram opens a Mini App for ``user_id`` now: the launch data signed
+        with the bot's token, and the theme, in the fragment (``#tgWebAppData=…``)."""
+        init_data = sign_init_data(
+            self.token, user_fields(user_id, language_code, int(time.time()))
+        )
+        fragment = f"tgWebAppData={quote(init_data)}&tgWebAppVersion=8.0"
+        fragment += f"&tgWebAppPlatform={platform}"
+        if theme is not None:
+            fragment += "&tgWebAppThemeParams=" + quote(json.dumps(theme))
+        return f"{url}#{fragment}"
 
     def callback_answer(self, query_id: str) -> CallbackAnswer | None:
         """The bot's answer to a callback query, once given."""

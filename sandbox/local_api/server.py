@@ -59,7 +59,7 @@ class BotApiHttp:
         method = find_method(name)
         if token != self.world.token:
             error = ApiError(401, "Unauthorized")
-        elif method is None:
+        elif method is None or method.name in self.world.unknown_methods:
             error = ApiError(404, "Not Found")
         else:
             return await self._run(request, method)

@@ -90,10 +90,19 @@ class SimUser:
         self.person.language_code = value
 
     async def send(
-        self, text: str, *, chat: SimChat | None = None, reply_to: SimMessage | None = None
+        self,
+        text: str,
+        *,
+        chat: SimChat | None = None,
+        reply_to: SimMessage | None = None,
+        entities: list[dict[str, Any]] | None = None,
     ) -> SimMessage:
-        """Send a text message; /commands get bot_command entities."""
-        return self._post(chat, text=text, entities=command_entities(text), reply_to=reply_to)
+        """Send a text message; /commands get bot_command entities, and ``entities`` adds the
+        formatting a client applies (bold, italic, links: offsets in UTF-16 units)."""
+        found = sorted(
+            [*command_entities(text), *(entities or [])], key=lambda entity: entity["offset"]
+        )
+        return self._post(chat, text=text, entities=found, reply_to=reply_to)
 
     async def send_photo(
         self, *, caption: str | None = None, chat: SimChat | None = None

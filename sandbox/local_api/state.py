@@ -48,12 +48,15 @@ class Notifier:
 
 @dataclass(slots=True)
 class Webhook:
-    """The webhook the bot set (updates are not pushed to it; it only blocks getUpdates)."""
+    """The webhook the bot set: updates are POSTed to it (:mod:`.webhooks`), and getUpdates is
+    refused while it is set."""
 
     url: str
     max_connections: int
     allowed_updates: list[str] | None
     secret_token: str | None
+    last_error: tuple[int, str] | None = None
+    """Unix time and description of the last failed delivery, until one succeeds."""
 
 
 @dataclass(slots=True)
@@ -66,6 +69,8 @@ class BotSettings:
     names: dict[str, str] = field(default_factory=dict)
     menu_buttons: dict[int | None, dict[str, Any]] = field(default_factory=dict)
     webhook: Webhook | None = None
+    webhooks_set: int = 0
+    """How many times setWebhook set one (a restarted bot sets it again)."""
 
 
 class World:
@@ -84,6 +89,8 @@ class World:
         self.settings = BotSettings()
         self.flood = FloodControl()
         self.faults = Faults()
+        self.unknown_methods: set[str] = set()
+        """Methods answered 404 Not Found, as by a Bot API server that lacks them."""
         self.callback_queries: dict[str, CallbackAnswer | None] = {}
         self.inline_queries: dict[str, InlineAnswer | None] = {}
         self.changed = Notifier()

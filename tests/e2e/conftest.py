@@ -1,8 +1,14 @@
 """End-to-end fixtures: the real bot, polling a local Bot API server on 127.0.0.1 over HTTP,
-storing in a real SQLite file."""
+storing in a real SQLite file.
+
+With ``QORGAU_TEST_UPDATES=webhook`` in the environment, every bot of these tests (in this
+process or as ``python -m bot run``) takes its updates by webhook instead: the local Bot API
+server POSTs them to the bot's web server with the secret header. CI runs the end-to-end
+tests once in each mode."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +20,34 @@ from bot.config import Settings
 from bot.domain.roles import Role
 from handlers.context import QorgauApplication
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
+from sandbox.network import free_port
 from tests.e2e.preview import Preview
 
 ADMIN_ID = 7_365_912_001
 """The one id in BOT_ADMINS for these tests."""
+
+WEBHOOK_SECRET = "e2e-webhook-secret_0123456789"
+
+
+def webhook_mode() -> bool:
+    """Whether this run's bots take updates by webhook (``QORGAU_TEST_UPDATES=webhook``)."""
+    mode = os.environ.get("QORGAU_TEST_UPDATES", "polling")
+    if mode not in ("polling", "webhook"):
+        raise ValueError(f"QORGAU_TEST_UPDATES must be polling or webhook, got {mode!r}")
+    return mode == "webhook"
+
+
+def web_settings() -> dict[str, object]:
+    """The web server of a test's bot: a free port on loopback, its URL, and in webhook mode
+    the secret."""
+    port = free_port()
+    web: dict[str, object] = {
+        "listen": ("127.0.0.1", port),
+        "public_url": f"http://127.0.0.1:{port}",
+    }
+    if webhook_mode():
+        web["webhook_secret"] = WEBHOOK_SECRET
+    return web
 
 
 @dataclass
@@ -75,6 +105,7 @@ def settings(api: LocalBotApi, tmp_path: Path) -> Settings:
         api_base_url=api.base_url,
         database=tmp_path / "var" / "bot.sqlite3",
         admins=frozenset({ADMIN_ID}),
+        **web_settings(),  # type: ignore[arg-type]
     )
 
 

@@ -13,21 +13,32 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.local_api import LocalBotApi
-from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.conftest import ADMIN_ID, web_settings, webhook_mode
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+_WEB: dict[Path, dict[str, object]] = {}
+"""The web server of each database's bot: one port per database, so that ``health`` run with
+the same environment asks the bot that runs on it, and a restarted bot gets its port back."""
 
 
 def environment(
     api: LocalBotApi, database: Path, broadcast_rate: float | None = None
 ) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
+    web = _WEB.setdefault(database, web_settings())
+    host, port = web["listen"]  # type: ignore[misc]
     env.update(
         BOT_TOKEN=api.token,
         BOT_API_BASE_URL=api.base_url,
         BOT_DATABASE=str(database),
         BOT_ADMINS=str(ADMIN_ID),
+        BOT_LISTEN=f"{host}:{port}",
+        BOT_PUBLIC_URL=str(web["public_url"]),
     )
+    if "webhook_secret" in web:
+        env["BOT_WEBHOOK_SECRET"] = str(web["webhook_secret"])
     if broadcast_rate is not None:
         env["BOT_BROADCAST_RATE"] = str(broadcast_rate)
     return env
@@ -60,8 +71,9 @@ async def bot_process(
     cwd: Path = ROOT,
     extra_env: dict[str, str] | None = None,
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    """``python -m bot run`` against ``api``; yielded once it polls; killed if still alive."""
-    polls_before = api.polls_received
+    """``python -m bot run`` against ``api``; yielded once it takes updates (it polls, or
+    it set its webhook); killed if still alive."""
+    polls_before, webhooks_before = api.polls_received, api.webhooks_set
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -73,7 +85,10 @@ async def bot_process(
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        await api.wait_until(lambda: api.polls_received > polls_before, timeout=20)
+        if webhook_mode():
+            await api.wait_until(lambda: api.webhooks_set > webhooks_before, timeout=20)
+        else:
+            await api.wait_until(lambda: api.polls_received > polls_before, timeout=20)
         yield process
     finally:
         if process.returncode is None:

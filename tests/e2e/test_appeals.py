@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.domain.roles import Role
 from tests.e2e.conftest import RunningBot, message_starting
 
@@ -93,3 +95,48 @@ async def test_the_command_again_starts_the_flow_over(bot: RunningBot) -> None:
     await coordinator.press(audience, callback_data="appeal:to:all")
     *previews, _confirm = await coordinator.wait_for_replies(2)
     assert [p.text for p in previews] == ["Only English"]  # the first draft is gone
+
+
+@pytest.mark.parametrize(
+    ("typed", "html"),
+    [
+        ("Amnesty & HRW call for his release", "Amnesty &amp; HRW call for his release"),
+        ("5 < 7", "5 &lt; 7"),
+        ("Free him <b>now</b> & here", "Free him <b>now</b> &amp; here"),
+        ("&lt;b&gt; is how HTML writes it", "&lt;b&gt; is how HTML writes it"),
+    ],
+)
+async def test_plain_text_is_sent_as_written(bot: RunningBot, typed: str, html: str) -> None:
+    """Only what reads as markup is markup; a lone < or & is the character itself."""
+    await bot.readers(1)
+    coordinator = await bot.user_with_role(510, Role.COORDINATOR)
+    await coordinator.ask("/appeal")
+    await coordinator.ask("/skip")
+    await coordinator.ask("/skip")
+    audience = await coordinator.ask(typed)
+    assert audience.text == "Who should receive the appeal?"
+    await coordinator.press(audience, callback_data="appeal:to:all")
+    preview, confirm = await coordinator.wait_for_replies(2)
+    assert preview.html == html
+    await coordinator.press(confirm, callback_data="appeal:send")
+    reader = bot.user(20_000)
+    await bot.api.wait_until(lambda: reader.chat.bot_messages[-1].html == html, timeout=10)
+
+
+async def test_telegrams_own_formatting_is_kept_and_the_rest_escaped(bot: RunningBot) -> None:
+    coordinator = await bot.user_with_role(511, Role.COORDINATOR)
+    await coordinator.ask("/appeal")
+    await coordinator.ask("/skip")
+    await coordinator.ask("/skip")
+    text = "Urgent: 5 < 7 & <b> is not a tag here"
+    bold = {"type": "bold", "offset": 0, "length": 6}
+    link = {"type": "text_link", "offset": 8, "length": 5, "url": "https://example.org/"}
+    await coordinator.send(text, entities=[bold, link])
+    (audience,) = await coordinator.wait_for_replies(1)
+    await coordinator.press(audience, callback_data="appeal:to:all")
+    preview, _confirm = await coordinator.wait_for_replies(2)
+    assert preview.text == text
+    assert preview.html == (
+        '<b>Urgent</b>: <a href="https://example.org/">5 &lt; 7</a> &amp; &lt;b&gt; is not a '
+        "tag here"
+    )

@@ -141,3 +141,43 @@ class TestGroups:
         other = bot.user(516, "en")
         await _assert_quiet(user, group, lambda: other.send("me too", chat=group))
         assert await bot.application.services.users.get(516) is None
+
+
+@pytest.mark.parametrize("data", ["lang:en", "reminders:mute", "forget:no", "deadlines:ics"])
+async def test_a_forged_press_in_a_group_acts_on_nothing(bot: RunningBot, data: str) -> None:
+    """A press acts only on the bot's own message in the presser's private chat, where the
+    feature is private: data forged onto the bot's message in a group overwrites nothing."""
+    user, group = bot.user(520, "en"), bot.api.group(-100520)
+    await user.ask("/start")
+    await user.send("/cases", chat=group)
+    (listing,) = await user.wait_for_replies(1, chat=group)
+    text = listing.text
+    listing.reply_markup["inline_keyboard"][0][0]["callback_data"] = data
+    answer = await (await user.press(listing, callback_data=data)).wait_answer()
+    assert answer.show_alert
+    assert answer.text == "This button is no longer valid. Please start again."
+    assert listing.text == text and listing.edit_count == 0
+    record = await bot.application.services.users.get(520)
+    assert record is not None and not record.locale_chosen
+    assert not (await bot.application.services.reminders.settings(520)).muted
+
+
+async def test_a_press_on_a_message_not_the_bots_acts_on_nothing(bot: RunningBot) -> None:
+    user = bot.user(521, "en")
+    await user.ask("/start")
+    own = await user.send("hello")
+    await user.wait_for_replies(1)
+    own.reply_markup = {"inline_keyboard": [[{"text": "x", "callback_data": "lang:ru"}]]}
+    answer = await (await user.press(own, callback_data="lang:ru")).wait_answer()
+    assert answer.text == "This button is no longer valid. Please start again."
+    record = await bot.application.services.users.get(521)
+    assert record is not None and not record.locale_chosen
+
+
+async def test_case_buttons_still_work_in_groups(bot: RunningBot) -> None:
+    user, group = bot.user(522, "en"), bot.api.group(-100522)
+    await user.send("/case Atabek", chat=group)
+    (card,) = await user.wait_for_replies(1, chat=group)
+    await (await user.press(card, "Full account")).wait_answer()
+    (account,) = await user.wait_for_replies(1, chat=group)
+    assert "Aron Atabek" in account.text

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.application import serving
+from bot.config import Settings
 from bot.domain.content import Event, load_content, write_content
 from bot.domain.roles import Role
+from sandbox.local_api import LocalBotApi
 from tests.e2e.conftest import RunningBot, message_starting
 from tests.e2e.processes import environment, run_cli
 
@@ -123,3 +127,48 @@ async def test_imported_news_reaches_the_followers(bot: RunningBot, tmp_path: Pa
     )
     code, out, _err = await run_cli("import", str(tmp_path / "content"), "--notify", env=env)
     assert code == 0 and "queued 0 messages" in out  # the same entry is not news twice
+
+
+async def test_imported_news_is_picked_up_at_once_and_can_be_stopped(
+    api: LocalBotApi, settings: Settings, tmp_path: Path
+) -> None:
+    """Nobody wakes the engine for news another process queued: the bot finds it within a
+    second or so. It holds up no appeal, and /appeals shows it with its progress and a Stop
+    button (it has no author to report to)."""
+    slow = replace(settings, broadcast_rate=2.0)
+    async with serving(slow) as application:
+        bot = RunningBot(api=api, application=application, settings=slow)
+        readers = await bot.readers(12)
+        for reader in readers:
+            await application.services.subscriptions.follow(reader.id, CASE)
+        content = await application.services.cases.content()
+        case = content.cases[CASE]
+        news = Event(date="2026-11-21", event={"en": "A new hearing.", "ru": "Новое заседание."})
+        changed = replace(
+            content, cases=content.cases | {CASE: replace(case, timeline=(*case.timeline, news))}
+        )
+        write_content(changed, tmp_path / "content")
+        env = environment(api, slow.database)
+        code, out, _err = await run_cli("import", str(tmp_path / "content"), "--notify", env=env)
+        assert code == 0 and "queued 12 messages of news" in out
+
+        def told() -> int:
+            return sum(
+                any("заседание" in m.text or "hearing" in m.text for m in r.chat.bot_messages)
+                for r in readers
+            )
+
+        await api.wait_until(lambda: told() > 0, timeout=2.5)
+        coordinator = await bot.user_with_role(610, Role.COORDINATOR)
+        assert (await coordinator.ask("/appeal")).text.startswith("Send the text of the appeal")
+        await coordinator.ask("/cancel")
+        listing = await coordinator.ask("/appeals")
+        assert "news imported from files" in listing.text
+        assert "▓" in listing.text or "░" in listing.text
+        (broadcast,) = await application.services.broadcasts.active()
+        assert listing.button_texts == [[f"Stop #{broadcast.id}"]]
+        stop = await coordinator.press(listing, f"Stop #{broadcast.id}")
+        answer = await stop.wait_answer()
+        assert answer.text is not None and answer.text.startswith("Stopped:")
+        await asyncio.sleep(1.5)
+        assert 0 < told() < len(readers)

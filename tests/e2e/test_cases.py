@@ -107,7 +107,10 @@ async def test_following_a_case(bot: RunningBot) -> None:
     assert (await reader.ask("/mycases")).text.startswith("Вы пока не следите ни за одним делом.")
     card = await reader.ask("Еримбетов")
     answer = await (await reader.press(card, "Следить")).wait_answer()
-    assert answer.text == "Теперь вы следите за этим делом: его новости будут приходить сюда."
+    assert answer.text == (
+        "Теперь вы следите за этим делом: его новости будут приходить сюда. Напоминания "
+        "приходят за 7 дней, за 1 день и за 2 часа до каждого срока."
+    )
     following = (await reader.wait_for_edit(card)).button_texts[-1]
     assert following == ["Перестать следить", "Поделиться"]
     listing = await reader.ask("/mycases")

@@ -14,6 +14,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecution
 
 from bot.application import serving
 from bot.config import Settings
+from bot.domain.clock import SettableClock
 from bot.domain.declarations import Declaration, RuleSettings, Status
 from bot.domain.members import Member
 from bot.domain.roles import Role
@@ -503,6 +504,13 @@ async def test_coordinators_correct_members_and_add_translations(bot: RunningBot
     )
     actions = [entry.action for entry in await services.audit.entries()]
     assert "member_updated" in actions and "declaration_text" in actions
+    # Aeg, now "AMON Werner, <&>", signed No. 652 as AEG Raivo: its block stays the seed's.
+    await coordinator.send("/signatories 652")
+    message, text_file, _csv = await coordinator.wait_for_replies(3)
+    assert message.text == seed_block()
+    assert text_file.document is not None
+    stored = coordinator.world.files[text_file.document["file_id"]].data.decode("utf-8")
+    assert stored == seed_block() + "\n"
 
 
 async def test_a_member_of_another_assembly_is_not_offered_the_declaration(
@@ -580,3 +588,58 @@ async def test_a_long_declaration_is_sent_in_several_messages(bot: RunningBot) -
     assert len(shown) >= 2 and all(len(m.text) <= 4096 for m in shown)
     assert sum(m.text.count("solidarity") for m in shown) == 900
     assert parts[0].text.startswith("Written declaration No. 703")
+
+
+async def test_signing_and_its_window_go_by_the_bots_clock(
+    api: LocalBotApi, settings: Settings
+) -> None:
+    """The window, the offer and the receipt read the clock reminders read, not the system's."""
+    later = datetime.now(UTC) + timedelta(days=400)
+    clock = SettableClock(later)
+    async with serving(settings, clock=clock) as application:
+        bot = RunningBot(api=api, application=application, settings=settings)
+        await open_declaration(bot)  # open for a week of the system's time: past by the clock
+        coordinator = await bot.user_with_role(3701, Role.COORDINATOR)
+        _mp, (_, offer) = await bound_member(bot, coordinator, 3702, "Sutter")
+        assert offer.text == "No declaration is open for your signature right now."
+        system_next_month = (datetime.now(UTC) + timedelta(days=30)).date()
+        refused = await coordinator.ask(f"/opendeclaration 700 {system_next_month}")
+        assert refused.text.startswith("Send the last day of signing, in the future")
+        opened = await coordinator.ask(f"/opendeclaration 700 {(later + timedelta(3)).date()}")
+        assert opened.text.startswith("Declaration No. 700 is open for signatures until ")
+        stored = await application.services.declarations.get(700)
+        assert stored is not None and stored.opens_at == later
+        mp = bot.user(3702)
+        offer = await mp.ask("/sign")
+        await mp.press(offer, callback_data="sign:pick:700")
+        (text,) = await mp.wait_for_replies(1)
+        await mp.press(text, "Continue")
+        (confirm,) = await mp.wait_for_replies(1)
+        await mp.press(confirm, "Sign declaration No. 700")
+        (receipt,) = await mp.wait_for_replies(1)
+        assert receipt.text.startswith("✅ You signed written declaration No. 700.")
+        assert str(later.astimezone(settings.timezone).year) in receipt.text
+        signature = await application.services.declarations.signature(700, stored.tabler_id)
+        assert signature is not None and signature.signed_at == later
+
+
+async def test_roles_follow_the_binding_and_the_grant(bot: RunningBot) -> None:
+    """A binding that moves takes the member role with it; a revoked coordinator who is bound
+    to a member of parliament is a member again, not a reader."""
+    users = bot.application.services.users
+    coordinator = await bot.user_with_role(3801, Role.COORDINATOR)
+    admin = await bot.user_with_role(0, Role.ADMIN)
+    old_phone, _ = await bound_member(bot, coordinator, 3802, "Sutter")
+    assert (await users.get(old_phone.id)).role is Role.MEMBER  # type: ignore[union-attr]
+    new_phone, _ = await bound_member(bot, coordinator, 3803, "Sutter")
+    assert (await users.get(new_phone.id)).role is Role.MEMBER  # type: ignore[union-attr]
+    assert (await users.get(old_phone.id)).role is Role.SUBSCRIBER  # type: ignore[union-attr]
+    menu = [c["command"] for c in bot.api.commands(scope={"type": "chat", "chat_id": 3802})]
+    assert "progress" not in menu
+    assert (await old_phone.ask("/progress 652")).text == "Sorry, this is not available to you."
+    assert (await admin.ask("/grant 3803")).text == "User 3803 is now a coordinator."
+    assert (await admin.ask("/revoke 3803")).text == "User 3803 is no longer a coordinator."
+    assert (await users.get(new_phone.id)).role is Role.MEMBER  # type: ignore[union-attr]
+    menu = [c["command"] for c in bot.api.commands(scope={"type": "chat", "chat_id": 3803})]
+    assert "sign" in menu and "appeal" not in menu
+    assert (await new_phone.ask("/progress 652")).text.startswith("Written declaration No. 652")

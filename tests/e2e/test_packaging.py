@@ -55,6 +55,14 @@ def test_the_wheel_ships_every_package_and_its_data_but_no_sandbox(wheel: Path) 
         assert f"bot/locales/{locale}/LC_MESSAGES/messages.po" in names
     templates = {p.name for p in (ROOT / "bot" / "text" / "templates").glob("*.html")}
     assert {f"bot/text/templates/{name}" for name in templates} <= names
+    console = ROOT / "bot" / "web" / "console"
+    assets = {
+        p.relative_to(console).as_posix()
+        for p in console.glob("*/*.*")
+        if p.parent.name in ("templates", "static")
+    }
+    assert {"static/console.js", "static/console.css", "templates/shell.html"} <= assets
+    assert {f"bot/web/console/{asset}" for asset in assets} <= names
     content = {p.relative_to(ROOT / "content") for p in (ROOT / "content").rglob("*.yaml")}
     assert {f"bot/content/{path.as_posix()}" for path in content} <= names
 

@@ -47,6 +47,7 @@ async def test_forget_leaves_no_trace_in_the_database_files(bot: RunningBot) -> 
     await bot.application.services.persistence.update_conversation(
         "roles", (ERASED_ID, ERASED_ID), 1
     )
+    await bot.application.services.persistence.flush()
     await bot.application.services.subscriptions.follow(ERASED_ID, "mukhtar-dzhakishev")
     # An appeal the user wrote as a coordinator, and one queued for them.
     await bot.application.services.broadcasts.create(
@@ -62,6 +63,7 @@ async def test_forget_leaves_no_trace_in_the_database_files(bot: RunningBot) -> 
     await (await user.press(question, callback_data="forget:yes")).wait_answer()
     done = await user.wait_for_edit(question)
     assert done.text.startswith("Дайын")
+    assert "\n\n" not in done.text  # wiped at once: nothing remains to be said
     await bot.api.wait_until(bot.api.confirmed_all_updates)
 
     assert await bot.application.services.users.get(ERASED_ID) is None
@@ -84,7 +86,9 @@ async def test_forget_beside_a_backup_stalls_nobody_and_wipes_when_it_ends(
         backup.execute("SELECT count(*) FROM users").fetchone()  # holds its snapshot
         question = await user.ask("/forget")
         await (await user.press(question, callback_data="forget:yes")).wait_answer()
-        await user.wait_for_edit(question)
+        done = await user.wait_for_edit(question)
+        assert done.text.startswith("Done: everything the bot stored about you is erased.")
+        assert "One step remains: a backup is reading the database right now" in done.text
         assert (await other.ask("/start", timeout=3)).text.startswith("Qorgau")
         assert await bot.application.services.users.get(ERASED_ID) is None
         assert bot.application.services.db.wipe_pending  # the old frames wait for the backup

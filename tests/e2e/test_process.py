@@ -111,3 +111,33 @@ async def test_health_follows_the_heartbeat(api: LocalBotApi, tmp_path: Path) ->
         await process.wait()
     os.utime(heartbeat, (0, 0))  # a beat from long ago: the bot died and did not come back
     assert (await run_cli("health", env=env))[0] == 1
+
+
+async def test_sigterm_under_traffic_prints_no_traceback(api: LocalBotApi, tmp_path: Path) -> None:
+    """Updates in hand, replies on the wire, an appeal being sent: the bot stops cleanly."""
+    database = tmp_path / "bot.sqlite3"
+    admin = api.user(ADMIN_ID, language_code="en")
+    async with bot_process(api, database) as process:
+        await admin.ask("/start", timeout=10)
+        readers = [api.user(30_000 + n, language_code="ru") for n in range(40)]
+        for reader in readers:
+            await reader.send("/start")
+        await api.wait_until(lambda: sum(len(r.chat.bot_messages) for r in readers) >= 40, 20)
+        await admin.ask("/appeal")
+        await admin.ask("/skip")
+        await admin.ask("/skip")
+        audience = await admin.ask("Stay calm")
+        await admin.press(audience, callback_data="appeal:to:all")
+        confirm = (await admin.wait_for_replies(2))[-1]
+        await admin.press(confirm, callback_data="appeal:send")
+        for round_ in range(3):
+            for reader in readers:
+                await reader.send(("/cases", "/help", "Атабек")[round_])
+        await asyncio.sleep(0.3)  # the bot is busy with all of it
+        process.terminate()
+        await asyncio.wait_for(process.wait(), timeout=20)
+        _, stderr = await process.communicate()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log and " ERROR " not in log, log
+    assert "bot stopping" in log

@@ -389,3 +389,65 @@ async def test_reminders_survive_kill_9(api: LocalBotApi, tmp_path: Path) -> Non
     # At most what was claimed ahead, sent but not yet recorded, or on the wire.
     assert counts[0] <= unknown <= math.ceil(10 * (CLAIM_AHEAD + SETTLE_EVERY)) + 2
     assert _scalar(database, "SELECT count(*) FROM reminders") == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "refusals"),
+    [
+        (
+            "en",
+            {
+                "30 sec": "Seconds are too short for a reminder: write minutes, hours, days",
+                "1 month": "Months and years differ in length: write days or weeks instead",
+                "2 years": "Months and years differ in length",
+                "0.5 min": "A reminder must come at least one minute before the deadline.",
+                "0": "A reminder must come before the deadline: use durations above zero.",
+                "91d": "A reminder can come at most 90 days before the deadline.",
+                "1h, 2h, 3h, 4h, 5h, 6h": "At most 5 reminders per deadline, please.",
+            },
+        ),
+        (
+            "ru",
+            {
+                "30 сек": "Секунды — слишком мало для напоминания: пишите минуты, часы,",
+                "1 месяц": "Месяцы и годы бывают разной длины: пишите вместо них дни или недели",
+                "0,5 мин": "Напоминание должно приходить не меньше чем за минуту до срока.",
+                "0": "Напоминание должно приходить до срока",
+            },
+        ),
+        (
+            "kk",
+            {
+                "30 сек": "Секунд еске салу үшін тым қысқа",
+                "1 ай": "Айлар мен жылдардың ұзақтығы әртүрлі",
+                "0,5 мин": "Еске салу мерзімнен кемінде бір минут бұрын келуі керек.",
+            },
+        ),
+    ],
+)
+async def test_each_refusal_of_remindbefore_says_why(
+    bot: RunningBot, language: str, refusals: dict[str, str]
+) -> None:
+    reader = bot.user(720, language)
+    for leads, reason in refusals.items():
+        assert (await reader.ask(f"/remindbefore {leads}")).text.startswith(reason), leads
+
+
+async def test_the_follow_confirmation_says_when_reminders_come(
+    bot: RunningBot, clock: SettableClock
+) -> None:
+    await _import(bot.application, _deadline("hearing", START + timedelta(minutes=100)))
+    near = bot.user(721, "en")
+    card = await near.ask("/case Dzhakishev")
+    answer = await (await near.press(card, callback_data=f"case:{CASE}:follow")).wait_answer()
+    assert answer.text == (
+        "You now follow this case: its news will reach you here. Reminders: 7 days, 1 day, "
+        "and 2 hours before each deadline. One deadline is nearer than that: its reminder "
+        "comes right away."
+    )
+    kazakh = bot.user(722, "kk")
+    assert (await kazakh.ask("/remindbefore 3д, 1ч")).text.startswith("Дайын")
+    card = await kazakh.ask("/case Dzhakishev")
+    answer = await (await kazakh.press(card, callback_data=f"case:{CASE}:follow")).wait_answer()
+    assert answer.text is not None
+    assert "Еске салулар: әр мерзімнен 3 күн және 1 сағат бұрын." in answer.text

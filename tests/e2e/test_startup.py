@@ -15,7 +15,7 @@ import pytest
 from bot.application import serve
 from bot.config import Settings
 from sandbox.local_api import LocalBotApi
-from tests.e2e.processes import environment, run_cli
+from tests.e2e.processes import bot_process, environment, run_cli
 
 
 async def refused(api: LocalBotApi, database: Path, **popen: object) -> str:
@@ -85,3 +85,22 @@ async def test_a_failure_after_the_start_stops_everything_before_the_database_cl
     polls = api.polls_received
     await asyncio.sleep(0.5)
     assert api.polls_received == polls  # nothing polls on against the closed database
+
+
+@pytest.mark.parametrize("method", ["setMyDescription", "setMyCommands", "setMyShortDescription"])
+async def test_a_decorative_method_the_server_lacks_is_a_warning(
+    api: LocalBotApi, tmp_path: Path, method: str
+) -> None:
+    """Only getMe tells a refused token; a Bot API server without a decorative method (404)
+    costs the menus or descriptions, not the bot."""
+    api.unknown_methods.add(method)
+    async with bot_process(api, tmp_path / "bot.sqlite3") as process:
+        user = api.user(950, language_code="en")
+        assert (await user.ask("/start", timeout=10)).text.startswith("Qorgau helps")
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=15)
+    assert process.returncode == 0
+    log = stderr.decode()
+    assert "Traceback" not in log and "refused" not in log
+    warnings = [line for line in log.splitlines() if " WARNING " in line]
+    assert len(warnings) == 1 and method in warnings[0], log

@@ -136,3 +136,12 @@ async def test_internal_errors_raise_on_exit(
             http.post(f"{api.base_url}{api.token}/close") as response,
         ):
             assert response.status == 500
+
+
+async def test_a_method_can_be_made_unknown(api: LocalBotApi, bot: Bot, raw: RawCaller) -> None:
+    api.unknown_methods.add("setMyDescription")
+    status, body = await raw("setMyDescription", json={"description": "x"})
+    assert (status, body["description"]) == (404, "Not Found")
+    assert await bot.set_my_short_description("still known")
+    api.unknown_methods.clear()
+    assert await bot.set_my_description("known again")

@@ -10,15 +10,25 @@ loader, the length of a field in the field types of :mod:`bot.domain.files.field
 from bot.domain.files.csv_files import parse_csv
 from bot.domain.files.documents import Document, Location, decode, read_text
 from bot.domain.files.errors import FileError
-from bot.domain.files.schemas import FileModel, check, problem
+from bot.domain.files.schemas import (
+    FieldProblem,
+    FileModel,
+    Problems,
+    check,
+    check_all,
+    problem,
+)
 from bot.domain.files.yaml_files import parse_yaml
 
 __all__ = [
     "Document",
+    "FieldProblem",
     "FileError",
     "FileModel",
     "Location",
+    "Problems",
     "check",
+    "check_all",
     "decode",
     "parse_csv",
     "parse_yaml",

@@ -16,6 +16,10 @@ from bot.domain.files.errors import FileError
 
 Location = tuple[str | int, ...]
 
+MAX_FILE_BYTES = 5_000_000
+"""The largest file the bot reads: far above any case, roster or declaration (a case file is
+some kilobytes), far below what would strain the machine."""
+
 
 def field_label(where: Location) -> str | None:
     """How a problem names the field at ``where``: the keys inside the innermost list item
@@ -51,8 +55,17 @@ class Document:
         return FileError(self.path, line + lines_below if line else None, field, text)
 
 
+def _too_large(path: Path, size: int) -> FileError:
+    return FileError(
+        path, None, None, f"the file has {size:,} bytes; at most {MAX_FILE_BYTES:,} are read"
+    )
+
+
 def decode(path: Path, data: bytes) -> str:
-    """A file's text: UTF-8, without a byte-order mark, not empty."""
+    """A file's text: UTF-8, without a byte-order mark, not empty, not over
+    :data:`MAX_FILE_BYTES`."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(path, len(data))
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
@@ -64,8 +77,12 @@ def decode(path: Path, data: bytes) -> str:
 
 
 def read_text(path: Path) -> str:
-    """The text of the file at ``path`` (see :func:`decode`)."""
+    """The text of the file at ``path`` (see :func:`decode`); a file over the limit is not
+    read at all."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_large(path, size)
         data = path.read_bytes()
     except FileNotFoundError:
         raise FileError(path, None, None, "no such file") from None

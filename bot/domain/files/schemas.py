@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from bot.domain.files.documents import Document, Location
+from bot.domain.files.documents import Document, Location, field_label
 from bot.domain.files.messages import problem_of
 
 T = TypeVar("T")
@@ -22,13 +23,59 @@ class FileModel(BaseModel):
 
 
 def problem(
-    text: str, at: Location | str | int = (), *, lines_below: int = 0
+    text: str,
+    at: Location | str | int = (),
+    *,
+    lines_below: int = 0,
+    code: str = "invalid",
+    **params: Any,
 ) -> PydanticCustomError:
     """An error for a validator to raise. ``text`` names the field as ``{field}``; ``at`` is
     where, below the value being checked, the problem lies (a key, an index or a path);
-    ``lines_below``, how many lines below that value's own line (inside a long text)."""
-    context = {"at": at if isinstance(at, tuple) else (at,), "lines_below": lines_below}
+    ``lines_below``, how many lines below that value's own line (inside a long text).
+    ``code`` and ``params`` say the same for programs that word it themselves (the console,
+    in the reader's language)."""
+    where = at if isinstance(at, tuple) else (at,)
+    context = {"at": where, "lines_below": lines_below, "code": code, "params": params}
     return PydanticCustomError("file", text, context)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One problem of a document checked as a whole: where, what (in the words of the file
+    checks), and a code with its values for wording it otherwise."""
+
+    location: Location
+    text: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class Problems(ValueError):
+    """Every problem of a document, in the order of its fields."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__("; ".join(problem.text for problem in problems))
+        self.problems = problems
+
+
+def _field_problem(error: ErrorDetails) -> FieldProblem:
+    where = _location(error)
+    text = problem_of(error).replace("{field}", field_label(where) or "the document")
+    context = error.get("ctx", {})
+    if error["type"] == "file":
+        return FieldProblem(where, text, context.get("code", "invalid"), context.get("params", {}))
+    params = {"expected": context["expected"]} if "expected" in context else {}
+    return FieldProblem(where, text, error["type"], params)
+
+
+def check_all(data: Any, schema: TypeAdapter[T], context: Any = None) -> T:
+    """``data`` validated by ``schema``, as :func:`check` does for a file; every problem
+    raises at once as :class:`Problems`."""
+    try:
+        return schema.validate_python(data, context=context)
+    except ValidationError as invalid:
+        raise Problems([_field_problem(e) for e in invalid.errors(include_url=False)]) from None
 
 
 def _location(error: ErrorDetails) -> Location:

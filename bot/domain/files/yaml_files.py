@@ -1,5 +1,10 @@
 """YAML files: libyaml's parser for speed, and the line of a location found again only when a
-problem needs it, so that a file that passes pays nothing for lines."""
+problem needs it, so that a file that passes pays nothing for lines.
+
+Aliases (``*name``) are bounded: a document that would hold more than :data:`MAX_VALUES`
+values once its aliases are expanded (a "billion laughs"), or a value that contains itself, is
+refused before anything is built from it.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,57 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _NULL = "tag:yaml.org,2002:null"
 
+MAX_VALUES = 200_000
+"""Values a document may hold, aliases expanded: a large roster holds some ten thousand."""
+
+
+class _Unbounded(yaml.YAMLError):
+    """A document whose aliases would expand beyond reason."""
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document over :data:`MAX_VALUES` values once aliases are expanded, or with a
+    value inside itself; each distinct node is looked at once (no recursion, no expansion)."""
+    sizes: dict[int, int] = {}
+    path: set[int] = set()  # the nodes being counted: their descendants are on the stack
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, counted = stack.pop()
+        key = id(node)
+        if counted:
+            path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_VALUES:
+                raise _Unbounded(f"more than {MAX_VALUES:,} values once its aliases are expanded")
+            continue
+        if key in sizes:
+            continue
+        if key in path:
+            raise _Unbounded("a value contains itself through an alias")
+        path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
 
 class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
     """The safe loader, where a key given an empty value is a key not given, and a key may
     appear once in a mapping."""
+
+    def get_single_data(self) -> Any:
+        """The document, once its size with aliases expanded is known to be bounded."""
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return self.construct_document(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         given = [(key, value) for key, value in node.value if value.tag != _NULL]
@@ -69,6 +121,10 @@ def parse_yaml(path: Path, text: str) -> Document:
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise FileError(path, line, "YAML", f"not valid YAML: {error.problem}") from None
+    except _Unbounded as error:
+        raise FileError(path, None, "YAML", f"not read as YAML: {error}") from None
+    except RecursionError:
+        raise FileError(path, None, "YAML", "not read as YAML: values nested too deeply") from None
     except yaml.YAMLError as error:
         raise FileError(path, None, "YAML", f"not valid YAML: {error}") from None
     if data is None:

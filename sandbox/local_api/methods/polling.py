@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import bad_request, conflict
 from ..params import Params
 from ..state import Webhook, World
 
 MAX_LIMIT = 100
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _webhook_url_refusal(url: str) -> str | None:
+    """Why Telegram would refuse this webhook address, if it would. Plain http is taken for
+    127.0.0.0/8 and localhost only: the sandbox's concession to tests and the demo, which
+    run the bot on loopback without a certificate."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "bad webhook: Failed to resolve host: Name or service not known"
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme == "http" and (host == "localhost" or _loopback(host)):
+        return None
+    return "bad webhook: An HTTPS URL must be provided for webhook"
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def get_me(world: World, params: Params) -> dict[str, Any]:
@@ -61,20 +88,22 @@ def _apply_allowed_updates(world: World, params: Params) -> list[str] | None:
 
 
 def set_webhook(world: World, params: Params) -> bool:
-    """setWebhook (an empty url removes it); updates stay queued, nothing is pushed."""
+    """setWebhook (an empty url removes it); pending updates are then POSTed to it."""
     url = params.string("url") or ""
-    if url and not url.lower().startswith("https://"):
-        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    refusal = _webhook_url_refusal(url) if url else None
+    if refusal is not None:
+        raise bad_request(refusal)
+    secret = params.string("secret_token")
+    if secret is not None and not SECRET_TOKEN.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters")
     if params.boolean("drop_pending_updates"):
         world.updates.clear()
     allowed = _apply_allowed_updates(world, params)
     world.settings.webhook = (
-        Webhook(
-            url, params.integer("max_connections") or 40, allowed, params.string("secret_token")
-        )
-        if url
-        else None
+        Webhook(url, params.integer("max_connections") or 40, allowed, secret) if url else None
     )
+    if url:
+        world.settings.webhooks_set += 1
     world.touch()
     return True
 
@@ -98,6 +127,8 @@ def get_webhook_info(world: World, params: Params) -> dict[str, Any]:
     }
     if webhook is not None:
         info["max_connections"] = webhook.max_connections
+        if webhook.last_error is not None:
+            info["last_error_date"], info["last_error_message"] = webhook.last_error
         if webhook.allowed_updates is not None:
             info["allowed_updates"] = webhook.allowed_updates
     return info

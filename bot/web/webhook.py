@@ -1,0 +1,85 @@
+"""Updates by webhook: Telegram POSTs each update to ``BOT_PUBLIC_URL`` + :data:`PATH` with the
+secret given to ``setWebhook`` in a header.
+
+As in python-telegram-bot's custom webhook examples, the update is decoded and put on the
+application's update queue; the answer goes back at once, and the update is handled like a
+polled one (in order per chat, see :mod:`bot.update_order`). A request without the secret
+is 401 (compared in constant time); a body that is not an update is 400; one over the size
+bound is 413; while the bot is not running, 503 makes Telegram send it again later.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+
+from aiohttp import web
+from telegram import Update
+
+from bot.web.keys import BOT, RECEIVING
+from handlers.context import QorgauApplication
+
+logger = logging.getLogger(__name__)
+
+PATH = "/telegram/webhook"
+"""Where Telegram posts updates, below ``BOT_PUBLIC_URL``."""
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+RETRY_AFTER = "5"
+"""Seconds after which Telegram may send again an update refused with 503."""
+
+
+def url(public_url: str) -> str:
+    """The webhook's address, as ``setWebhook`` is given it."""
+    return public_url + PATH
+
+
+def _authorised(request: web.Request, secret: str) -> bool:
+    given = request.headers.get(SECRET_HEADER, "")
+    return hmac.compare_digest(given.encode("utf-8", "replace"), secret.encode())
+
+
+async def receive(request: web.Request) -> web.Response:
+    """Take one update, or say why not."""
+    application = request.app[BOT]
+    metrics = application.services.metrics
+    secret = application.services.settings.webhook_secret
+    assert secret is not None
+    if not _authorised(request, secret):
+        metrics.webhook_requests.labels("unauthorized").inc()
+        logger.warning("a webhook request without the secret was refused")
+        raise web.HTTPUnauthorized
+    if not request.app[RECEIVING].accepting or not application.running:
+        metrics.webhook_requests.labels("unavailable").inc()
+        raise web.HTTPServiceUnavailable(headers={"Retry-After": RETRY_AFTER})
+    try:
+        data = json.loads(await request.read())
+    except web.HTTPRequestEntityTooLarge:
+        metrics.webhook_requests.labels("too_large").inc()
+        raise
+    except (ValueError, RecursionError):
+        data = None
+    update = _update(data, application)
+    if update is None:
+        metrics.webhook_requests.labels("bad").inc()
+        logger.warning("a webhook request that is not an update was refused")
+        raise web.HTTPBadRequest
+    await application.update_queue.put(update)
+    metrics.webhook_requests.labels("accepted").inc()
+    return web.Response(status=200)
+
+
+def _update(data: object, application: QorgauApplication) -> Update | None:
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        return None
+    try:
+        return Update.de_json(data, application.bot)
+    except Exception:  # python-telegram-bot's decoding of a malformed update: not one
+        return None
+
+
+def setup(app: web.Application) -> None:
+    """Add the webhook's route."""
+    app.router.add_post(PATH, receive, name="webhook")
