@@ -606,7 +606,9 @@ async def test_signing_and_its_window_go_by_the_bots_clock(
         refused = await coordinator.ask(f"/opendeclaration 700 {system_next_month}")
         assert refused.text.startswith("Send the last day of signing, in the future")
         opened = await coordinator.ask(f"/opendeclaration 700 {(later + timedelta(3)).date()}")
-        assert opened.text.startswith("Declaration No. 700 is open for signatures until ")
+        assert opened.text.startswith(
+            "Declaration No. 700 is open for signatures.\nLast day to sign: "
+        )
         stored = await application.services.declarations.get(700)
         assert stored is not None and stored.opens_at == later
         mp = bot.user(3702)

@@ -441,7 +441,7 @@ async def test_the_follow_confirmation_says_when_reminders_come(
     card = await near.ask("/case Dzhakishev")
     answer = await (await near.press(card, callback_data=f"case:{CASE}:follow")).wait_answer()
     assert answer.text == (
-        "You now follow this case: its news will reach you here. Reminders: 7 days, 1 day, "
+        "You now follow this case: its news will reach you here. Reminders come 7 days, 1 day, "
         "and 2 hours before each deadline. One deadline is nearer than that: its reminder "
         "comes right away."
     )
@@ -450,4 +450,4 @@ async def test_the_follow_confirmation_says_when_reminders_come(
     card = await kazakh.ask("/case Dzhakishev")
     answer = await (await kazakh.press(card, callback_data=f"case:{CASE}:follow")).wait_answer()
     assert answer.text is not None
-    assert "Еске салулар: әр мерзімнен 3 күн және 1 сағат бұрын." in answer.text
+    assert "Еске салулар әр мерзімнен 3 күн бұрын және 1 сағат бұрын келеді." in answer.text
