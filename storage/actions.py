@@ -118,6 +118,15 @@ async def sync_actions(conn: aiosqlite.Connection, case: Case) -> None:
     )
 
 
+async def actions_of_case(conn: aiosqlite.Connection, case_id: str) -> tuple[Action, ...]:
+    """Every action of a case, open or not, in the order they were first stored, read on
+    ``conn``."""
+    async with conn.execute(
+        f"SELECT {_COLUMNS} FROM actions WHERE case_id = ? ORDER BY key", (case_id,)
+    ) as cursor:
+        return tuple(_stored(row).action for row in await cursor.fetchall())
+
+
 def _day(moment: datetime) -> str:
     return moment.astimezone(UTC).date().isoformat()
 
@@ -268,6 +277,25 @@ class Actions:
         for row in rows:
             counts.setdefault(row["case_id"], Counter())[row["kind"]] += int(row["count"])
         return counts
+
+    async def acts_by_day(
+        self, since: date, case_ids: list[str] | None = None
+    ) -> list[tuple[str, date, int]]:
+        """Acts reported from ``since`` on, per case and UTC day: of ``case_ids``, or of every
+        case summed under the case id ``""``."""
+        if case_ids is None:
+            rows = await self._db.fetchall(
+                "SELECT '' AS case_id, day, sum(count) AS count FROM act_counts "
+                "WHERE day >= ? GROUP BY day",
+                (since.isoformat(),),
+            )
+        else:
+            rows = await self._db.fetchall(
+                "SELECT case_id, day, sum(count) AS count FROM act_counts WHERE day >= ? "
+                "AND case_id IN (SELECT value FROM json_each(?)) GROUP BY case_id, day",
+                (since.isoformat(), json.dumps(case_ids)),
+            )
+        return [(row["case_id"], date.fromisoformat(row["day"]), int(row["count"])) for row in rows]
 
     async def open_counts(self, now: datetime) -> Counter[str]:
         """Open actions per case."""

@@ -14,7 +14,7 @@ import aiosqlite
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.content import Case, Content, Event, Source
 from storage import audit_log, reminders
-from storage.actions import Actions, store_targets, sync_actions
+from storage.actions import Actions, actions_of_case, store_targets, sync_actions
 from storage.database import Database
 from storage.deadlines import Deadlines, sync_case
 from storage.search_index import SearchIndex
@@ -64,12 +64,16 @@ class VersionConflict(Exception):
 
 
 _DEADLINES_OF_CASE = (
-    "SELECT id, moment, zone, cancelled, data FROM deadlines WHERE case_id = ? ORDER BY moment, id"
+    "SELECT id, moment, zone, cancelled, data FROM deadlines WHERE case_id = ? "
+    "AND id NOT LIKE 'action:%' ORDER BY moment, id"
 )
+"""A case's own deadlines: not those standing for its actions' ``until``, which the actions
+themselves hold (bot.domain.actions.deadline_id)."""
 
 
 async def _current(conn: aiosqlite.Connection, case_id: str) -> Case | None:
-    """A case with its deadlines, read inside the caller's write transaction."""
+    """A case with its deadlines and actions, as its file would say it, read on ``conn``
+    (inside the caller's write transaction)."""
     async with conn.execute("SELECT data FROM cases WHERE id = ?", (case_id,)) as cursor:
         row = await cursor.fetchone()
     if row is None:
@@ -78,7 +82,19 @@ async def _current(conn: aiosqlite.Connection, case_id: str) -> Case | None:
         deadlines = tuple(
             reminders.deadline_from_row(*deadline) for deadline in await cursor.fetchall()
         )
-    return replace(_case_from_json(row[0]), deadlines=deadlines)
+    actions = await actions_of_case(conn, case_id)
+    return replace(_case_from_json(row[0]), deadlines=deadlines, actions=actions)
+
+
+def _actions_changed(before: Case | None, after: Case) -> dict[str, list[str]]:
+    """The ids of the actions added, changed and removed by an edit (for the audit)."""
+    old = {action.id: action for action in before.actions} if before else {}
+    new = {action.id: action for action in after.actions}
+    return {
+        "added": [key for key in new if key not in old],
+        "changed": [key for key in new if key in old and old[key] != new[key]],
+        "removed": [key for key in old if key not in new],
+    }
 
 
 class Cases:
@@ -155,39 +171,46 @@ class Cases:
 
     async def save(
         self, case: Case, *, expected: str | None, actor_user_id: int
-    ) -> tuple[str, list[str]]:
-        """Store one edited case with its deadlines (re-planning their reminders), update its
-        search entries and append an audit entry naming the actor's number and the fields
-        changed, in one transaction; return its new version and those fields. ``expected`` is
-        the version the editor read (``None`` for a new case): if the stored case is not that
-        one, nothing is written and :class:`VersionConflict` tells what is stored now."""
+    ) -> tuple[Case, list[str]]:
+        """Store one edited case with its deadlines and actions (re-planning the reminders of
+        both), update its search entries and append an audit entry naming the actor's number,
+        the fields changed and the actions added, changed and removed, in one transaction;
+        return the case as stored (actions keep the order in which they were first stored),
+        read in that transaction, whose :func:`case_version` the editor sends back next, and
+        those fields. ``expected`` is the version the editor read (``None`` for a new case):
+        if the stored case is not that one, nothing is written and :class:`VersionConflict`
+        tells what is stored now."""
         async with self._db.transaction() as conn:
             current = await _current(conn, case.id)
             if (None if current is None else case_version(current)) != expected:
                 raise VersionConflict(current)
             fields = changed_fields(current, case)
             if not fields:
-                return expected or case_version(case), []
+                return current or case, []
             await conn.execute(
                 "INSERT INTO cases (id, status, urgency, updated, data) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET status = excluded.status, "
                 "urgency = excluded.urgency, updated = excluded.updated, data = excluded.data",
                 (case.id, case.status, case.urgency, case.updated.isoformat(), _case_json(case)),
             )
+            await sync_actions(conn, case)
             await sync_case(conn, case, self._clock.now())
             await self.index.update(case)
-            version = case_version(case)
+            stored = await _current(conn, case.id)
+            assert stored is not None
+            version = case_version(stored)
+            entry: dict[str, Any] = {
+                "case": case.id,
+                "fields": fields,
+                "actor": await audit_log.actor(conn, actor_user_id),
+                "version": version,
+            }
+            if "actions" in fields:
+                entry["actions"] = _actions_changed(current, case)
             await audit_log.record(
-                conn,
-                "case_created" if current is None else "case_edited",
-                {
-                    "case": case.id,
-                    "fields": fields,
-                    "actor": await audit_log.actor(conn, actor_user_id),
-                    "version": version,
-                },
+                conn, "case_created" if current is None else "case_edited", entry
             )
-        return version, fields
+        return stored, fields
 
     async def existing(self, case_ids: list[str]) -> set[str]:
         """Which of ``case_ids`` are stored."""
@@ -197,13 +220,11 @@ class Cases:
         )
         return {row[0] for row in rows}
 
-    async def with_deadlines(self, case_id: str) -> Case | None:
-        """One case with its deadlines, as the files would say it."""
-        case = await self.get(case_id)
-        if case is None:
-            return None
-        rows = await self._db.fetchall(_DEADLINES_OF_CASE, (case_id,))
-        return replace(case, deadlines=tuple(reminders.deadline_from_row(*row) for row in rows))
+    async def whole(self, case_id: str) -> Case | None:
+        """One case with its deadlines and actions, as its file would say it (what the
+        console edits, and what :func:`case_version` fingerprints)."""
+        async with self._db.snapshot() as conn:
+            return await _current(conn, case_id)
 
     async def reindex(self) -> None:
         """Rebuild the search index from the stored cases."""

@@ -128,6 +128,17 @@ class Database:
             finally:
                 self._transaction_owner = None
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The reader for several queries that must see one state of the file (a case with
+        its deadlines and actions): they run in one read transaction."""
+        async with self._read_lock:
+            await self._reader.execute("BEGIN")
+            try:
+                yield self._reader
+            finally:
+                await self._reader.execute("COMMIT")
+
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """Run a query on the reader and return its first row."""
         async with self._read_lock, self._reader.execute(sql, params) as cursor:

@@ -21,7 +21,14 @@ from bot.domain.actions import (
     urgency_key,
 )
 from bot.domain.content import load_content, write_content
-from bot.domain.coverage import CaseCoverage, coverage_csv, least_attention_first, neutralised
+from bot.domain.coverage import (
+    CaseCoverage,
+    coverage_csv,
+    least_attention_first,
+    neutralised,
+    week_starts,
+    weekly,
+)
 from bot.domain.files import FileError
 from bot.domain.letters import MAX_LETTER_LENGTH, LetterProblem, check_letter
 from storage import Database
@@ -304,6 +311,22 @@ def test_coverage_puts_the_least_attention_for_the_urgency_first() -> None:
     assert order == ["quiet-urgent", "quiet-minor", "some-urgent", "some-minor", "watched-urgent"]
     stale = _coverage("stale", 3, updated=date(2026, 1, 1), open_actions=0)
     assert stale.flagged(date(2026, 6, 1)) and not cases[0].flagged(date(2026, 6, 1))
+
+
+def test_acts_are_counted_per_week_ending_today() -> None:
+    today = date(2026, 6, 14)
+    starts = week_starts(today, weeks=3)
+    assert starts == [date(2026, 5, 25), date(2026, 6, 1), date(2026, 6, 8)]
+    counts = [
+        ("a", date(2026, 6, 14), 2),  # today: the last week
+        ("a", date(2026, 6, 8), 1),  # the last week's first day
+        ("a", date(2026, 6, 7), 4),  # the week before
+        ("a", date(2026, 5, 25), 8),  # the first week's first day
+        ("a", date(2026, 5, 24), 16),  # before the first week: left out
+        ("a", date(2026, 6, 15), 32),  # tomorrow: left out
+        ("b", date(2026, 6, 1), 3),
+    ]
+    assert weekly(counts, today, weeks=3) == {"a": [8, 4, 3], "b": [0, 3, 0]}
 
 
 def test_the_coverage_csv_neutralises_formulas() -> None:

@@ -76,6 +76,7 @@ TAGS = (
 CASE_ID = re.compile(r"(?=.{1,40}$)[a-z0-9]+(?:-[a-z0-9]+)*")
 """A case id: lowercase words joined by dashes, at most 40 characters (it travels in buttons)."""
 PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 OPTIONAL_TEXTS = ("detention", "charges", "sentence")
 
 
@@ -390,7 +391,11 @@ class _Target(FileModel):
 
 def _known_target(target_id: str, info: ValidationInfo) -> str:
     if target_id not in info.context["targets"]:
-        raise problem(f"{{field}}: unknown target {target_id!r} (not in targets.yaml)")
+        raise problem(
+            f"{{field}}: unknown target {target_id!r} (not in targets.yaml)",
+            code="target",
+            value=target_id,
+        )
     return target_id
 
 
@@ -403,9 +408,16 @@ def _points(value: Any) -> dict[str, tuple[str, ...]]:
     for locale in LOCALES:
         items = value.get(locale)
         if not isinstance(items, list) or not items:
-            raise problem(f"{{field}}: missing the {locale} points", locale)
+            raise problem(
+                f"{{field}}: missing the {locale} points",
+                locale,
+                code="translation",
+                languages=[locale],
+            )
         if len(items) > MAX_POINTS:
-            raise problem(f"{{field}}: at most {MAX_POINTS} points", locale)
+            raise problem(
+                f"{{field}}: at most {MAX_POINTS} points", locale, code="too_many", limit=MAX_POINTS
+            )
         texts = []
         for index, item in enumerate(items):
             text = " ".join(str(item).split()) if item is not None else ""
@@ -413,6 +425,8 @@ def _points(value: Any) -> dict[str, tuple[str, ...]]:
                 raise problem(
                     f"{{field}}: a point must have 1 to {MAX_POINT_LENGTH} characters",
                     (locale, index),
+                    code="point",
+                    limit=MAX_POINT_LENGTH,
                 )
             texts.append(text)
         points[locale] = tuple(texts)
@@ -437,7 +451,15 @@ def _letters(value: Any) -> dict[str, str]:
             first = 1 if written.endswith("\n") else 0
             skipped = written[: len(written) - len(written.lstrip())].count("\n")
             below = first + skipped + (error.line or 1) - 1
-            raise problem(f"{{field}}: {error}", locale, lines_below=below) from None
+            raise problem(
+                f"{{field}}: {error}",
+                locale,
+                lines_below=below,
+                code="letter",
+                kind=error.kind,
+                line=None if error.line is None else skipped + error.line,
+                **error.params,
+            ) from None
         letters[locale] = source
     return letters
 
@@ -459,6 +481,13 @@ class _Action(FileModel):
     @classmethod
     def _until_in_utc(cls, written: Any, info: ValidationInfo) -> datetime:
         """The UTC instant after which the action is not offered: a day means its end."""
+        if isinstance(written, str) and _DAY.fullmatch(written.strip()):
+            try:  # a day written as text (by the console): the end of that day, as in a file
+                written = date.fromisoformat(written.strip())
+            except ValueError:
+                raise problem(
+                    "{field}: expected YYYY-MM-DD or a local time YYYY-MM-DD HH:MM", code="until"
+                ) from None
         if isinstance(written, date) and not isinstance(written, datetime):
             local = datetime.combine(written, datetime.max.time()).replace(microsecond=0)
         else:
@@ -470,30 +499,46 @@ class _Action(FileModel):
                 )
             except moments.UnreadableTime:
                 raise problem(
-                    "{field}: expected YYYY-MM-DD or a local time YYYY-MM-DD HH:MM"
+                    "{field}: expected YYYY-MM-DD or a local time YYYY-MM-DD HH:MM", code="until"
                 ) from None
         if local.tzinfo is not None:
-            raise problem("{field}: give the local time without an offset")
-        if info.data.get("zone") is None:
-            raise problem("{field}: give the zone it is in as well, e.g. zone: Asia/Almaty")
+            raise problem("{field}: give the local time without an offset", code="until")
+        if "zone" not in info.data:  # given, but not a zone: its own problem says so
+            raise problem("{field}: read in the zone, which is not valid", code="until_unread")
+        if info.data["zone"] is None:
+            raise problem(
+                "{field}: give the zone it is in as well, e.g. zone: Asia/Almaty",
+                code="until_zone",
+            )
         where = moments.zone(info.data["zone"])
         try:
             return moments.local_to_utc(local, where)
         except moments.SkippedTime:
             raise problem(
-                f"{{field}}: this local time does not exist in {where.key} (clocks jump)"
+                f"{{field}}: this local time does not exist in {where.key} (clocks jump)",
+                code="skipped_time",
+                zone=where.key,
             ) from None
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> _Action:
         if not self.targets:
-            raise problem("{field}: name at least one target of targets.yaml", "targets")
+            raise problem(
+                "{field}: name at least one target of targets.yaml", "targets", code="no_target"
+            )
         if len(self.targets) > MAX_TARGETS:
-            raise problem(f"{{field}}: at most {MAX_TARGETS} targets", "targets")
+            raise problem(
+                f"{{field}}: at most {MAX_TARGETS} targets",
+                "targets",
+                code="too_many",
+                limit=MAX_TARGETS,
+            )
         if self.kind in ("letter", "postcard") and not self.letter:
-            raise problem(f"letter: an action of kind {self.kind} needs a model letter")
+            raise problem(
+                f"letter: an action of kind {self.kind} needs a model letter", code="no_letter"
+            )
         if self.zone is not None and self.until is None:
-            raise problem("{field}: a zone without until", "zone")
+            raise problem("{field}: a zone without until", "zone", code="zone_alone")
         if self.letter:
             targets = info.context["targets"]
             for index, target_id in enumerate(self.targets):
@@ -502,6 +547,8 @@ class _Action(FileModel):
                         f"{{field}}: {target_id!r} reads none of the letter's languages "
                         f"({', '.join(self.letter)})",
                         ("targets", index),
+                        code="target_languages",
+                        target=target_id,
                     )
         return self
 

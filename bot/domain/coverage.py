@@ -6,6 +6,9 @@ urgency turned around (urgency 1, the most urgent, needs 5; urgency 5 needs 1). 
 listed by attention per need, lowest first; ties go to the more urgent case, then to the one
 updated longest ago. A case with no open action and no update for 30 days is flagged: nobody
 is asked to do anything for it, and nothing new is known.
+
+Over time, the acts of each case are counted per week (:func:`weekly`): seven days ending on
+today, and the seven before them, and so on, as "the last 7 days" of the list counts them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from bot.domain.actions import KINDS
 
 STALE = timedelta(days=30)
 """No update for this long, and no open action: the case is flagged."""
+
+WEEKS = 12
+"""Weeks counted over time."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may read as the start of a formula in a CSV cell."""
@@ -64,6 +70,25 @@ def least_attention_first(cases: Iterable[CaseCoverage]) -> list[CaseCoverage]:
         cases,
         key=lambda case: (case.attention / case.need, case.urgency, case.updated, case.case_id),
     )
+
+
+def week_starts(today: date, weeks: int = WEEKS) -> list[date]:
+    """The first day of each of the last ``weeks`` weeks, oldest first; the last week ends
+    ``today``."""
+    return [today - timedelta(days=7 * (weeks - 1 - index) + 6) for index in range(weeks)]
+
+
+def weekly(
+    counts: Iterable[tuple[str, date, int]], today: date, weeks: int = WEEKS
+) -> dict[str, list[int]]:
+    """Acts per case in each of the last ``weeks`` weeks, oldest first, from counts per case
+    and day; days after ``today`` or before the first week are left out."""
+    per_case: dict[str, list[int]] = {}
+    for case_id, day, count in counts:
+        back = (today - day).days // 7
+        if 0 <= back < weeks and day <= today:
+            per_case.setdefault(case_id, [0] * weeks)[weeks - 1 - back] += count
+    return per_case
 
 
 def neutralised(cell: object) -> str:

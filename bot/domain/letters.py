@@ -57,11 +57,16 @@ class Paragraph:
 
 
 class LetterProblem(ValueError):
-    """A model letter that cannot be used; ``line`` is the line of the letter at fault."""
+    """A model letter that cannot be used; ``line`` is the line of the letter at fault;
+    ``kind`` and ``params`` say the same for programs that word it themselves: ``length``
+    (``count``, ``limit``), ``empty``, ``paragraphs`` (``limit``), ``syntax``,
+    ``placeholder`` (``name``), ``statement`` or ``expression``."""
 
-    def __init__(self, problem: str, line: int | None = None) -> None:
+    def __init__(
+        self, problem: str, line: int | None = None, *, kind: str = "invalid", **params: object
+    ) -> None:
         super().__init__(problem if line is None else f"{problem} (the letter's line {line})")
-        self.problem, self.line = problem, line
+        self.problem, self.line, self.kind, self.params = problem, line, kind, params
 
 
 @functools.cache
@@ -84,14 +89,19 @@ def _check_node(node: nodes.Node) -> None:
             raise LetterProblem(
                 f"unknown placeholder {node.name!r} (allowed: {', '.join(PLACEHOLDERS)})",
                 node.lineno,
+                kind="placeholder",
+                name=node.name,
             )
         return
     if isinstance(node, nodes.Stmt):
-        raise LetterProblem("a statement ({% … %}) is not allowed in a letter", node.lineno)
+        raise LetterProblem(
+            "a statement ({% … %}) is not allowed in a letter", node.lineno, kind="statement"
+        )
     raise LetterProblem(
         "only plain placeholders such as {{ name }} are allowed: no filter, attribute, "
         "call or expression",
         node.lineno,
+        kind="expression",
     )
 
 
@@ -154,13 +164,20 @@ def check_letter(source: str) -> ModelLetter:
     """``source`` as a model letter, or :class:`LetterProblem`."""
     if len(source) > MAX_LETTER_LENGTH:
         raise LetterProblem(
-            f"the letter has {len(source)} characters; at most {MAX_LETTER_LENGTH} are allowed"
+            f"the letter has {len(source)} characters; at most {MAX_LETTER_LENGTH} are allowed",
+            kind="length",
+            count=len(source),
+            limit=MAX_LETTER_LENGTH,
         )
     paragraphs = _split(source)
     if not paragraphs:
-        raise LetterProblem("the letter is empty")
+        raise LetterProblem("the letter is empty", kind="empty")
     if len(paragraphs) > MAX_PARAGRAPHS:
-        raise LetterProblem(f"the letter has more than {MAX_PARAGRAPHS} paragraphs")
+        raise LetterProblem(
+            f"the letter has more than {MAX_PARAGRAPHS} paragraphs",
+            kind="paragraphs",
+            limit=MAX_PARAGRAPHS,
+        )
     parts = []
     for text, line in paragraphs:
         inner, emphasis = _emphasis(text)
@@ -168,11 +185,13 @@ def check_letter(source: str) -> ModelLetter:
             tree = _environment().parse(inner)
         except TemplateSyntaxError as error:
             at = line + (error.lineno or 1) - 1
-            raise LetterProblem(f"not a valid template: {error.message}", at) from None
+            raise LetterProblem(
+                f"not a valid template: {error.message}", at, kind="syntax"
+            ) from None
         try:
             _check_node(tree)
         except LetterProblem as problem:
             at = line + (problem.line or 1) - 1
-            raise LetterProblem(problem.problem, at) from None
+            raise LetterProblem(problem.problem, at, kind=problem.kind, **problem.params) from None
         parts.append((inner, emphasis))
     return ModelLetter(source, tuple(parts))

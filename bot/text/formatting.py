@@ -42,6 +42,11 @@ def long_date(day: date) -> str:
     return format_date(day, format="long", locale=current_locale())
 
 
+def day_and_month(day: date) -> str:
+    """A day of the month, short: "Nov 3", "3 нояб.", "3 қар."."""
+    return format_skeleton("MMMd", day, locale=current_locale())
+
+
 def partial_date(text: str) -> str:
     """A date as precise as its source: "2017", "ноябрь 2017 г.", "23 February 2018"."""
     parts = [int(part) for part in text.split("-")]

@@ -19,8 +19,15 @@ from bot.web.console.auth import API, ROLES_KEY
 from bot.web.server import WebServer
 from handlers.access import policy_of
 from handlers.broadcasts import broadcast_action
-from handlers.declarations import close_declaration, open_declaration, progress
+from handlers.coverage import send_coverage_csv, show_coverage
+from handlers.declarations import (
+    close_declaration,
+    declaration_document_command,
+    open_declaration,
+    progress,
+)
 from handlers.roles import grant, revoke
+from tests.documents import docx_paragraphs, pdf_pages, words
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 from tests.e2e.console import call, init_data
 
@@ -117,6 +124,9 @@ def test_the_console_applies_the_bots_own_policies(bot: RunningBot) -> None:
     assert roles["POST", "/declarations/1/close"] == policy_of(close_declaration)
     assert roles["GET", "/declarations/1"] == policy_of(progress)
     assert roles["PUT", "/cases/1"] == roles["POST", "/cases"] == STAFF
+    assert roles["GET", "/coverage"] == policy_of(show_coverage)
+    assert roles["GET", "/coverage.csv"] == policy_of(send_coverage_csv)
+    assert roles["GET", "/declarations/1/declaration.1"] == policy_of(declaration_document_command)
 
 
 async def test_a_case_created_in_the_console_is_found_in_the_bot(
@@ -321,3 +331,107 @@ async def test_the_page_itself_speaks_the_browsers_language_and_loads_only_its_o
         async with http.get(bot.application.web_url + asset) as response:  # type: ignore[operator]
             assert response.status == 200
             assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+async def test_coverage_ranks_as_the_bot_does_and_downloads_the_same_csv(
+    bot: RunningBot, http: aiohttp.ClientSession
+) -> None:
+    coordinator = await bot.user_with_role(COORDINATOR, Role.COORDINATOR)
+    reader_id = 7_365_913_399
+    reader = bot.user(reader_id, "en")
+    await reader.ask("/start")
+    await bot.application.services.subscriptions.follow(reader_id, "mukhtar-dzhakishev")
+    listing = await reader.ask("/act")
+    await reader.press(listing, listing.button_texts[0][0])
+    (card,) = (await reader.wait_for_replies(1))[-1:]
+    await reader.press(card, "I did it")
+    await reader.wait_for_replies(1)
+    status, page = await call(http, bot, "GET", "/coverage", user_id=COORDINATOR, language="ru")
+    assert status == 200, page
+    names = re.findall(r"<td>(?:<span class=\"flag\"[^>]*>⚑</span> )?([^<]+)</td>", page)
+    assert len(names) == 6 and names[-1] == "Мухтар Джакишев"  # the most attention: last
+    assert page.count('class="flagged"') == 4  # the seeds' cases without an action, from 2018
+    assert "письма 1" in page  # the act, by kind
+    assert '<svg class="chart"' in page and "Все дела" in page
+    assert str(reader_id) not in page
+    status, text = await call(http, bot, "GET", "/coverage.csv", user_id=COORDINATOR)
+    assert status == 200
+    shown = await coordinator.ask("/coverage")
+    await coordinator.press(shown, "The same as CSV")
+    (document,) = (await coordinator.wait_for_replies(1))[-1:]
+    assert document.document is not None
+    sent = coordinator.world.files[document.document["file_id"]].data.decode("utf-8")
+    assert text == sent  # the bot's own file, row for row
+    rows = text.splitlines()
+    assert rows[-1].startswith("mukhtar-dzhakishev,") and str(reader_id) not in text
+
+
+async def test_the_declaration_downloads_as_the_documents_of_declarationdoc(
+    bot: RunningBot, http: aiohttp.ClientSession
+) -> None:
+    await bot.user_with_role(COORDINATOR, Role.COORDINATOR)
+    url = bot.application.web_url + API + "/declarations/652/declaration"  # type: ignore[operator]
+    headers = {"Authorization": "tma " + init_data(bot, COORDINATOR, "kk")}
+    async with http.get(url + ".pdf", headers=headers) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert 'filename="declaration-652-kk.pdf"' in response.headers["Content-Disposition"]
+        pdf_text = words(" ".join(pdf_pages(await response.read())))
+    assert pdf_text.startswith("Doc. 14493 2018 ж. 25 қаңтар")
+    assert "№ 652 жазбаша декларация" in pdf_text and "Total = 24" in pdf_text
+    async with http.get(url + ".docx", headers=headers) as response:
+        assert response.status == 200
+        _header, body = docx_paragraphs(await response.read())
+    assert body[3] == "№ 652 жазбаша декларация"
+    async with http.get(url + ".exe", headers=headers) as response:
+        assert response.status == 404
+    _status, page = await call(http, bot, "GET", "/declarations/652", user_id=COORDINATOR)
+    assert 'data-download="/declarations/652/declaration.pdf"' in page
+
+
+def an_action(**changes: object) -> dict[str, object]:
+    action: dict[str, object] = {
+        "id": "write-to-the-president",
+        "kind": "letter",
+        "title": {"en": "Write to the President", "ru": "Напишите Президенту", "kk": "Жазыңыз"},
+        "why": {"en": "Held.", "ru": "Под стражей.", "kk": "Қамауда."},
+        "points": {"en": ["Free her."], "ru": ["Освободите её."], "kk": ["Босатыңыз."]},
+        "targets": ["president-of-kazakhstan"],
+        "letter": {"ru": "*{{ salutation }}*\n\nОсвободите Айгерим Тестову.\n\nС уважением,"},
+    }
+    return action | changes
+
+
+async def test_an_actions_problems_are_shown_at_its_fields_in_the_readers_language(
+    bot: RunningBot, http: aiohttp.ClientSession
+) -> None:
+    await bot.user_with_role(COORDINATOR, Role.COORDINATOR)
+    letter = {"ru": "*{{ salutation }}*\n\nУважаемый {{ judge }}!\n\nС уважением,"}
+    actions = [an_action(letter=letter), an_action(id="call", kind="call", targets=[])]
+    body = {"case": a_case(actions=actions), "version": None}
+    status, page = await call(
+        http, bot, "POST", "/cases", user_id=COORDINATOR, language="ru", body=body
+    )
+    assert status == 422
+    field = re.search(
+        r'data-key="letter\.ru"[^>]*class="[^"]*has-error[^"]*">[^<]*</textarea>\s*'
+        r'<div class="field-error" role="alert">([^<]+)</div>',
+        page,
+    )
+    assert field is not None, page
+    assert field[1] == (
+        "Строка 3: неизвестная подстановка «judge». Можно: name, title, place, date, "
+        "salutation, target_name, target_title."
+    )
+    assert "Выберите хотя бы одного адресата." in page  # the call's empty targets
+    assert await bot.application.services.cases.get("aigerim-test") is None
+    # Saved right, the action is in the editor again, its addressee chosen.
+    body = {"case": a_case(actions=[an_action()]), "version": None}
+    status, page = await call(http, bot, "POST", "/cases", user_id=COORDINATOR, body=body)
+    assert status == 200, page
+    assert 'value="president-of-kazakhstan" checked' in page
+    assert 'data-key="letter.ru" data-type' not in page  # a letter is text, not lines
+    assert 'data-key="points.en" data-type="lines"' in page
+    now = bot.application.services.clock.now()
+    (item,) = await bot.application.services.cases.actions.of_case("aigerim-test", now)
+    assert item.action.targets == ("president-of-kazakhstan",)

@@ -1,11 +1,13 @@
 """Cases in the console: the list and search, and the editor of every field of the content
 format, three languages side by side.
 
-A case is edited as the document its file would hold and checked by the same rules as
-import (:func:`bot.domain.content.check_case`); the problems are shown at their fields.
-The preview is the card of the bot (:func:`handlers.cases.card_text`) in each language.
-Saving stores the case with its deadlines, re-plans their reminders, updates the search and
-writes an audit entry, in one transaction; a version read with the editor refuses to
+A case is edited as the document its file would hold, its deadlines and its actions (with
+their targets, chosen among those stored, and their model letters) included, and checked by
+the same rules as import (:func:`bot.domain.content.check_case`); the problems are shown at
+their fields, a model letter's at its line. The preview is the card of the bot
+(:func:`handlers.cases.card_text`) in each language. Saving stores the case with its
+deadlines and actions, re-plans their reminders, updates the search and writes an audit
+entry, in one transaction; a version read with the editor refuses to
 overwrite another coordinator's change and shows it instead. A change of status can go to
 the case's followers as news, through the delivery engine, as ``/update`` sends it.
 """
@@ -14,22 +16,25 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 from babel.support import LazyProxy
 
+from bot.domain.actions import KINDS
 from bot.domain.appeals import TextProblem, check_text
 from bot.domain.broadcasts import CASE_AUDIENCE
 from bot.domain.content import STATUSES, TAGS, Case, Event, case_document, check_case
 from bot.domain.files import Problems
 from bot.domain.languages import LOCALES
+from bot.domain.letters import PLACEHOLDERS
 from bot.news import news_message, tell_followers
 from bot.text.formatting import long_date
 from bot.text.i18n import current_locale, lazy_gettext, lazy_pgettext, ngettext, use_locale
 from bot.text.i18n import gettext as _
-from bot.text.names import status_name
+from bot.text.names import action_kind_name, status_name
 from bot.web.console.auth import Caller, api_route, same_as
 from bot.web.console.problems import FIELD_NAMES, ShownProblem, shown
 from bot.web.console.render import html
@@ -112,6 +117,22 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _action_values(row: dict[str, Any]) -> dict[str, Any]:
+    points = row.get("points") if isinstance(row.get("points"), dict) else {}
+    targets = row.get("targets") if isinstance(row.get("targets"), list) else []
+    return {
+        "id": _text(row.get("id")),
+        "kind": _text(row.get("kind")),
+        "title": _texts(row.get("title")),
+        "why": _texts(row.get("why")),
+        "points": {locale: _lines(points.get(locale)) for locale in LOCALES},
+        "targets": [str(target) for target in targets if isinstance(target, str)],
+        "letter": {k: v.rstrip("\n") for k, v in _texts(row.get("letter")).items()},
+        "until": _text(row.get("until")),
+        "zone": _text(row.get("zone")),
+    }
+
+
 def form_values(document: dict[str, Any]) -> dict[str, Any]:
     """Whatever was submitted, in the shape the editor shows (a value of a wrong type shows
     as text, or empty: its problem is reported at the field)."""
@@ -144,6 +165,7 @@ def form_values(document: dict[str, Any]) -> dict[str, Any]:
             }
             for row in _rows(document.get("deadlines"))
         ],
+        "actions": [_action_values(row) for row in _rows(document.get("actions"))],
     }
     for name in TRANSLATED:
         form[name] = _texts(document.get(name))
@@ -176,7 +198,19 @@ async def _context(request: web.Request) -> dict[str, Any]:
                 suggestions[status][language] = _(
                     "New status: %(status)s.", status=status_name(status)
                 )
+    targets = await services.cases.actions.targets()
     return {
+        "targets": [
+            (key, f"{target.title[locale]}, {target.name[locale]}")
+            for key, target in sorted(targets.items())
+        ],
+        "kinds": [(kind, action_kind_name(kind)) for kind in KINDS],
+        "letter_hint": _(
+            "For letters and postcards, in the languages the addressees read. Paragraphs are "
+            "separated by a blank line; a paragraph wrapped in *…* is set in italics. "
+            "Placeholders: %(placeholders)s.",
+            placeholders=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS),
+        ),
         "sources": [(key, source.title[locale]) for key, source in sorted(sources.items())],
         "statuses": [(status, status_name(status)) for status in STATUSES],
         "tags": [(tag, str(TAG_NAMES[tag])) for tag in TAGS],
@@ -203,7 +237,7 @@ async def _editor(
     followers = 0 if is_new else await services.broadcasts.audience_size(CASE_AUDIENCE + form["id"])
     errors: dict[str, list[str]] = {}
     for problem in problems:
-        errors.setdefault(problem.path, []).append(problem.message)
+        errors.setdefault(_field_path(problem.path), []).append(problem.message)
     return html(
         "case_editor.html",
         http_status=status,
@@ -221,6 +255,16 @@ async def _editor(
     )
 
 
+_ACTION_FIELD = re.compile(r"(actions\.\d+\.(?:targets|(?:title|why|points|letter)\.[a-z]+))\.")
+
+
+def _field_path(path: str) -> str:
+    """Where the editor shows a problem: a point of an action at its language's list, a
+    target at the action's choice of targets."""
+    found = _ACTION_FIELD.match(path)
+    return found[1] if found else path
+
+
 @api_route("GET", "/cases/new", EDITORS)
 async def new_case(request: web.Request, caller: Caller) -> web.Response:
     """An empty editor for a new case."""
@@ -232,7 +276,7 @@ async def new_case(request: web.Request, caller: Caller) -> web.Response:
 @api_route("GET", "/cases/{case_id}", EDITORS)
 async def edit_case(request: web.Request, caller: Caller) -> web.Response:
     """The editor of a stored case."""
-    case = await request.app[BOT].services.cases.with_deadlines(request.match_info["case_id"])
+    case = await request.app[BOT].services.cases.whole(request.match_info["case_id"])
     if case is None:
         return html("message.html", http_status=404, text=_("There is no such case any more."))
     return await _editor(request, document=case_document(case), version=case_version(case))
@@ -263,7 +307,14 @@ async def _checked(
             await cases.actions.targets(),
         )
     except Problems as problems:
-        return [each for problem in problems.problems for each in shown(problem)]
+        return [
+            # A missing letter is said of the action: it is shown at the action's letter.
+            dataclasses.replace(each, path=each.path + ".letter")
+            if problem.code == "no_letter"
+            else each
+            for problem in problems.problems
+            for each in shown(problem)
+        ]
 
 
 @api_route("POST", "/cases/preview", EDITORS)
@@ -337,7 +388,8 @@ async def _save(request: web.Request, caller: Caller, case_id: str | None) -> we
     services = request.app[BOT].services
     today = datetime.now(UTC).date()
     case = checked
-    stored = await services.cases.with_deadlines(case.id) if case_id is not None else None
+    stored = await services.cases.whole(case.id) if case_id is not None else None
+    case = in_stored_order(case, stored)
     if changed_fields(stored, case) and case.updated < today:
         case = dataclasses.replace(case, updated=today)
     event = Event(date=today.isoformat(), event=news_texts)
@@ -349,7 +401,7 @@ async def _save(request: web.Request, caller: Caller, case_id: str | None) -> we
         case = dataclasses.replace(case, timeline=timeline, updated=max(case.updated, today))
     try:
         async with services.db.transaction():
-            version, fields = await services.cases.save(
+            saved, fields = await services.cases.save(
                 case, expected=expected, actor_user_id=caller.user_id
             )
             queued = 0
@@ -363,10 +415,30 @@ async def _save(request: web.Request, caller: Caller, case_id: str | None) -> we
         services.delivery.wake()
     return await _editor(
         request,
-        document=case_document(case),
-        version=version,
+        document=case_document(saved),
+        version=case_version(saved),
         notice=_saved_notice(fields, notify, queued),
     )
+
+
+def _ordered(chosen: tuple[str, ...], before: tuple[str, ...]) -> tuple[str, ...]:
+    return (*(item for item in before if item in chosen), *(i for i in chosen if i not in before))
+
+
+def in_stored_order(case: Case, stored: Case | None) -> Case:
+    """``case`` with its tags, and each kept action's targets, in the order stored: the
+    editor's checkboxes list them in a fixed order, and ticking none of them anew is no
+    change (new ones come after those kept)."""
+    if stored is None:
+        return case
+    before = {action.id: action.targets for action in stored.actions}
+    actions = tuple(
+        dataclasses.replace(action, targets=_ordered(action.targets, before[action.id]))
+        if action.id in before
+        else action
+        for action in case.actions
+    )
+    return dataclasses.replace(case, tags=_ordered(case.tags, stored.tags), actions=actions)
 
 
 def _saved_notice(fields: list[str], notify: bool, queued: int) -> str:

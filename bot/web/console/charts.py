@@ -1,6 +1,7 @@
 """Charts drawn on the server as SVG: no script, no library, the theme's colours by CSS class
-(``console.css``), labels in the reader's language. Two kinds: stacked bars (a broadcast's
-messages per minute) and a rising line against a target (signatures against the quorum)."""
+(``console.css``), labels in the reader's language. Three kinds: stacked bars (a broadcast's
+messages per minute), a rising line against a target (signatures against the quorum), and a
+grid of counts per row and period, shaded by count (acts per case and week)."""
 
 from __future__ import annotations
 
@@ -134,5 +135,69 @@ def rising_chart(
         f'<text class="quorum-label" x="{LEFT + 6}" y="{target_y - 5:.1f}">'
         f"{escape(target_label)}</text>"
     )
+    lines.append("</svg>")
+    return Markup("".join(lines))
+
+
+HEAT_LABEL = 230
+HEAT_ROW = 26
+HEAT_GAP = 10
+HEAT_NAME = 32
+"""Characters of a row's name shown; the whole name is the row's tooltip."""
+
+
+def _heat_row(y: float, name: str, counts: Sequence[int], slot: float, peak: int) -> list[str]:
+    shown = name if len(name) <= HEAT_NAME else name[: HEAT_NAME - 1] + "…"
+    lines = [
+        f'<text x="{HEAT_LABEL - 8}" y="{y + HEAT_ROW / 2 + 4:.1f}" text-anchor="end" '
+        f'class="row-name">{escape(shown)}<title>{escape(name)}</title></text>'
+    ]
+    for index, count in enumerate(counts):
+        x = HEAT_LABEL + slot * index
+        level = count / peak if peak else 0.0
+        css, opacity = ("heat", 0.18 + 0.72 * level) if count > 0 else ("cold", 1.0)
+        lines.append(
+            f'<rect class="{css}" x="{x + 1:.1f}" y="{y + 1:.1f}" width="{slot - 2:.1f}" '
+            f'height="{HEAT_ROW - 2}" rx="3" fill-opacity="{opacity:.2f}">'
+            f"<title>{escape(name)}: {count}</title></rect>"
+        )
+        if count > 0:
+            ink = "on-heat" if level > 0.5 else "in-heat"
+            lines.append(
+                f'<text class="{ink}" x="{x + slot / 2:.1f}" y="{y + HEAT_ROW / 2 + 4:.1f}" '
+                f'text-anchor="middle">{count}</text>'
+            )
+    return lines
+
+
+def heat_chart(
+    title: str,
+    rows: Sequence[tuple[str, Sequence[int]]],
+    columns: Sequence[str],
+    total: tuple[str, Sequence[int]] | None = None,
+) -> Markup:
+    """A grid: one row per entry of ``rows`` (a name and a count per column), ``columns``
+    labelled below, each cell shaded by its count against the largest of the rows; ``total``,
+    if given, is a last row apart, shaded against itself."""
+    plot_w = WIDTH - HEAT_LABEL - RIGHT
+    slot = plot_w / max(len(columns), 1)
+    height = TOP + HEAT_ROW * len(rows) + (HEAT_GAP + HEAT_ROW if total else 0) + BOTTOM
+    lines = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    peak = max((max(counts, default=0) for _name, counts in rows), default=0)
+    for index, (name, counts) in enumerate(rows):
+        lines += _heat_row(TOP + HEAT_ROW * index, name, counts, slot, peak)
+    if total is not None:
+        y = TOP + HEAT_ROW * len(rows) + HEAT_GAP
+        lines += _heat_row(y, total[0], total[1], slot, max(total[1], default=0))
+    every = max(1, math.ceil(len(columns) / 6))
+    for index, label in enumerate(columns):
+        if (len(columns) - 1 - index) % every == 0:  # the latest week is always labelled
+            x = HEAT_LABEL + slot * (index + 0.5)
+            lines.append(
+                f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">{escape(label)}</text>'
+            )
     lines.append("</svg>")
     return Markup("".join(lines))

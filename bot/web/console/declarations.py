@@ -6,14 +6,18 @@ their assembly, and whether they signed."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 
 from aiohttp import web
 
+from bot.documents import MEDIA_TYPES
+from bot.documents import render as render_document
 from bot.domain.declarations import Declaration, Status
 from bot.domain.roles import Role
 from bot.domain.signatory_block import block, block_csv
+from bot.text.documents import declaration_document
 from bot.text.formatting import closing_line, long_date, reader_end, reader_moment
 from bot.text.i18n import current_locale, lazy_gettext, lazy_pgettext, ngettext
 from bot.text.i18n import gettext as _
@@ -21,7 +25,13 @@ from bot.web.console.auth import Caller, api_route, same_as
 from bot.web.console.charts import rising_chart
 from bot.web.console.render import caller_zone, html
 from bot.web.keys import BOT
-from handlers.declarations import close_declaration, open_declaration, progress, signatories
+from handlers.declarations import (
+    close_declaration,
+    declaration_document_command,
+    open_declaration,
+    progress,
+    signatories,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +40,8 @@ READERS = same_as(progress)
 EXPORTERS = same_as(signatories)
 OPENERS = same_as(open_declaration)
 CLOSERS = same_as(close_declaration)
+DOCUMENT_READERS = same_as(declaration_document_command)
+"""Who downloads the declaration as a document: as ``/declarationdoc``."""
 
 STATUS_NAMES = {
     Status.DRAFT: lazy_pgettext("console: a declaration's status", "draft"),
@@ -171,6 +183,7 @@ async def _page(
         undated=sum(moment is None for moment in times),
         block=text,
         staff=staff,
+        documents=caller.role in DOCUMENT_READERS,
         can_open=caller.role in OPENERS and declaration.status is not Status.CLOSED,
         can_close=caller.role in CLOSERS and declaration.status is not Status.CLOSED,
         closing=closing_line(declaration.closes_at, reader) if declaration.closes_at else None,
@@ -210,6 +223,28 @@ async def download_signatories(request: web.Request, caller: Caller) -> web.Resp
         text=body,
         content_type=content_type,
         charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@api_route("GET", "/declarations/{number}/declaration.{format}", DOCUMENT_READERS)
+async def download_document(request: web.Request, caller: Caller) -> web.Response:
+    """The declaration as the assembly publishes it, with its signatory block, as PDF or DOCX
+    in the caller's language (or the declaration's nearest), as ``/declarationdoc`` sends it."""
+    number = _number(request)
+    kind = request.match_info["format"]
+    if kind not in ("pdf", "docx"):
+        raise web.HTTPNotFound
+    services = request.app[BOT].services
+    declaration = await _visible(request, caller, number)
+    language = declaration.language_for(current_locale())
+    signers = await services.declarations.signers(number)
+    layout = declaration_document(declaration, language, signers, await services.members.groups())
+    body = await asyncio.to_thread(render_document, layout, kind)  # type: ignore[arg-type]
+    name = f"declaration-{number}-{language}.{kind}"
+    return web.Response(
+        body=body,
+        content_type=MEDIA_TYPES[kind],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -274,6 +309,7 @@ async def close_for_signatures(request: web.Request, caller: Caller) -> web.Resp
 ROUTES = (
     list_declarations,
     download_signatories,
+    download_document,
     show_declaration,
     open_for_signatures,
     close_for_signatures,

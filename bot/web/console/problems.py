@@ -11,6 +11,7 @@ from typing import Any
 from babel.support import LazyProxy
 
 from bot.domain.files import FieldProblem
+from bot.domain.letters import PLACEHOLDERS
 from bot.text.i18n import gettext as _
 from bot.text.i18n import language_in_current_locale, lazy_gettext, lazy_pgettext, pgettext
 
@@ -29,6 +30,7 @@ FIELD_NAMES: dict[str, LazyProxy] = {
     "related": lazy_gettext("Related cases"),
     "timeline": lazy_pgettext("console: a field of a case", "Timeline"),
     "deadlines": lazy_pgettext("console: a field of a case", "Deadlines"),
+    "actions": lazy_pgettext("console: a field of a case", "Actions"),
     "updated": lazy_pgettext("console: a field of a case", "Updated"),
     "news": lazy_gettext("News for the followers"),
 }
@@ -37,6 +39,34 @@ FIELD_NAMES: dict[str, LazyProxy] = {
 
 def _languages(params: dict[str, Any]) -> str:
     return ", ".join(language_in_current_locale(code) for code in params.get("languages", ()))
+
+
+def _letter(params: dict[str, Any]) -> str:
+    """A model letter's problem, at its line where it has one."""
+    kind, line = params.get("kind"), params.get("line")
+    if kind == "placeholder":
+        return _(
+            "Line %(line)s: unknown placeholder “%(name)s”. Allowed: %(allowed)s.",
+            line=line,
+            name=params.get("name", ""),
+            allowed=", ".join(PLACEHOLDERS),
+        )
+    if kind in ("statement", "expression", "syntax"):
+        return _(
+            "Line %(line)s: write placeholders as %(example)s, with no filter, statement or "
+            "expression.",
+            line=line,
+            example="{{ name }}",
+        )
+    if kind == "length":
+        return _(
+            "The letter has %(count)s characters; at most %(limit)s are allowed.",
+            count=params.get("count", ""),
+            limit=params.get("limit", ""),
+        )
+    if kind == "paragraphs":
+        return _("The letter has more than %(limit)s paragraphs.", limit=params.get("limit", ""))
+    return pgettext("console: a field's problem", "Required.")
 
 
 _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
@@ -66,6 +96,19 @@ _WORDS: dict[str, Callable[[dict[str, Any]], str]] = {
     "date_type": lambda _p: _("Write the date as YYYY-MM-DD."),
     "date_from_datetime_parsing": lambda _p: _("Write the date as YYYY-MM-DD."),
     "extra_forbidden": lambda _p: _("Unknown field."),
+    "letter": _letter,
+    "too_many": lambda p: _("At most %(limit)s.", limit=p.get("limit", "")),
+    "point": lambda p: _("A point has at most %(limit)s characters.", limit=p.get("limit", "")),
+    "no_target": lambda _p: _("Choose at least one addressee."),
+    "target": lambda p: _("There is no addressee “%(target)s”.", target=p.get("value", "")),
+    "until_unread": lambda _p: _("Correct the time zone first: the date is read in it."),
+    "no_letter": lambda _p: _("An action of this kind needs a model letter."),
+    "zone_alone": lambda _p: _("Give the date as well, or leave the time zone empty."),
+    "until": lambda _p: _("Write the date as YYYY-MM-DD, or the local time as YYYY-MM-DD HH:MM."),
+    "until_zone": lambda _p: _("Give the time zone of this date as well, e.g. Asia/Almaty."),
+    "target_languages": lambda p: _(
+        "%(target)s reads none of the languages of the letter.", target=p.get("target", "")
+    ),
 }
 
 
@@ -90,7 +133,7 @@ def shown(problem: FieldProblem) -> list[ShownProblem]:
     if problem.code == "translation" and problem.params.get("languages"):
         return [
             ShownProblem(
-                f"{path}.{code}",
+                path if path.endswith(f".{code}") else f"{path}.{code}",
                 field,
                 _(
                     "Missing the text in: %(languages)s.",

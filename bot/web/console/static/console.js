@@ -269,7 +269,8 @@
     const blob = await response.blob();
     const link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
-    link.download = path.split("/").pop();
+    const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+    link.download = named ? named[1] : path.split("/").pop();
     document.body.appendChild(link);
     link.click();
     link.remove();
