@@ -115,8 +115,10 @@ PREVIEW = Preview()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Write the preview of the texts the tests made the bot show, if any ran."""
-    if any(PREVIEW.texts.values()):
+    """Write the preview of the texts the tests made the bot show, when the tour of the bot
+    (test_tour.py) was among them: a run of a few other tests leaves the last preview as it
+    was rather than replace it with a few texts."""
+    if PREVIEW.toured():
         list(PREVIEW.write())
 
 

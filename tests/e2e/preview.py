@@ -46,6 +46,12 @@ class Preview:
         if text.strip():
             self.texts[language_of(text, locale)].setdefault(text, test)
 
+    def toured(self) -> bool:
+        """Whether the tour of the bot (``test_tour.py``) ran in this session."""
+        return any(
+            "test_tour.py" in test for texts in self.texts.values() for test in texts.values()
+        )
+
     def gather(self, test: str, world: World, locales: dict[int, str]) -> None:
         """What the bot showed in ``world`` during ``test``; ``locales``: each reader's."""
         for chat in world.chats.values():

@@ -345,11 +345,11 @@ async def test_coverage_and_its_csv(bot: RunningBot) -> None:
     await replies_after(reader, 1)
     coverage = await coordinator.ask("/coverage")
     assert coverage.text.startswith("Охват: сначала дела")
-    names = [line for line in coverage.text.splitlines() if " · срочность " in line]
+    names = [line for line in coverage.text.splitlines() if " · срочность: " in line]
     assert len(names) == 6
     # The followed and acted-on case has the most attention: it comes last; flags mark cases
     # with no open action and no update for 30 days (the seeds are from 2018).
-    assert names[-1] == "Мухтар Джакишев · срочность 1"
+    assert names[-1] == "Мухтар Джакишев · срочность: 1"
     assert sum(name.startswith("⚑ ") for name in names) == 4
     await coordinator.press(coverage, "То же в CSV")
     (document,) = await replies_after(coordinator, 1)
