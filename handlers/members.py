@@ -19,6 +19,7 @@ from bot.domain.signatory_block import listed_name
 from bot.text.formatting import reader_moment
 from bot.text.i18n import gettext as _
 from bot.text.i18n import lazy_gettext
+from bot.text.problems import file_problem
 from bot.text.render import render
 from handlers.access import allow
 from handlers.commands import DECLARATIONS, Command, Feature
@@ -211,7 +212,7 @@ async def import_roster_file(update: Update, context: BotContext) -> None:
     except FileError as error:
         await answer(
             update,
-            render("roster_error.html", name=name, line=error.line, problem=error.problem),
+            render("roster_error.html", name=name, line=error.line, problem=file_problem(error)),
         )
         return
     added, updated = await members.import_roster(roster.members, roster.groups)

@@ -541,7 +541,7 @@ async def test_coordinators_import_a_roster_file_all_or_nothing(bot: RunningBot)
     (refused,) = await coordinator.wait_for_replies(1)
     assert refused.text == (
         "Ештеңе импортталған жоқ: roster.csv файлының 3-жолында қате бар:\n"
-        "given_name is missing\n\nФайлды түзетіп, қайта жіберіңіз."
+        "given_name: Міндетті өріс.\n\nФайлды түзетіп, қайта жіберіңіз."
     )
     assert await services.members.search("Nurlan") == []
     await coordinator.send_document(
@@ -553,7 +553,7 @@ async def test_coordinators_import_a_roster_file_all_or_nothing(bot: RunningBot)
     assert nurlan.seat == "substitute"
     await coordinator.send_document(b"\xff\xfe", file_name="roster.yaml", caption="/importmembers")
     (garbled,) = await coordinator.wait_for_replies(1)
-    assert "not UTF-8 text" in garbled.text
+    assert "Файл UTF-8 кодтауында емес: оны UTF-8 түрінде сақтаңыз." in garbled.text
     explained = await coordinator.ask("/importmembers")
     assert explained.text.startswith("Тізімді .csv немесе .yaml файлы ретінде")
     reader = await bot.user_with_role(3015, Role.SUBSCRIBER)
