@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,21 +203,15 @@ def test_a_right_use_is_not_a_violation(source: str, translation: str, language:
     assert not list(violations(source, translation, language, "here"))
 
 
+@pytest.mark.parametrize("translations", [catalog_translations, content_translations])
 @pytest.mark.parametrize("language", TARGETS)
-def test_no_catalog_translation_uses_a_forbidden_variant(language: str) -> None:
+def test_no_translation_uses_a_forbidden_variant(
+    language: str, translations: Callable[[str], Iterable[tuple[str, str, str]]]
+) -> None:
+    """Neither the catalogs nor the content files."""
     found = [
         str(violation)
-        for source, translation, where in catalog_translations(language)
-        for violation in violations(source, translation, language, where)
-    ]
-    assert not found, "\n".join(found)
-
-
-@pytest.mark.parametrize("language", TARGETS)
-def test_no_content_translation_uses_a_forbidden_variant(language: str) -> None:
-    found = [
-        str(violation)
-        for source, translation, where in content_translations(language)
+        for source, translation, where in translations(language)
         for violation in violations(source, translation, language, where)
     ]
     assert not found, "\n".join(found)
