@@ -9,14 +9,15 @@ from bot.domain.declaration_reminders import due_reminder_days
 from bot.domain.declarations import Declaration
 from bot.services import Services
 from bot.text import i18n
-from bot.text.formatting import date_and_time
+from bot.text.formatting import ReaderZone, closing_line
 from bot.text.render import render
 
 logger = logging.getLogger(__name__)
 
 
 def reminder_texts(declaration: Declaration, services: Services) -> dict[str, str]:
-    """The reminder in every locale."""
+    """The reminder in every locale. Its members read it in their own time zones: the closing is
+    given in the bot's, which it names."""
     assert declaration.closes_at is not None
     texts = {}
     for locale in i18n.LOCALES:
@@ -25,7 +26,7 @@ def reminder_texts(declaration: Declaration, services: Services) -> dict[str, st
                 "declaration_reminder.html",
                 number=declaration.number,
                 title=declaration.title_in(locale),
-                closes=date_and_time(declaration.closes_at, services.settings.timezone),
+                closing=closing_line(declaration.closes_at, ReaderZone(services.settings.timezone)),
             )
     return texts
 

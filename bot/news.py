@@ -9,7 +9,7 @@ from datetime import date
 from bot.domain.broadcasts import CASE_AUDIENCE, Kind
 from bot.domain.content import Case, Content, Event
 from bot.domain.languages import LOCALES, Texts, in_language
-from bot.text.formatting import partial_date
+from bot.text.formatting import capitalized, partial_date
 from bot.text.i18n import language_in_current_locale, use_locale
 from bot.text.render import render
 from storage.broadcasts import Broadcasts
@@ -25,7 +25,7 @@ def news_message(case: Case, event: Event, locale: str) -> str:
         return render(
             "case_news.html",
             name=case.name[locale],
-            when=partial_date(event.date),
+            when=capitalized(partial_date(event.date)),
             text=text,
             language=language_in_current_locale(language) if language else None,
         )

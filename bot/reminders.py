@@ -9,14 +9,18 @@ from zoneinfo import ZoneInfo
 from bot.domain import moments
 from bot.domain.reminders import DueReminder, triage
 from bot.services import Services
-from bot.text.formatting import relative, weekday_date_and_time
+from bot.text.formatting import ReaderZone, reader_moment, relative
 from bot.text.i18n import use_locale
 from bot.text.render import render
 
 
 def reminder_html(reminder: DueReminder, late: bool, now: datetime, default_zone: ZoneInfo) -> str:
-    """The reminder's message in its reader's language and time zone."""
-    where = moments.zone(reminder.zone) if reminder.zone else default_zone
+    """The reminder's message in its reader's language and time zone. An on-time reminder
+    counts the time left from its due moment (its lead, as the reader chose it: "in 2 hours"),
+    a late one from now."""
+    reader = (
+        ReaderZone(moments.zone(reminder.zone), True) if reminder.zone else ReaderZone(default_zone)
+    )
     deadline = reminder.deadline
     with use_locale(reminder.locale):
         return render(
@@ -24,9 +28,8 @@ def reminder_html(reminder: DueReminder, late: bool, now: datetime, default_zone
             late=late,
             title=deadline.title[reminder.locale],
             case=reminder.case_name[reminder.locale],
-            when=weekday_date_and_time(deadline.moment, where),
-            zone=where.key,
-            relative=relative(deadline.moment, now),
+            when=reader_moment(deadline.moment, reader, weekday=True),
+            relative=relative(deadline.moment, now if late else reminder.due_at),
             action=deadline.action[reminder.locale],
             link=deadline.link,
         )

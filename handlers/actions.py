@@ -45,8 +45,13 @@ from bot.domain.actions import (
 from bot.domain.documents import Signer
 from bot.domain.roles import EVERYONE
 from bot.text.documents import letter_document, letter_html, letter_paragraphs
-from bot.text.formatting import number, weekday_date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
+from bot.text.formatting import ReaderZone, listed, number, reader_end
+from bot.text.i18n import (
+    current_locale,
+    language_in_current_locale,
+    lazy_gettext,
+    pgettext,
+)
 from bot.text.i18n import gettext as _
 from bot.text.names import action_kind_name, outcome_name
 from bot.text.render import render as render_html
@@ -56,6 +61,7 @@ from handlers.cases import TAKE_ACTION
 from handlers.commands import CASES, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, TEXT, State
+from handlers.reminders import reader_zone
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 from storage.actions import week_start
 
@@ -148,7 +154,7 @@ async def actions_of_case(update: Update, context: BotContext) -> None:
     rows = [[CARD.button(item.action.title[current_locale()], item.key, 0)] for item in items]
     await answer(
         update,
-        _("What you can do for {case}:").format(case=html.escape(case.name[current_locale()])),
+        _("What you can do for %(case)s:", case=html.escape(case.name[current_locale()])),
         reply_markup=InlineKeyboardMarkup(rows),
     )
 
@@ -163,12 +169,12 @@ def _channels(target: Target) -> dict[str, object]:
         "fax": target.fax,
         "phone": target.phone,
         "web_form": target.web_form,
-        "languages": ", ".join(language_in_current_locale(code) for code in target.languages),
+        "languages": listed([language_in_current_locale(code) for code in target.languages]),
     }
 
 
 async def _card(
-    context: BotContext, item: StoredAction, origin: int
+    context: BotContext, item: StoredAction, origin: int, reader: ReaderZone
 ) -> tuple[str, InlineKeyboardMarkup]:
     services = context.services
     locale = current_locale()
@@ -178,7 +184,7 @@ async def _card(
     assert case is not None
     until = None
     if action.until is not None:
-        until = weekday_date_and_time(action.until, services.settings.timezone)
+        until = reader_end(action.until, reader)
     text = render_html(
         "action_card.html",
         title=action.title[locale],
@@ -198,7 +204,7 @@ async def _card(
             label = (
                 _("The letter")
                 if len(action.targets) == 1
-                else _("The letter to {target}").format(target=target.title[locale])
+                else _("The letter to %(target)s", target=target.title[locale])
             )
             rows.append([LETTER.button(label, item.key, index)])
         if target.email and len(target.email) <= 256:
@@ -217,7 +223,9 @@ async def _card(
 
 
 async def _send_card(update: Update, context: BotContext, item: StoredAction, origin: int) -> None:
-    text, keyboard = await _card(context, item, origin)
+    assert update.effective_user is not None
+    reader = await reader_zone(context, update.effective_user.id)
+    text, keyboard = await _card(context, item, origin, reader)
     await answer(update, text, reply_markup=keyboard)
 
 
@@ -279,8 +287,9 @@ async def send_letter(update: Update, context: BotContext) -> None:
         ]
         await answer(
             update,
-            _("In which language? {target} reads these:").format(
-                target=html.escape(target.title[current_locale()])
+            _(
+                "In which language? %(target)s reads these:",
+                target=html.escape(target.title[current_locale()]),
             ),
             reply_markup=InlineKeyboardMarkup(rows),
         )
@@ -398,9 +407,12 @@ async def signer_received(update: Update, context: BotContext) -> State | None:
         await answer(
             update,
             _(
-                "That is too long to sign with: a name of at most {name} characters, a title of "
-                "at most {title} and a town of at most {place}, one per line. Send them again."
-            ).format(name=MAX_NAME, title=MAX_SIGNER_TITLE, place=MAX_PLACE),
+                "That is too long to sign with: a name of at most %(name)s characters, a title of "
+                "at most %(title)s and a town of at most %(place)s, one per line. Send them again.",
+                name=MAX_NAME,
+                title=MAX_SIGNER_TITLE,
+                place=MAX_PLACE,
+            ),
         )
         return None
     name, title, place = [*lines, "", ""][:3]
@@ -418,7 +430,7 @@ async def no_document(update: Update, context: BotContext) -> State:
     """``/cancel`` while the bot waits for a name: forget the question."""
     assert update.effective_user is not None
     _asked(context).pop(update.effective_user.id, None)
-    await answer(update, _("Cancelled."))
+    await answer(update, pgettext("answer to /cancel", "Cancelled."))
     return END
 
 
@@ -488,11 +500,9 @@ async def did_it(update: Update, context: BotContext) -> None:
         update,
         _("Thank you! Every letter and call shows the authorities that people are watching.")
         + "\n\n"
-        + ngettext(
-            "{count} act was reported on this case in the last 7 days.",
-            "{count} acts were reported on this case in the last 7 days.",
-            week,
-        ).format(count=number(week)),
+        # TRANSLATORS: after "Thank you!": how many acts (letters, calls…) readers reported on
+        # this case in the last 7 days, a number.
+        + _("Acts reported on this case in the last 7 days: %(count)s.", count=number(week)),
     )
 
 

@@ -25,8 +25,16 @@ from bot.domain.appeals import (
 from bot.domain.broadcasts import ALL_LOCALES, CASE_AUDIENCE, Keyboard, Kind
 from bot.domain.languages import LOCALES
 from bot.domain.roles import STAFF
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, use_locale
+from bot.text.formatting import capitalized
+from bot.text.i18n import (
+    current_locale,
+    language_in_current_locale,
+    lazy_gettext,
+    pgettext,
+    use_locale,
+)
 from bot.text.i18n import gettext as _
+from bot.text.names import in_language, readers_of
 from handlers import news
 from handlers.access import allow
 from handlers.actions import CARD
@@ -104,11 +112,14 @@ def _as_html(message: Message) -> str:
 
 
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
+    # TRANSLATORS: %(in_language)s is "in Kazakh" as this catalog writes it (msgctxt "in a
+    # language").
     text = _(
-        "Send the text of the appeal in {language}, or /skip if there is none in this "
+        "Send the text of the appeal %(in_language)s, or /skip if there is none in this "
         "language. Format it with Telegram's own tools, or write HTML such as "
-        "&lt;b&gt;bold&lt;/b&gt;."
-    ).format(language=language_in_current_locale(locale))
+        "&lt;b&gt;bold&lt;/b&gt;.",
+        in_language=in_language(locale),
+    )
     await answer(update, text)
 
 
@@ -170,12 +181,12 @@ async def appeal_fallback_chosen(update: Update, context: BotContext) -> State |
 
 async def _ask_for_audience(update: Update, context: BotContext) -> State:
     services = context.services
-    options = [(ALL_LOCALES, _("Everyone"))] + [
-        (code, language_in_current_locale(code, capitalized=True)) for code in WRITING_ORDER
+    options = [(ALL_LOCALES, pgettext("audience", "Everyone"))] + [
+        (code, capitalized(readers_of(code))) for code in WRITING_ORDER
     ]
     for case in await services.cases.get_many(await services.subscriptions.followed_cases()):
         name = case.name[current_locale()]
-        options.append((CASE_AUDIENCE + case.id, _("Followers of {case}").format(case=name)))
+        options.append((CASE_AUDIENCE + case.id, _("Followers of %(case)s", case=name)))
     keyboard = []
     for audience, label in options:
         size = await services.broadcasts.audience_size(audience)
@@ -228,6 +239,7 @@ async def offer_actions(update: Update, context: BotContext) -> State:
         for i in offered[:ACTIONS_OFFERED]
         if i.case_id in cases
     ]
+    # TRANSLATORS: a button: attach no action to the appeal.
     keyboard.append([ATTACH.button(_("No action"), 0)])
     await answer(
         update,

@@ -28,22 +28,24 @@ from bot.domain.broadcasts import (
 )
 from bot.domain.roles import STAFF, Role
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
-from bot.text.formatting import date_and_time, duration, number, percent
+from bot.text.formatting import duration, listed, number, percent, reader_moment
 from bot.text.i18n import (
     current_locale,
     language_in_current_locale,
     lazy_gettext,
     ngettext,
+    pgettext,
     use_locale,
 )
 from bot.text.i18n import gettext as _
-from bot.text.names import outcome_name
+from bot.text.names import failure_name, in_language, outcome_name, readers_of
 from bot.text.render import render
 from handlers.access import allow
 from handlers.buttons import Buttons, choice, digits
 from handlers.commands import APPEALS, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import close_keyboard
+from handlers.reminders import reader_zone
 from handlers.replies import answer, refuse_stale_button
 
 logger = logging.getLogger(__name__)
@@ -74,8 +76,11 @@ async def _when_free(context: BotContext, sending: list[Broadcast]) -> str:
     if minutes <= 1:
         return _("It should end within a minute.")
     return ngettext(
-        "It should end in about {count} minute.", "It should end in about {count} minutes.", minutes
-    ).format(count=number(minutes))
+        "It should end in about %(count)s minute.",
+        "It should end in about %(count)s minutes.",
+        minutes,
+        count=number(minutes),
+    )
 
 
 async def refuse_while_sending(update: Update, context: BotContext) -> bool:
@@ -111,15 +116,21 @@ async def hold_while_sending(update: Update, context: BotContext) -> bool:
 def explain(problem: TextProblem) -> str:
     """Why Telegram would refuse a text, and what to do, in the current locale."""
     if isinstance(problem, TextTooLong):
-        return _(
-            "This text is {length} characters long; Telegram allows {limit}. Shorten it "
-            "and send it again."
-        ).format(length=problem.length, limit=MAX_MESSAGE_LENGTH)
+        return ngettext(
+            "This text is %(count)s character long; Telegram allows %(limit)s. Shorten it "
+            "and send it again.",
+            "This text is %(count)s characters long; Telegram allows %(limit)s. Shorten it "
+            "and send it again.",
+            problem.length,
+            count=number(problem.length),
+            limit=number(MAX_MESSAGE_LENGTH),
+        )
     if isinstance(problem, EmptyText):
         return _("This text is empty. Send the text, or /skip.")
     assert isinstance(problem, BadHtml)
-    return _("Telegram cannot show this text: {error}. Correct it and send it again.").format(
-        error=html.escape(str(problem))
+    return _(
+        "Telegram cannot show this text: %(error)s. Correct it and send it again.",
+        error=html.escape(str(problem)),
     )
 
 
@@ -139,16 +150,17 @@ async def ask_to_send(
     summary = render(
         "appeal_confirm.html",
         news=news,
-        size=size,
-        written=[language_in_current_locale(code) for code in WRITING_ORDER if code in texts],
-        missing=[language_in_current_locale(code) for code in WRITING_ORDER if code not in texts],
-        fallback=language_in_current_locale(fallback),
+        size=number(size),
+        written=listed([language_in_current_locale(c) for c in WRITING_ORDER if c in texts]),
+        missing=listed([language_in_current_locale(c) for c in WRITING_ORDER if c not in texts]),
+        fallback=in_language(fallback),
     )
     keyboard = InlineKeyboardMarkup(
         [
-            [SEND.button(_("Send to {count}").format(count=size))],
+            # TRANSLATORS: a button: send the appeal or news to %(count)s people.
+            [SEND.button(_("Send to %(count)s", count=number(size)))],
             *(extra_rows or []),
-            [DROP.button(_("Cancel"))],
+            [DROP.button(pgettext("button: do not send", "Cancel"))],
         ]
     )
     await answer(update, summary, reply_markup=keyboard)
@@ -178,7 +190,9 @@ def _progress_text(
 
 
 def _stop_button(broadcast_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[ACTION.button(_("Stop"), "stop", broadcast_id)]])
+    return InlineKeyboardMarkup(
+        [[ACTION.button(pgettext("button: a broadcast", "Stop"), "stop", broadcast_id)]]
+    )
 
 
 async def _author_locale(context: BotContext, author_id: int) -> str:
@@ -250,7 +264,10 @@ async def _send_report(
         sent=number(progress.sent),
         blocked=number(progress.blocked),
         failed=number(progress.failed),
-        reasons=list((await services.outbox.failure_reasons(broadcast.id)).items()),
+        reasons=[
+            (failure_name(failure), number(count))
+            for failure, count in (await services.outbox.failure_reasons(broadcast.id)).items()
+        ],
         cancelled=number(progress.cancelled),
         unknown=number(progress.unknown + progress.abandoned),
         awaiting=progress.unknown,
@@ -263,7 +280,9 @@ async def _send_report(
             [
                 [
                     ACTION.button(
-                        _("Resend {count}").format(count=number(resendable)),
+                        # TRANSLATORS: a button: send again the %(count)s messages that failed or
+                        # whose fate is unknown.
+                        _("Resend %(count)s", count=number(resendable)),
                         "resend",
                         broadcast.id,
                     )
@@ -307,10 +326,11 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         await close_keyboard(
             update,
             ngettext(
-                "Stopped: {count} message will not be sent.",
-                "Stopped: {count} messages will not be sent.",
+                "Stopped: %(count)s message will not be sent.",
+                "Stopped: %(count)s messages will not be sent.",
                 cancelled,
-            ).format(count=number(cancelled)),
+                count=number(cancelled),
+            ),
         )
     elif action == "resend":
         count = await broadcasts.resend(broadcast_id)
@@ -318,8 +338,11 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         await close_keyboard(update)
         await answer(
             update,
-            ngettext("Resending {count} message.", "Resending {count} messages.", count).format(
-                count=number(count)
+            ngettext(
+                "Resending %(count)s message.",
+                "Resending %(count)s messages.",
+                count,
+                count=number(count),
             ),
         )
         if count:
@@ -331,8 +354,11 @@ async def broadcast_action(update: Update, context: BotContext) -> None:
         await answer(
             update,
             ngettext(
-                "{count} message stays unsent.", "{count} messages stay unsent.", count
-            ).format(count=number(count)),
+                "%(count)s message stays unsent.",
+                "%(count)s messages stay unsent.",
+                count,
+                count=number(count),
+            ),
         )
 
 
@@ -350,10 +376,10 @@ async def _acts(context: BotContext, broadcast: Broadcast) -> dict[str, Any] | N
 def _audience_name(audience: str, case_name: str | None) -> str:
     """Who an appeal went to, in the current locale."""
     if audience == ALL_LOCALES:
-        return _("everyone")
+        return pgettext("audience", "everyone")
     if case_name is not None:
-        return _("followers of {case}").format(case=case_name)
-    return language_in_current_locale(audience)
+        return _("followers of %(case)s", case=case_name)
+    return readers_of(audience)
 
 
 @allow(*STAFF)
@@ -361,6 +387,8 @@ async def list_appeals(update: Update, context: BotContext) -> None:
     """The ten most recent appeals and news, with their outcome; those being sent with their
     progress and a Stop button for who may stop them (news imported from files among them)."""
     services = context.services
+    assert update.effective_user is not None
+    reader = await reader_zone(context, update.effective_user.id)
     items: list[dict[str, Any]] = []
     stops = []
     for broadcast in await services.broadcasts.recent(10):
@@ -373,9 +401,7 @@ async def list_appeals(update: Update, context: BotContext) -> None:
                 "id": broadcast.id,
                 "news": broadcast.kind == Kind.NEWS,
                 "imported": broadcast.author_id is None and broadcast.kind == Kind.NEWS,
-                "when": date_and_time(
-                    datetime.fromtimestamp(broadcast.created_at, UTC), services.settings.timezone
-                ),
+                "when": reader_moment(datetime.fromtimestamp(broadcast.created_at, UTC), reader),
                 "audience": _audience_name(audience, case.name[current_locale()] if case else None),
                 "status": broadcast.status,
                 "sent": number(progress.sent),
@@ -386,11 +412,7 @@ async def list_appeals(update: Update, context: BotContext) -> None:
         )
         if sending and _may_direct(update, context, broadcast):
             stops.append(
-                [
-                    ACTION.button(
-                        _("Stop #{number}").format(number=broadcast.id), "stop", broadcast.id
-                    )
-                ]
+                [ACTION.button(_("Stop #%(number)s", number=broadcast.id), "stop", broadcast.id)]
             )
     await answer(
         update,

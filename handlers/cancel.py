@@ -7,7 +7,7 @@ from telegram.ext import ConversationHandler
 
 from bot.domain.roles import EVERYONE
 from bot.text.i18n import gettext as _
-from bot.text.i18n import lazy_gettext
+from bot.text.i18n import lazy_gettext, pgettext
 from handlers.access import allow
 from handlers.commands import YOUR_DATA, Command, Feature
 from handlers.context import BotContext
@@ -17,7 +17,7 @@ from handlers.replies import answer
 @allow(*EVERYONE)
 async def cancel_conversation(update: Update, context: BotContext) -> int:
     """End the conversation in progress; the fallback of every conversation."""
-    await answer(update, _("Cancelled."))
+    await answer(update, pgettext("answer to /cancel", "Cancelled."))
     return ConversationHandler.END
 
 

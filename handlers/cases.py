@@ -14,8 +14,14 @@ from bot.domain.reminders import ReminderSettings
 from bot.domain.roles import EVERYONE
 from bot.domain.search import clear_winner, query_tokens
 from bot.domain.telegram_html import split_paragraphs
-from bot.text.formatting import leads_text, long_date, partial_date
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
+from bot.text.formatting import capitalized, leads_list, long_date, partial_date
+from bot.text.i18n import (
+    current_locale,
+    language_in_current_locale,
+    lazy_gettext,
+    ngettext,
+    pgettext,
+)
 from bot.text.i18n import gettext as _
 from bot.text.names import status_name
 from bot.text.render import render
@@ -66,9 +72,7 @@ async def offer_cases(
     found = await cases.get_many([hit.case_id for hit in hits])
     if not found:
         quoted = html.escape(query.strip()[:QUOTED_QUERY_LENGTH])
-        await answer(
-            update, _("No case matches “{query}”. Send another name.").format(query=quoted)
-        )
+        await answer(update, _("No case matches “%(query)s”. Send another name.", query=quoted))
         return
     await answer(update, question, reply_markup=InlineKeyboardMarkup(case_rows(found, buttons)))
 
@@ -86,9 +90,7 @@ async def _page(context: BotContext, page: int) -> tuple[str, InlineKeyboardMark
         navigation.append(PAGE.button("›", page + 1))
     if navigation:
         rows.append(navigation)
-    text = _("<b>Cases</b>, most urgent first: page {page} of {pages}.").format(
-        page=page, pages=pages
-    )
+    text = _("<b>Cases</b>, most urgent first: page %(page)s of %(pages)s.", page=page, pages=pages)
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -112,12 +114,13 @@ async def turn_page(update: Update, context: BotContext) -> None:
 
 def _card_keyboard(case: Case, following: bool, open_actions: int) -> InlineKeyboardMarkup:
     follow = (
-        CASE.button(_("Unfollow"), case.id, "unfollow")
+        CASE.button(pgettext("button: a case", "Unfollow"), case.id, "unfollow")
         if following
-        else CASE.button(_("Follow"), case.id, "follow")
+        else CASE.button(pgettext("button: a case", "Follow"), case.id, "follow")
     )
     act = (
-        [[TAKE_ACTION.button(_("Take action ({count})").format(count=open_actions), case.id)]]
+        # TRANSLATORS: a button on a case's card: %(count)s is the number of its open actions.
+        [[TAKE_ACTION.button(_("Take action (%(count)s)", count=open_actions), case.id)]]
         if open_actions
         else []
     )
@@ -126,12 +129,15 @@ def _card_keyboard(case: Case, following: bool, open_actions: int) -> InlineKeyb
             *act,
             [CASE.button(_("Full account"), case.id, "account")],
             [
-                CASE.button(_("Timeline"), case.id, "timeline"),
-                CASE.button(_("Sources"), case.id, "sources"),
+                CASE.button(pgettext("button: a case", "Timeline"), case.id, "timeline"),
+                CASE.button(pgettext("button: a case", "Sources"), case.id, "sources"),
             ],
             [
                 follow,
-                InlineKeyboardButton(_("Share"), switch_inline_query=case.name[current_locale()]),
+                InlineKeyboardButton(
+                    pgettext("button: a case", "Share"),
+                    switch_inline_query=case.name[current_locale()],
+                ),
             ],
         ]
     )
@@ -190,8 +196,8 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
     elif found:
         await answer(
             update,
-            ngettext("{count} case found:", "{count} cases found:", len(found)).format(
-                count=len(found)
+            ngettext(
+                "%(count)s case found:", "%(count)s cases found:", len(found), count=len(found)
             ),
             reply_markup=InlineKeyboardMarkup(case_rows(found)),
         )
@@ -200,7 +206,7 @@ async def _search(update: Update, context: BotContext, query: str) -> None:
         quoted = html.escape(query.strip()[:QUOTED_QUERY_LENGTH])
         await answer(
             update,
-            _("No case matches “{query}”. Perhaps one of these?").format(query=quoted),
+            _("No case matches “%(query)s”. Perhaps one of these?", query=quoted),
             reply_markup=InlineKeyboardMarkup(case_rows(suggested)),
         )
 
@@ -222,7 +228,7 @@ def _when_reminded(settings: ReminderSettings, at_once: int) -> str:
     """When a new follower is reminded of the case's deadlines, in the current locale."""
     if settings.muted:
         return _("Your reminders are muted; /reminders turns them on.")
-    when = _("Reminders: {leads} before each deadline.").format(leads=leads_text(settings.leads))
+    when = _("Reminders come %(leads)s before each deadline.", leads=leads_list(settings.leads))
     if at_once:
         when += " " + _("One deadline is nearer than that: its reminder comes right away.")
     return when
@@ -273,8 +279,11 @@ async def my_cases(update: Update, context: BotContext) -> None:
         return
     await answer(
         update,
-        ngettext("You follow {count} case:", "You follow {count} cases:", len(followed)).format(
-            count=len(followed)
+        ngettext(
+            "You follow %(count)s case:",
+            "You follow %(count)s cases:",
+            len(followed),
+            count=len(followed),
         ),
         reply_markup=InlineKeyboardMarkup(case_rows(followed)),
     )
@@ -313,7 +322,10 @@ async def show_case(update: Update, context: BotContext) -> None:
             render(
                 f"case_{part}.html",
                 name=case.name[locale],
-                events=[(partial_date(e.date), *_translated(e.event)) for e in case.timeline],
+                events=[
+                    (capitalized(partial_date(e.date)), *_translated(e.event))
+                    for e in case.timeline
+                ],
                 sources=[
                     (long_date(sources[s].date), sources[s].title[locale])
                     for s in sorted(used, key=lambda s: sources[s].date)

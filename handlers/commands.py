@@ -27,7 +27,7 @@ from telegram.ext import ConversationHandler, ExtBot
 from bot.domain.roles import Role
 from bot.text import i18n
 from bot.text.i18n import gettext as _
-from bot.text.i18n import lazy_gettext
+from bot.text.i18n import lazy_gettext, lazy_pgettext, pgettext
 from handlers.access import Handler, policy_of
 from handlers.context import QorgauApplication
 
@@ -57,11 +57,11 @@ class Section:
 
 
 GETTING_STARTED = Section(lazy_gettext("Getting started"))
-CASES = Section(lazy_gettext("Cases"))
+CASES = Section(lazy_pgettext("section of /help", "Cases"))
 DEADLINES = Section(lazy_gettext("Deadlines and reminders"))
 APPEALS = Section(lazy_gettext("Appeals and news"))
 DECLARATIONS = Section(lazy_gettext("Written declarations"))
-COORDINATORS = Section(lazy_gettext("Coordinators"))
+COORDINATORS = Section(lazy_pgettext("section of /help", "Coordinators"))
 YOUR_DATA = Section(lazy_gettext("Language and your data"))
 
 SECTIONS = (GETTING_STARTED, CASES, DEADLINES, APPEALS, DECLARATIONS, COORDINATORS, YOUR_DATA)
@@ -163,7 +163,9 @@ class CommandTable:
             commands = self.menu(role)
             button: MenuButton = MenuButtonDefault()
             if self.console_url is not None and role in self.console_roles:
-                button = MenuButtonWebApp(_("Console"), WebAppInfo(self.console_url))
+                button = MenuButtonWebApp(
+                    pgettext("button: opens the console", "Console"), WebAppInfo(self.console_url)
+                )
         await _decorative(
             bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id)), "setMyCommands"
         )

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.domain.coverage import coverage_csv, least_attention_first
 from bot.domain.roles import STAFF
-from bot.text.formatting import date_and_time, long_date, number
+from bot.text.formatting import long_date, number, reader_moment
 from bot.text.i18n import current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.names import action_kind_plural
@@ -17,6 +17,7 @@ from handlers.access import allow
 from handlers.buttons import Buttons
 from handlers.commands import COORDINATORS, Command, Feature
 from handlers.context import BotContext
+from handlers.reminders import reader_zone
 from handlers.replies import answer
 from storage.actions import coverage
 
@@ -40,6 +41,8 @@ async def show_coverage(update: Update, context: BotContext) -> None:
     now = services.clock.now()
     today = now.astimezone(services.settings.timezone).date()
     cases = least_attention_first(await coverage(services.db, now, current_locale()))
+    assert update.effective_user is not None
+    reader = await reader_zone(context, update.effective_user.id)
     items = [
         {
             "name": case.name,
@@ -49,9 +52,7 @@ async def show_coverage(update: Update, context: BotContext) -> None:
             "acts_30": _acts(case.acts_30),
             "open_actions": number(case.open_actions),
             "updated": long_date(case.updated),
-            "deadline": date_and_time(case.next_deadline, services.settings.timezone)
-            if case.next_deadline
-            else None,
+            "deadline": reader_moment(case.next_deadline, reader) if case.next_deadline else None,
             "flagged": case.flagged(today),
         }
         for case in cases[:SHOWN]
@@ -76,8 +77,9 @@ async def send_coverage_csv(update: Update, context: BotContext) -> None:
     await context.bot.send_document(
         update.effective_chat.id,
         InputFile(coverage_csv(cases, today).encode("utf-8"), filename="coverage.csv"),
-        caption=_("Coverage of {count} cases, the least attention for their urgency first.").format(
-            count=number(len(cases))
+        caption=_(
+            "Coverage of the cases, the least attention for their urgency first. Cases: %(count)s.",
+            count=number(len(cases)),
         ),
     )
 

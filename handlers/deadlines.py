@@ -19,9 +19,10 @@ from bot.domain.content import Case, Deadline, StoredDeadline
 from bot.domain.files.fields import DEADLINE_ACTION, DEADLINE_TITLE, LINK
 from bot.domain.ics import CalendarEvent, calendar
 from bot.domain.roles import EVERYONE, STAFF
-from bot.text.formatting import date_and_time, relative, weekday_date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
+from bot.text.formatting import in_zone, moment, number, relative
+from bot.text.i18n import current_locale, lazy_gettext, pgettext
 from bot.text.i18n import gettext as _
+from bot.text.names import in_language
 from bot.text.render import render
 from handlers.access import allow
 from handlers.buttons import CASE_ID, Buttons, choice, digits
@@ -29,7 +30,7 @@ from handlers.cases import case_rows, offer_cases
 from handlers.commands import DEADLINES, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, TEXT, Draft, State, close_keyboard, private_conversation
-from handlers.reminders import reminder_zone
+from handlers.reminders import reader_zone
 from handlers.replies import answer, answer_in_parts, refuse_stale_button
 from handlers.writing import TextsByLanguage
 
@@ -68,13 +69,13 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
                 update, _("You follow no case yet. Open one with /cases and press Follow.")
             )
         return
-    where = reminder_zone(await services.reminders.settings(user_id), services.settings.timezone)
+    reader = await reader_zone(context, user_id)
     now, locale = services.clock.now(), current_locale()
     items = [
         {
             "title": item.deadline.title[locale],
             "case": cases[item.case_id].name[locale],
-            "when": weekday_date_and_time(item.deadline.moment, where),
+            "when": moment(item.deadline.moment, reader.zone, weekday=True),
             "relative": relative(item.deadline.moment, now),
             "action": item.deadline.action[locale],
             "link": item.deadline.link,
@@ -84,7 +85,7 @@ async def list_deadlines(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup([[CALENDAR.button(_("Calendar file (.ics)"))]])
     await answer_in_parts(
         update,
-        render("deadlines.html", items=items, zone=where.key),
+        render("deadlines.html", items=items, zone=reader.zone.key),
         reply_markup=keyboard,
     )
 
@@ -165,12 +166,18 @@ async def deadline_case_named(update: Update, context: BotContext) -> State:
 
 
 async def _ask_for_moment(update: Update, context: BotContext) -> State:
+    assert update.effective_user is not None
+    reader = await reader_zone(context, update.effective_user.id)
     await answer(
         update,
+        # TRANSLATORS: %(zone)s is the coordinator's own time zone (an IANA name such as
+        # Asia/Almaty), %(example)s another zone's name.
         _(
-            "Send the date and time of the deadline, and its time zone if it is not {zone}, "
-            "for example: 2026-12-01 10:00 {example}"
-        ).format(zone=context.services.settings.timezone.key, example=moments.ZONE_EXAMPLE),
+            "Send the date and time of the deadline, and its time zone if it is not "
+            "%(zone)s, for example: 2026-12-01 10:00 %(example)s",
+            zone=reader.zone.key,
+            example=moments.ZONE_EXAMPLE,
+        ),
     )
     return ASKING_MOMENT
 
@@ -191,8 +198,9 @@ async def deadline_case_chosen(update: Update, context: BotContext) -> State | N
 
 def _moment_problem(error: moments.MomentError) -> str:
     if isinstance(error, moments.UnknownZone):
-        return _("I do not know this time zone. Use an IANA name such as {example}.").format(
-            example=moments.ZONE_EXAMPLE
+        return _(
+            "I do not know this time zone. Use an IANA name such as %(example)s.",
+            example=moments.ZONE_EXAMPLE,
         )
     if isinstance(error, moments.SkippedTime):
         return _(
@@ -203,38 +211,42 @@ def _moment_problem(error: moments.MomentError) -> str:
 
 @allow(*STAFF)
 async def deadline_moment_received(update: Update, context: BotContext) -> State | None:
-    """Check the moment: readable, existing, ahead. Then write the texts, or move the deadline."""
-    assert update.effective_message is not None
+    """Check the moment (a time without a zone is in the coordinator's own): readable,
+    existing, ahead. Then write the texts, or move the deadline."""
+    assert update.effective_message is not None and update.effective_user is not None
     services = context.services
+    reader = await reader_zone(context, update.effective_user.id)
     try:
-        moment, where = moments.parse_moment(
-            update.effective_message.text or "", services.settings.timezone
-        )
+        instant, where = moments.parse_moment(update.effective_message.text or "", reader.zone)
     except moments.MomentError as error:
         await answer(update, _moment_problem(error))
         return None
-    if moment <= services.clock.now():
+    if instant <= services.clock.now():
         await answer(
             update,
-            _("This moment has passed ({when}). Send a date and time still ahead.").format(
-                when=weekday_date_and_time(moment, where)
+            _(
+                "This moment has passed (%(when)s). Send a date and time still ahead.",
+                when=in_zone(moment(instant, where, weekday=True), where),
             ),
         )
         return None
     draft = DRAFT.of(context)
     if "key" in draft:
-        return await _move(update, context, draft["key"], moment, where.key)
-    draft |= {"moment": moment.isoformat(), "zone": where.key}
+        return await _move(update, context, draft["key"], instant, where.key)
+    draft |= {"moment": instant.isoformat(), "zone": where.key}
     return await TEXTS.begin(update, context)
 
 
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
     await answer(
         update,
+        # TRANSLATORS: %(in_language)s is "in Kazakh" as this catalog writes it (msgctxt "in a
+        # language").
         _(
-            "Send the deadline in {language}: the title on the first line, what to do on the "
-            "next lines. A link alone on the last line becomes the deadline's link."
-        ).format(language=language_in_current_locale(locale)),
+            "Send the deadline %(in_language)s: the title on the first line, what to do on "
+            "the next lines. A link alone on the last line becomes the deadline's link.",
+            in_language=in_language(locale),
+        ),
     )
 
 
@@ -253,9 +265,11 @@ async def deadline_text_received(update: Update, context: BotContext) -> State |
         await answer(
             update,
             _(
-                "Send at least two lines: the title (at most {title} characters), then what "
-                "to do (at most {action})."
-            ).format(title=DEADLINE_TITLE, action=DEADLINE_ACTION),
+                "Send at least two lines: the title (at most %(title)s characters), then what "
+                "to do (at most %(action)s).",
+                title=number(DEADLINE_TITLE),
+                action=number(DEADLINE_ACTION),
+            ),
         )
         return None
     return await TEXTS.keep(update, context, {"title": title, "action": action})
@@ -269,7 +283,7 @@ async def _preview(update: Update, context: BotContext) -> State:
         await answer(update, _("This case no longer exists. Nothing was saved."))
         return END
     locale = current_locale()
-    moment = datetime.fromisoformat(draft["moment"])
+    instant = datetime.fromisoformat(draft["moment"])
     await answer(
         update,
         render(
@@ -278,11 +292,18 @@ async def _preview(update: Update, context: BotContext) -> State:
             title=draft["texts"][locale]["title"],
             action=draft["texts"][locale]["action"],
             link=draft.get("link"),
-            when=weekday_date_and_time(moment, moments.zone(draft["zone"])),
-            zone=draft["zone"],
-            relative=relative(moment, services.clock.now()),
+            when=in_zone(
+                moment(instant, moments.zone(draft["zone"]), weekday=True),
+                moments.zone(draft["zone"]),
+            ),
+            relative=relative(instant, services.clock.now()),
         ),
-        reply_markup=InlineKeyboardMarkup([[SAVE.button(_("Save"))], [DROP.button(_("Cancel"))]]),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [SAVE.button(pgettext("button: a new deadline", "Save"))],
+                [DROP.button(pgettext("button: do not save", "Cancel"))],
+            ]
+        ),
     )
     return CONFIRMING
 
@@ -337,11 +358,13 @@ async def edit_deadlines(update: Update, context: BotContext) -> State:
         await answer(update, _("No deadline lies ahead. Add one with /newdeadline."))
         return END
     DRAFT.start(context)
-    locale, where = current_locale(), services.settings.timezone
+    assert update.effective_user is not None
+    reader = await reader_zone(context, update.effective_user.id)
+    locale = current_locale()
     keyboard = [
         [
             PICK.button(
-                f"{date_and_time(item.deadline.moment, where)} · {item.deadline.title[locale]}",
+                f"{moment(item.deadline.moment, reader.zone)} · {item.deadline.title[locale]}",
                 item.key,
             )
         ]
@@ -349,7 +372,9 @@ async def edit_deadlines(update: Update, context: BotContext) -> State:
     ]
     await answer(
         update,
-        _("Which deadline do you want to change?"),
+        # TRANSLATORS: %(zone)s is an IANA time zone name such as Asia/Almaty: the times on the
+        # buttons below are in it.
+        _("Which deadline do you want to change? Times in %(zone)s.", zone=reader.zone.key),
         reply_markup=InlineKeyboardMarkup(keyboard),
     )
     return CHOOSING_DEADLINE
@@ -369,12 +394,13 @@ async def deadline_picked(update: Update, context: BotContext) -> State | None:
     DRAFT.of(context)["key"] = key
     await answer(
         update,
-        _("“{title}”: move it, or cancel it?").format(
-            title=html.escape(stored.deadline.title[current_locale()])
+        _(
+            "“%(title)s”: move it, or cancel it?",
+            title=html.escape(stored.deadline.title[current_locale()]),
         ),
         reply_markup=InlineKeyboardMarkup(
             [
-                [ACTION.button(_("Move"), "move")],
+                [ACTION.button(pgettext("button: a deadline", "Move"), "move")],
                 [ACTION.button(_("Cancel the deadline"), "cancel")],
             ]
         ),
@@ -396,13 +422,17 @@ async def deadline_action_chosen(update: Update, context: BotContext) -> State:
 
 
 async def _move(
-    update: Update, context: BotContext, key: int, moment: datetime, zone: str
+    update: Update, context: BotContext, key: int, instant: datetime, zone: str
 ) -> State:
-    if await context.services.cases.deadlines.move(key, moment, zone):
+    if await context.services.cases.deadlines.move(key, instant, zone):
+        where = moments.zone(zone)
         await answer(
             update,
-            _("Moved to {when}. The reminders follow it.").format(
-                when=weekday_date_and_time(moment, moments.zone(zone))
+            # TRANSLATORS: %(when)s is the weekday, long date and time of the moved deadline,
+            # followed by its time zone in parentheses.
+            _(
+                "Moved. The new time: %(when)s. The reminders move with it.",
+                when=in_zone(moment(instant, where, weekday=True), where),
             ),
         )
     else:
@@ -441,7 +471,10 @@ def deadline_conversation() -> ConversationHandler:  # type: ignore[type-arg]
 FEATURE = Feature(
     commands=(
         Command(
-            "deadlines", list_deadlines, lazy_gettext("Upcoming deadlines of your cases"), DEADLINES
+            "deadlines",
+            list_deadlines,
+            lazy_gettext("Upcoming deadlines of the cases you follow"),
+            DEADLINES,
         ),
         NEW_DEADLINE,
         EDIT_DEADLINES,

@@ -24,13 +24,15 @@ from bot.domain.roles import STAFF, Role
 from bot.domain.signatory_block import block, block_csv
 from bot.domain.telegram_html import MAX_MESSAGE_LENGTH
 from bot.text.documents import declaration_document
-from bot.text.formatting import date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
+from bot.text.formatting import closing_line, number
+from bot.text.i18n import current_locale, lazy_gettext, ngettext
 from bot.text.i18n import gettext as _
+from bot.text.names import in_language
 from bot.text.render import render
 from handlers.access import allow
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
+from handlers.reminders import reader_zone
 from handlers.replies import answer
 
 logger = logging.getLogger(__name__)
@@ -51,12 +53,12 @@ async def _declaration_argument(
     if number is None:
         await answer(
             update,
-            _("Send the declaration's number, e.g. /{command} 652.").format(command=command),
+            _("Send the declaration's number, e.g. /%(command)s 652.", command=command),
         )
         return None
     declaration = await context.services.declarations.get(number)
     if declaration is None:
-        await answer(update, _("There is no declaration No. {number}.").format(number=number))
+        await answer(update, _("There is no declaration No. %(number)s.", number=number))
     return declaration
 
 
@@ -83,7 +85,7 @@ async def new_declaration(update: Update, context: BotContext) -> None:
     services = context.services
     tabler = await services.members.get(tabler_id)
     if tabler is None:
-        await answer(update, _("There is no member No. {number}.").format(number=tabler_id))
+        await answer(update, _("There is no member No. %(number)s.", number=tabler_id))
         return
     rules = RuleSettings()
     if not await _title_fits(update, title) or not await _within_word_limit(update, text, rules):
@@ -99,15 +101,16 @@ async def new_declaration(update: Update, context: BotContext) -> None:
         rules=rules,
     )
     if not await services.declarations.create(declaration):
-        await answer(update, _("Declaration No. {number} exists already.").format(number=number))
+        await answer(update, _("Declaration No. %(number)s exists already.", number=number))
         return
     logger.info("a coordinator created a declaration")
     await answer(
         update,
         _(
-            "Declaration No. {number} is saved as a draft. Open it for signatures with "
-            "/opendeclaration {number} and the closing date, e.g. 2026-12-31."
-        ).format(number=number),
+            "Declaration No. %(number)s is saved as a draft. Open it for signatures with "
+            "/opendeclaration %(number)s and the closing date, e.g. 2026-12-31.",
+            number=number,
+        ),
     )
 
 
@@ -124,14 +127,12 @@ async def translate_declaration(update: Update, context: BotContext) -> None:
     services = context.services
     declaration = await services.declarations.get(number)
     if declaration is None:
-        await answer(update, _("There is no declaration No. {number}.").format(number=number))
+        await answer(update, _("There is no declaration No. %(number)s.", number=number))
         return
     if not await _title_fits(update, title):
         return
     if declaration.status is Status.CLOSED:
-        await answer(
-            update, _("Declaration No. {number} is closed for good.").format(number=number)
-        )
+        await answer(update, _("Declaration No. %(number)s is closed for good.", number=number))
         return
     if language == declaration.authoritative:
         if declaration.status is not Status.DRAFT:
@@ -145,8 +146,12 @@ async def translate_declaration(update: Update, context: BotContext) -> None:
     await services.declarations.set_text(number, language, title, text)
     await answer(
         update,
-        _("Declaration No. {number} now has its text in {language}.").format(
-            number=number, language=language_in_current_locale(language)
+        # TRANSLATORS: %(in_language)s is "in Kazakh" as this catalog writes it (msgctxt "in a
+        # language").
+        _(
+            "Declaration No. %(number)s now has its text %(in_language)s.",
+            number=number,
+            in_language=in_language(language),
         ),
     )
 
@@ -157,7 +162,7 @@ async def _title_fits(update: Update, title: str) -> bool:
         return True
     await answer(
         update,
-        _("The title is too long: at most {limit} characters.").format(limit=DECLARATION_TITLE),
+        _("The title is too long: at most %(limit)s characters.", limit=DECLARATION_TITLE),
     )
     return False
 
@@ -169,10 +174,15 @@ async def _within_word_limit(update: Update, text: str, rules: RuleSettings) -> 
     except DeclarationTooLong as error:
         await answer(
             update,
-            _(
-                "This text has {words} words; the rules allow {limit}. Shorten it and send "
-                "the command again."
-            ).format(words=error.words, limit=error.limit),
+            ngettext(
+                "This text has %(count)s word; the rules allow %(limit)s. Shorten it and send "
+                "the command again.",
+                "This text has %(count)s words; the rules allow %(limit)s. Shorten it and send "
+                "the command again.",
+                error.words,
+                count=number(error.words),
+                limit=number(error.limit),
+            ),
         )
         return False
     return True
@@ -191,33 +201,35 @@ def _end_of_day(arguments: list[str], zone: tzinfo) -> datetime | None:
 @allow(*STAFF)
 async def open_declaration(update: Update, context: BotContext) -> None:
     """``/opendeclaration N YYYY-MM-DD``: signatures are taken from now until the end of that
-    day in the bot's time zone."""
+    day in the coordinator's time zone (their /timezone, else the bot's)."""
     declaration = await _declaration_argument(update, context, "opendeclaration")
     if declaration is None:
         return
     if declaration.status is Status.CLOSED:
         await answer(
             update,
-            _("Declaration No. {number} is closed for good.").format(number=declaration.number),
+            _("Declaration No. %(number)s is closed for good.", number=declaration.number),
         )
         return
-    zone = context.services.settings.timezone
-    closes_at = _end_of_day(context.args or [], zone)
+    assert update.effective_user is not None
+    reader = await reader_zone(context, update.effective_user.id)
+    closes_at = _end_of_day(context.args or [], reader.zone)
     if closes_at is None or closes_at <= context.services.clock.now():
         await answer(
             update,
             _(
                 "Send the last day of signing, in the future, as YYYY-MM-DD, e.g. "
-                "/opendeclaration {number} 2026-12-31."
-            ).format(number=declaration.number),
+                "/opendeclaration %(number)s 2026-12-31.",
+                number=declaration.number,
+            ),
         )
         return
     await context.services.declarations.set_status(declaration.number, Status.OPEN, closes_at)
     await answer(
         update,
-        _("Declaration No. {number} is open for signatures until {moment}.").format(
-            number=declaration.number, moment=date_and_time(closes_at, zone)
-        ),
+        _("Declaration No. %(number)s is open for signatures.", number=declaration.number)
+        + "\n"
+        + closing_line(closes_at, reader),
     )
 
 
@@ -230,8 +242,9 @@ async def close_declaration(update: Update, context: BotContext) -> None:
     await context.services.declarations.set_status(declaration.number, Status.CLOSED)
     await answer(
         update,
-        _("Declaration No. {number} is closed: it takes no more signatures.").format(
-            number=declaration.number
+        _(
+            "Declaration No. %(number)s is closed: it takes no more signatures.",
+            number=declaration.number,
         ),
     )
 
@@ -243,14 +256,16 @@ async def progress(update: Update, context: BotContext) -> None:
     if declaration is None:
         return
     quorum = await context.services.declarations.quorum(declaration)
-    zone = context.services.settings.timezone
+    assert update.effective_user is not None
+    reader = await reader_zone(context, update.effective_user.id)
+    closes = declaration.closes_at
     await answer(
         update,
         render(
             "declaration_progress.html",
             number=declaration.number,
             status=declaration.status.value,
-            closes=date_and_time(declaration.closes_at, zone) if declaration.closes_at else None,
+            closing=closing_line(closes, reader) if closes else None,
             quorum=quorum,
         ),
     )
@@ -267,7 +282,7 @@ async def signatories(update: Update, context: BotContext) -> None:
     if not signers:
         await answer(
             update,
-            _("Declaration No. {number} has no signatures yet.").format(number=declaration.number),
+            _("Declaration No. %(number)s has no signatures yet.", number=declaration.number),
         )
         return
     text = block(signers, declaration.tabler_id, await services.members.groups())
@@ -280,7 +295,7 @@ async def signatories(update: Update, context: BotContext) -> None:
     await chat.send_document(
         (text + "\n").encode("utf-8"),
         filename=f"{name}.txt",
-        caption=_("Signatories of declaration No. {number}").format(number=declaration.number),
+        caption=_("Signatories of declaration No. %(number)s", number=declaration.number),
     )
     await chat.send_document(
         block_csv(signers, declaration.tabler_id).encode("utf-8"), filename=f"{name}.csv"
@@ -311,9 +326,14 @@ async def declaration_document_command(update: Update, context: BotContext) -> N
     if language != (args[1].lower() if len(args) > 1 else current_locale()):
         await answer(
             update,
+            # TRANSLATORS: the declaration follows as a document; %(in_language)s is "in English"
+            # as this catalog writes it (msgctxt "in a language").
             _(
-                "Declaration No. {number} has no text in that language: here is the {language} one."
-            ).format(number=declaration.number, language=language_in_current_locale(language)),
+                "Declaration No. %(number)s has no text in that language: here it is "
+                "%(in_language)s.",
+                number=declaration.number,
+                in_language=in_language(language),
+            ),
         )
 
 
@@ -322,17 +342,17 @@ async def verify_audit(update: Update, context: BotContext) -> None:
     """``/verifyaudit``: check every link of the audit log's hash chain."""
     count, broken = await context.services.audit.verify()
     if broken is None:
-        await answer(
-            update, _("The audit log is intact: {count} entries checked.").format(count=count)
-        )
+        await answer(update, _("The audit log is intact: %(count)s entries checked.", count=count))
     else:
         logger.warning("the audit log is broken at entry %d", broken)
         await answer(
             update,
             _(
-                "The audit log is broken at entry {entry} of {count}: it was changed outside "
-                "the bot. Keep a copy of the database and investigate."
-            ).format(entry=broken, count=count),
+                "The audit log is broken at entry %(entry)s of %(count)s: it was changed outside "
+                "the bot. Keep a copy of the database and investigate.",
+                entry=broken,
+                count=count,
+            ),
         )
 
 

@@ -28,9 +28,7 @@ async def private_only(update: Update, context: BotContext) -> None:
     """A private command sent in a group: point to the private chat, without any detail."""
     await answer(
         update,
-        _("Please use this command in a private chat with me: @{bot}").format(
-            bot=context.bot.username
-        ),
+        _("Please use this command in a private chat with me: @%(bot)s", bot=context.bot.username),
     )
 
 

@@ -41,9 +41,8 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     context.locale = locale
     await query.answer()
     await query.edit_message_text(
-        _("From now on I answer in this language: {language}.").format(
-            language=language_name(locale)
-        )
+        # TRANSLATORS: said in the language just chosen: name your own language.
+        _("From now on I answer in English.")
     )
     await context.menus.publish_chat_menu(
         context.bot, update.effective_user.id, context.role, locale

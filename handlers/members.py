@@ -16,13 +16,15 @@ from bot.domain.members import LONGEST, SEATS, Member
 from bot.domain.roles import STAFF
 from bot.domain.roster import REQUIRED, member_from_fields, parse_roster
 from bot.domain.signatory_block import listed_name
-from bot.text.formatting import date_and_time
+from bot.text.formatting import reader_moment
 from bot.text.i18n import gettext as _
 from bot.text.i18n import lazy_gettext
+from bot.text.problems import file_problem
 from bot.text.render import render
 from handlers.access import allow
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
+from handlers.reminders import reader_zone
 from handlers.replies import PRIVATE_MESSAGE, answer, answer_in_parts
 from handlers.roles import refresh_role
 
@@ -40,14 +42,12 @@ async def _member_argument(
     if not (argument.isascii() and argument.isdigit() and len(argument) <= 9):
         await answer(
             update,
-            _("Send the member's number from /members, e.g. /{command} 12.").format(
-                command=command
-            ),
+            _("Send the member's number from /members, e.g. /%(command)s 12.", command=command),
         )
         return None
     member = await context.services.members.get(int(argument))
     if member is None:
-        await answer(update, _("There is no member No. {number}.").format(number=argument))
+        await answer(update, _("There is no member No. %(number)s.", number=argument))
     return member
 
 
@@ -76,15 +76,16 @@ async def invite(update: Update, context: BotContext) -> None:
         return
     invitation = await context.services.members.invite(member.id)
     logger.info("a coordinator created an invitation")
+    assert update.effective_user is not None
     await answer(
         update,
         render(
             "invitation.html",
             listing=listed_name(member),
             link=f"https://t.me/{context.bot.username}?start={invitation.payload}",
-            expires=date_and_time(
+            expires=reader_moment(
                 datetime.fromtimestamp(invitation.expires_at, UTC),
-                context.services.settings.timezone,
+                await reader_zone(context, update.effective_user.id),
             ),
         ),
     )
@@ -101,8 +102,9 @@ async def unbind(update: Update, context: BotContext) -> None:
     if user_id is None:
         await answer(
             update,
-            _("{member} has no Telegram account registered.").format(
-                member=html.escape(listed_name(member))
+            _(
+                "%(member)s has no Telegram account registered.",
+                member=html.escape(listed_name(member)),
             ),
         )
         return
@@ -110,8 +112,9 @@ async def unbind(update: Update, context: BotContext) -> None:
     logger.info("a coordinator unbound a member's account")
     await answer(
         update,
-        _("{member} is no longer registered to a Telegram account.").format(
-            member=html.escape(listed_name(member))
+        _(
+            "%(member)s is no longer registered to a Telegram account.",
+            member=html.escape(listed_name(member)),
         ),
     )
 
@@ -126,14 +129,18 @@ async def _problem(context: BotContext, field: str, value: str) -> str | None:
         return _("This field cannot be empty.")
     limit = LONGEST.get(field)
     if limit is not None and len(value) > limit:
-        return _("This is too long: at most {limit} characters.").format(limit=limit)
+        return _("This is too long: at most %(limit)s characters.", limit=limit)
     if field == "seat" and value and value not in SEATS:
         return _("The seat is either representative or substitute.")
     if field == "political_group":
         groups = sorted(await context.services.members.group_abbreviations())
         if value not in groups:
-            return _("There is no political group {group}. The groups are: {groups}.").format(
-                group=html.escape(value), groups=html.escape(", ".join(groups))
+            # TRANSLATORS: %(group)s and %(groups)s are abbreviations of political groups (SOC,
+            # EPP/CD…), not to be translated.
+            return _(
+                "There is no political group %(group)s. The groups are: %(groups)s.",
+                group=html.escape(value),
+                groups=html.escape(", ".join(groups)),
             )
     return None
 
@@ -160,7 +167,7 @@ async def edit_member(update: Update, context: BotContext) -> None:
         return
     updated = await context.services.members.get(member.id)
     assert updated is not None
-    await answer(update, _("Updated: {member}").format(member=html.escape(listed_name(updated))))
+    await answer(update, _("Updated: %(member)s", member=html.escape(listed_name(updated))))
 
 
 ROSTER_FILE = (
@@ -205,15 +212,17 @@ async def import_roster_file(update: Update, context: BotContext) -> None:
     except FileError as error:
         await answer(
             update,
-            render("roster_error.html", name=name, line=error.line, problem=error.problem),
+            render("roster_error.html", name=name, line=error.line, problem=file_problem(error)),
         )
         return
     added, updated = await members.import_roster(roster.members, roster.groups)
     logger.info("a coordinator imported a roster")
     await answer(
         update,
-        _("Roster imported. New members: {added}; updated: {updated}.").format(
-            added=added, updated=updated
+        _(
+            "Roster imported. New members: %(added)s; updated: %(updated)s.",
+            added=added,
+            updated=updated,
         ),
     )
 

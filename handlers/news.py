@@ -22,8 +22,9 @@ from bot.domain.languages import FALLBACK_ORDER
 from bot.domain.roles import STAFF
 from bot.news import news_message, post_news
 from bot.text.formatting import number
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext
+from bot.text.i18n import current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
+from bot.text.names import in_language
 from handlers.access import Handler, allow
 from handlers.broadcasts import (
     DROP,
@@ -107,10 +108,14 @@ def _event(context: BotContext, texts: dict[str, str]) -> Event:
 async def _ask_for_text(update: Update, context: BotContext, locale: str) -> None:
     case = await _case(context)
     name = case.name[current_locale()] if case else ""
+    # TRANSLATORS: %(case)s is the case's name (a person's name); %(in_language)s is "in Kazakh"
+    # as this catalog writes it (msgctxt "in a language").
     text = _(
-        "Send the news of {case} in {language}, as plain text, or /skip if there is none "
-        "in this language."
-    ).format(case=html.escape(name), language=language_in_current_locale(locale))
+        "Send the news of %(case)s %(in_language)s, as plain text, or /skip if there is "
+        "none in this language.",
+        case=html.escape(name),
+        in_language=in_language(locale),
+    )
     await answer(update, text)
 
 
@@ -133,9 +138,11 @@ async def news_text_received(update: Update, context: BotContext) -> State | Non
         await answer(
             update,
             _(
-                "This news is {length} characters long; an entry of a case's timeline may "
-                "have at most {limit}. Shorten it and send it again."
-            ).format(length=number(len(text)), limit=number(EVENT)),
+                "This news is %(length)s characters long; an entry of a case's timeline may "
+                "have at most %(limit)s. Shorten it and send it again.",
+                length=number(len(text)),
+                limit=number(EVENT),
+            ),
         )
         return None
     return await TEXTS.keep(update, context, text)

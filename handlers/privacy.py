@@ -10,7 +10,7 @@ from bot.domain.roles import EVERYONE
 from bot.domain.signatory_block import listed_name
 from bot.text.formatting import long_date
 from bot.text.i18n import gettext as _
-from bot.text.i18n import lazy_gettext
+from bot.text.i18n import lazy_gettext, pgettext
 from bot.text.names import role_name
 from bot.text.render import render
 from handlers.access import allow
@@ -60,7 +60,7 @@ async def ask_to_forget(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [FORGET.button(_("Erase everything"), "yes")],
-            [FORGET.button(_("Cancel"), "no")],
+            [FORGET.button(pgettext("button: do not erase", "Cancel"), "no")],
         ]
     )
     await answer(update, question, reply_markup=keyboard)

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain import moments
 from bot.domain.reminders import (
-    LEADS_EXAMPLE,
+    LEADS_EXAMPLES,
     MAX_LEADS,
     LeadError,
     MonthsLead,
@@ -24,7 +24,7 @@ from bot.domain.reminders import (
     parse_leads,
 )
 from bot.domain.roles import EVERYONE
-from bot.text.formatting import lead_text, weekday_date_and_time
+from bot.text.formatting import ReaderZone, leads_list, moment
 from bot.text.i18n import current_locale, lazy_gettext
 from bot.text.i18n import gettext as _
 from bot.text.render import render
@@ -38,9 +38,20 @@ MUTE = Buttons("reminders", choice("mute", "unmute"), optional(CASE_ID))
 """Mute or unmute every reminder, or those of one followed case."""
 
 
-def reminder_zone(settings: ReminderSettings, default: ZoneInfo) -> ZoneInfo:
+def settings_zone(settings: ReminderSettings, default: ZoneInfo) -> ReaderZone:
     """The zone a reader sees times in: the one they chose, else the bot's."""
-    return moments.zone(settings.zone) if settings.zone else default
+    return ReaderZone(moments.zone(settings.zone), True) if settings.zone else ReaderZone(default)
+
+
+async def reader_zone(context: BotContext, user_id: int) -> ReaderZone:
+    """The zone this user sees times in (their /timezone, else ``BOT_TIMEZONE``)."""
+    services = context.services
+    return settings_zone(await services.reminders.settings(user_id), services.settings.timezone)
+
+
+def leads_example() -> str:
+    """The default lead times as the current locale writes them: "7д, 1д, 2ч"."""
+    return LEADS_EXAMPLES[current_locale()]
 
 
 async def _settings_view(context: BotContext, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -51,12 +62,12 @@ async def _settings_view(context: BotContext, user_id: int) -> tuple[str, Inline
     locale = current_locale()
     text = render(
         "reminder_settings.html",
-        zone=reminder_zone(settings, services.settings.timezone).key,
+        zone=settings_zone(settings, services.settings.timezone).zone.key,
         zone_chosen=settings.zone is not None,
-        leads=[lead_text(lead) for lead in settings.leads],
+        leads=leads_list(settings.leads),
         muted=settings.muted,
         followed=len(followed),
-        example=LEADS_EXAMPLE,
+        example=leads_example(),
         zone_example=moments.ZONE_EXAMPLE,
     )
     rows = [
@@ -112,8 +123,9 @@ async def set_timezone(update: Update, context: BotContext) -> None:
     if not name:
         await answer(
             update,
-            _("Send your time zone after the command, for example: /timezone {example}").format(
-                example=example
+            _(
+                "Send your time zone after the command, for example: /timezone %(example)s",
+                example=example,
             ),
         )
         return
@@ -123,38 +135,46 @@ async def set_timezone(update: Update, context: BotContext) -> None:
         await answer(
             update,
             _(
-                "“{name}” is not a time zone I know. Use a name from the IANA list, for "
-                "example: /timezone {example}"
-            ).format(name=html.escape(name[:60]), example=example),
+                "“%(name)s” is not a time zone I know. Use a name from the IANA list, for "
+                "example: /timezone %(example)s",
+                name=html.escape(name[:60]),
+                example=example,
+            ),
         )
         return
     services = context.services
     await services.reminders.set_zone(update.effective_user.id, where.key)
     await answer(
         update,
-        _("Your time zone is now {zone}: it is {now} there.").format(
-            zone=where.key, now=weekday_date_and_time(services.clock.now(), where)
+        # TRANSLATORS: %(zone)s is an IANA name such as Europe/Berlin; %(now)s the weekday, long
+        # date and time there.
+        _(
+            "Your time zone is now %(zone)s: it is %(now)s there.",
+            zone=where.key,
+            now=moment(services.clock.now(), where, weekday=True),
         ),
     )
 
 
 def _explain(problem: LeadError) -> str:
     """Why these lead times cannot be used, and what to write instead, in the current locale."""
-    example = LEADS_EXAMPLE
+    example = leads_example()
     reasons: tuple[tuple[type[LeadError], Callable[[], str]], ...] = (
         (
             SecondsLead,
             lambda: _(
                 "Seconds are too short for a reminder: write minutes, hours, days or weeks, "
-                "for example: /remindbefore {example}"
-            ).format(example=example),
+                "for example: /remindbefore %(example)s",
+                example=example,
+            ),
         ),
         (
             MonthsLead,
             lambda: _(
                 "Months and years differ in length: write days or weeks instead (at most 90 "
-                "days), for example: /remindbefore {example}"
-            ).format(example=example),
+                "days), for example: /remindbefore %(example)s",
+                example=example,
+            ),
         ),
         (TooShortLead, lambda: _("A reminder must come at least one minute before the deadline.")),
         (
@@ -164,7 +184,7 @@ def _explain(problem: LeadError) -> str:
         (TooLongLead, lambda: _("A reminder can come at most 90 days before the deadline.")),
         (
             TooManyLeads,
-            lambda: _("At most {count} reminders per deadline, please.").format(count=MAX_LEADS),
+            lambda: _("At most %(count)s reminders per deadline, please.", count=MAX_LEADS),
         ),
     )
     for kind, reason in reasons:
@@ -172,8 +192,9 @@ def _explain(problem: LeadError) -> str:
             return reason()
     return _(
         "I could not read these durations. Write days, hours and minutes separated by commas, "
-        "for example: /remindbefore {example}"
-    ).format(example=example)
+        "for example: /remindbefore %(example)s",
+        example=example,
+    )
 
 
 @allow(*EVERYONE)
@@ -184,9 +205,13 @@ async def set_leads(update: Update, context: BotContext) -> None:
     if not text:
         await answer(
             update,
+            # TRANSLATORS: %(example)s is "7d, 1d, 2h" in the units of your language
+            # (bot/domain/reminders.py, LEADS_EXAMPLES).
             _(
-                "Say when to remind you before each deadline, for example: /remindbefore {example}"
-            ).format(example=LEADS_EXAMPLE),
+                "Say when to remind you before each deadline, for example: "
+                "/remindbefore %(example)s",
+                example=leads_example(),
+            ),
         )
         return
     try:
@@ -198,8 +223,12 @@ async def set_leads(update: Update, context: BotContext) -> None:
     await services.reminders.set_leads(update.effective_user.id, leads, services.clock.now())
     await answer(
         update,
-        _("Done: you will be reminded {leads} before each deadline.").format(
-            leads=", ".join(lead_text(lead) for lead in leads)
+        # TRANSLATORS: %(leads)s lists the lead times, each as the msgctxt "a lead time in a list"
+        # writes it: "за 7 дней, за 1 день и за 2 часа", "7 күн бұрын, 1 күн бұрын, 2 сағат
+        # бұрын".
+        _(
+            "Done: you will be reminded %(leads)s before each deadline.",
+            leads=leads_list(leads),
         ),
     )
 

@@ -77,7 +77,7 @@ async def _grant_to(update: Update, context: BotContext, text: str) -> bool:
     if user_id is None:
         return False
     await _set_role(context, user_id, Role.COORDINATOR)
-    await answer(update, _("User {user_id} is now a coordinator.").format(user_id=user_id))
+    await answer(update, _("User %(user_id)s is now a coordinator.", user_id=user_id))
     return True
 
 
@@ -88,12 +88,12 @@ async def _revoke_from(update: Update, context: BotContext, text: str) -> bool:
         return False
     record = await context.services.users.get(user_id)
     if record is None or record.role is not Role.COORDINATOR:
-        await answer(update, _("User {user_id} is not a coordinator.").format(user_id=user_id))
+        await answer(update, _("User %(user_id)s is not a coordinator.", user_id=user_id))
         return True
     role = await context.services.users.revoke_coordinator(user_id)
     logger.info("an admin revoked a coordinator; the user's role is now %s", role)
     await refresh_role(context, user_id)
-    await answer(update, _("User {user_id} is no longer a coordinator.").format(user_id=user_id))
+    await answer(update, _("User %(user_id)s is no longer a coordinator.", user_id=user_id))
     return True
 
 

@@ -27,15 +27,23 @@ from bot.domain.members import INVITATION_PREFIX, BindingRefused, Member
 from bot.domain.roles import EVERYONE, STAFF, Role, effective_role
 from bot.domain.signatory_block import listed_name
 from bot.domain.telegram_html import split_paragraphs
-from bot.text.formatting import date_and_time
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, use_locale
+from bot.text.formatting import ReaderZone, reader_moment
+from bot.text.i18n import (
+    current_locale,
+    language_in_current_locale,
+    lazy_gettext,
+    pgettext,
+    use_locale,
+)
 from bot.text.i18n import gettext as _
+from bot.text.names import in_language
 from bot.text.render import render
 from handlers.access import allow
 from handlers.buttons import Buttons, Field, digits
 from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, Draft, close_keyboard, private_conversation
+from handlers.reminders import reader_zone
 from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
 from handlers.roles import refresh_role
 
@@ -108,8 +116,10 @@ async def _offer_declarations(update: Update, context: BotContext, member: Membe
         [
             PICK.button(
                 _shortened(
-                    _("No. {number}: {title}").format(
-                        number=declaration.number, title=declaration.title_in(locale)
+                    _(
+                        "No. %(number)s: %(title)s",
+                        number=declaration.number,
+                        title=declaration.title_in(locale),
                     )
                 ),
                 declaration.number,
@@ -179,10 +189,13 @@ async def bind_from_link(update: Update, context: BotContext) -> int:
     )
     await answer(
         update,
+        # TRANSLATORS: %(name)s is the member of parliament as a declaration lists them: "SUTTER
+        # Petra, De, Belgium, SOC".
         _(
-            "Welcome. This account is now registered for {name}. Only you can sign in this "
-            "name, so keep this chat to yourself."
-        ).format(name=html.escape(listed_name(result.member))),
+            "Welcome. This account is now registered for %(name)s. Only you can sign in this "
+            "name, so keep this chat to yourself.",
+            name=html.escape(listed_name(result.member)),
+        ),
     )
     return await _offer_declarations(update, context, result.member)
 
@@ -220,13 +233,16 @@ async def declaration_picked(update: Update, context: BotContext) -> int | None:
     if language != declaration.authoritative:
         buttons.append(
             ORIGINAL.button(
-                _("Authoritative text ({language})").format(
-                    language=language_in_current_locale(declaration.authoritative)
+                _(
+                    "Authoritative text (%(language)s)",
+                    language=language_in_current_locale(declaration.authoritative),
                 ),
                 declaration.number,
             )
         )
-    buttons.append(LISTING.button(_("Continue"), declaration.number))
+    buttons.append(
+        LISTING.button(pgettext("button: go on to signing", "Continue"), declaration.number)
+    )
     await _send_text(
         update, declaration, language, InlineKeyboardMarkup([[button] for button in buttons])
     )
@@ -254,7 +270,7 @@ def _text_message(declaration: Declaration, language: str) -> str:
         title=declaration.title_in(language),
         text=declaration.text[language],
         translation=language != declaration.authoritative,
-        authoritative=language_in_current_locale(declaration.authoritative),
+        authoritative=in_language(declaration.authoritative),
     )
 
 
@@ -289,12 +305,12 @@ async def show_listing(update: Update, context: BotContext) -> int | None:
         [
             [
                 CONFIRM.button(
-                    _("Sign declaration No. {number}").format(number=declaration.number),
+                    _("Sign declaration No. %(number)s", number=declaration.number),
                     declaration.number,
                     digest,
                 )
             ],
-            [DROP.button(_("Cancel"))],
+            [DROP.button(pgettext("button: do not sign", "Cancel"))],
         ]
     )
     await answer(
@@ -344,7 +360,8 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
         return END
     if result.new:
         services.metrics.signatures.inc()
-    await answer(update, _receipt(result, context))
+    assert update.effective_user is not None
+    await answer(update, _receipt(result, await reader_zone(context, update.effective_user.id)))
     if result.quorum_reached:
         await _announce_quorum(context, declaration)
     return END
@@ -367,23 +384,23 @@ async def _announce_quorum(context: BotContext, declaration: Declaration) -> Non
             continue
         with use_locale(record.locale):
             text = _(
-                "Written declaration No. {number} has reached its quorum: the signatures, "
-                "national delegations and political groups the rules require."
-            ).format(number=declaration.number)
+                "Written declaration No. %(number)s has reached its quorum: the signatures, "
+                "national delegations and political groups the rules require.",
+                number=declaration.number,
+            )
         try:
             await context.bot.send_message(user_id, text)
         except (BadRequest, Forbidden):
             logger.info("a quorum notice could not be delivered")
 
 
-def _receipt(signature: Signature, context: BotContext) -> str:
-    zone = context.services.settings.timezone
+def _receipt(signature: Signature, reader: ReaderZone) -> str:
     return render(
         "signature_receipt.html",
         new=signature.new,
         number=signature.declaration,
         sequence=signature.sequence,
-        moment=date_and_time(signature.signed_at, zone) if signature.signed_at else None,
+        moment=reader_moment(signature.signed_at, reader) if signature.signed_at else None,
         digest=signature.text_sha256,
     )
 
@@ -410,8 +427,10 @@ async def late_press(update: Update, context: BotContext) -> None:
         await refuse_stale_button(query)
         return
     await query.answer(
-        _("You have already signed declaration No. {number}: signature No. {sequence}.").format(
-            number=signature.declaration, sequence=signature.sequence
+        _(
+            "You have already signed declaration No. %(number)s: signature No. %(sequence)s.",
+            number=signature.declaration,
+            sequence=signature.sequence,
         ),
         show_alert=True,
     )

@@ -468,7 +468,51 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (broadcast_id, minute)
     ) STRICT, WITHOUT ROWID;
     """,
-    # 16: several instances on one database (storage/lease.py): the lease of the active one,
+    # 16: a failure is stored as its class (bot/domain/failures.py), which the report names in
+    # its reader's language, not as Telegram's English description, which only the log keeps.
+    # The descriptions stored so far become their classes; the counts of a broadcast's
+    # descriptions that fall in one class add up.
+    """
+    CREATE TEMP TABLE failure_classes AS
+    SELECT raw, CASE
+        WHEN raw IN ('blocked', 'deactivated', 'chat_not_found', 'too_long', 'bad_markup',
+                     'telegram_error', 'network', 'timeout', 'internal') THEN raw
+        WHEN lower(raw) LIKE '%bot was blocked%' OR lower(raw) LIKE '%bot was kicked%'
+             OR lower(raw) LIKE '%bot is not a member%' THEN 'blocked'
+        WHEN lower(raw) LIKE '%user is deactivated%' THEN 'deactivated'
+        WHEN lower(raw) LIKE '%chat not found%' OR lower(raw) LIKE '%user not found%'
+             OR lower(raw) LIKE '%peer_id_invalid%' THEN 'chat_not_found'
+        WHEN lower(raw) LIKE '%message is too long%' OR lower(raw) LIKE '%text is too long%'
+             THEN 'too_long'
+        WHEN lower(raw) LIKE '%can''t parse entities%' OR lower(raw) LIKE '%unsupported start tag%'
+             OR lower(raw) LIKE '%can''t find end tag%' OR lower(raw) LIKE '%entity%'
+             THEN 'bad_markup'
+        WHEN lower(raw) LIKE 'not sent:%' OR lower(raw) LIKE 'httpx.%' THEN 'network'
+        WHEN lower(raw) = 'timed out' OR lower(raw) LIKE 'no answer:%' THEN 'timeout'
+        WHEN raw = 'internal error' THEN 'internal'
+        ELSE 'telegram_error'
+    END AS class
+    FROM (SELECT reason AS raw FROM outbox WHERE reason IS NOT NULL
+          UNION SELECT reason FROM broadcast_failures);
+
+    UPDATE outbox SET reason = (SELECT class FROM failure_classes WHERE raw = outbox.reason)
+    WHERE reason IS NOT NULL;
+
+    CREATE TABLE broadcast_failures_new (
+        broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,
+        reason       TEXT    NOT NULL,  -- a class of bot/domain/failures.py
+        count        INTEGER NOT NULL,
+        PRIMARY KEY (broadcast_id, reason)
+    ) STRICT;
+    INSERT INTO broadcast_failures_new (broadcast_id, reason, count)
+    SELECT broadcast_id, class, sum(count)
+    FROM broadcast_failures JOIN failure_classes ON raw = reason
+    GROUP BY broadcast_id, class;
+    DROP TABLE broadcast_failures;
+    ALTER TABLE broadcast_failures_new RENAME TO broadcast_failures;
+    DROP TABLE failure_classes;
+    """,
+    # 17: several instances on one database (storage/lease.py): the lease of the active one,
     # whose token fences the writes of any other; the inbox of updates (storage/inbox.py): each
     # update stored before Telegram is told it arrived, and kept until it is handled.
     """

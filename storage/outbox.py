@@ -14,6 +14,7 @@ import time
 from collections import Counter
 
 from bot.domain.broadcasts import Delivery, Fate, Keyboard, Message, Progress, Settlement
+from bot.domain.failures import Failure, stored
 from storage.database import Connection, Database
 from storage.users import Users
 
@@ -100,7 +101,7 @@ class Outbox:
         count in their broadcast's minute ``at`` (now by default), for its delivery chart."""
         minute = int((time.time() if at is None else at) // 60)
         counts: Counter[tuple[int, str]] = Counter()
-        failures: Counter[tuple[int, str]] = Counter()
+        failures: Counter[tuple[int, Failure]] = Counter()
         gone: list[int] = []
         async with self._db.transaction() as conn:
             for settlement in settlements:
@@ -133,7 +134,7 @@ class Outbox:
         conn: Connection,
         settlement: Settlement,
         counts: Counter[tuple[int, str]],
-        failures: Counter[tuple[int, str]],
+        failures: Counter[tuple[int, Failure]],
     ) -> bool:
         """Record one fate, counting what settles; ``True`` if the recipient is gone."""
         delivery, fate = settlement.delivery, settlement.fate
@@ -154,7 +155,7 @@ class Outbox:
                 (settlement.reason, delivery.id),
             )
         elif fate is Fate.FAILED:  # kept, with its reason, for the author to resend
-            reason = settlement.reason or "unknown error"
+            reason = settlement.reason or Failure.TELEGRAM_ERROR
             await conn.execute(
                 "UPDATE outbox SET state = 'failed', reason = ? WHERE id = ?", (reason, delivery.id)
             )
@@ -209,14 +210,17 @@ class Outbox:
         )
         return [(row[0], row[1], row[2], row[3]) for row in rows]
 
-    async def failure_reasons(self, broadcast_id: int) -> dict[str, int]:
+    async def failure_reasons(self, broadcast_id: int) -> dict[Failure, int]:
         """Why messages of a broadcast failed, with counts, most frequent first."""
         rows = await self._db.fetchall(
             "SELECT reason, count FROM broadcast_failures WHERE broadcast_id = ? "
             "ORDER BY count DESC, reason",
             (broadcast_id,),
         )
-        return {row["reason"]: row["count"] for row in rows}
+        reasons: Counter[Failure] = Counter()
+        for row in rows:
+            reasons[stored(row["reason"])] += row["count"]
+        return dict(reasons.most_common())
 
 
 def shares(sources: list[int], turn: int, slots: int) -> list[tuple[int, int]]:

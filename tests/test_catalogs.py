@@ -20,7 +20,7 @@ from bot.text import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "locales" / "messages.pot"
-# The same extraction as README.md gives, written to a temporary file.
+# The same extraction as README.md gives ("Translating"), written to a temporary file.
 EXTRACT = [
     "pybabel",
     "-q",
@@ -29,12 +29,17 @@ EXTRACT = [
     "pyproject.toml",
     "-k",
     "lazy_gettext",
-    "--no-location",
+    "-k",
+    "lazy_pgettext:1c,2",
+    "--add-comments",
+    "TRANSLATORS:",
     "--sort-output",
 ]
 SOURCES = ["bot", "handlers"]
 
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)s")
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
+"""The one placeholder style, in Python and in the templates' ``{% trans %}`` alike."""
+BRACE_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 TAG = re.compile(r"</?[a-z][a-z-]*")
 EXPECTED_PLURAL_FORMS = {"en": 2, "ru": 3, "kk": 2}
 
@@ -44,8 +49,8 @@ def _read(path: Path, locale: str | None = None) -> Catalog:
         return read_po(po_file, locale=locale)
 
 
-def _ids(catalog: Catalog) -> set[object]:
-    return {message.id for message in catalog if message.id}
+def _ids(catalog: Catalog) -> set[tuple[object, str | None]]:
+    return {(message.id, message.context) for message in catalog if message.id}
 
 
 def _texts(message: Message) -> list[str]:
@@ -93,6 +98,39 @@ def test_catalog_matches_template_and_is_fully_translated(locale: str, extracted
             assert sorted(TAG.findall(text)) == sorted(TAG.findall(source)), f"tags of {where}"
             parse_html(PLACEHOLDER.sub("x", text))
         assert not list(catalog.check()), f"{locale}: {list(catalog.check())}"
+
+
+def test_one_placeholder_style(extracted: Catalog) -> None:
+    """``%(name)s`` everywhere: what ``{% trans %}`` writes, so Python writes it too."""
+    for message in extracted:
+        for text in _texts(message) if message.id else []:
+            assert not BRACE_PLACEHOLDER.search(text), f"brace placeholder in {text!r}"
+            if PLACEHOLDER.search(text):
+                assert message.python_format, f"{text!r} is not flagged python-format"
+
+
+def test_one_word_messages_say_where_they_appear(extracted: Catalog) -> None:
+    """A word alone ("Cancel", "Sent", "Signed") may need different words in Russian or
+    Kazakh in different places: each carries a ``msgctxt`` naming its place."""
+    bare = [
+        message.id
+        for message in extracted
+        if isinstance(message.id, str)
+        and message.id
+        and " " not in message.id.strip()
+        and not message.context
+    ]
+    assert not bare, f"one-word messages without msgctxt (pgettext): {bare}"
+
+
+def test_template_keeps_locations_and_a_real_header() -> None:
+    template = _read(TEMPLATE)
+    assert (template.project, template.version) == ("Qorgau", "0.1.0")
+    assert template.msgid_bugs_address != "EMAIL@ADDRESS"
+    for placeholder in ("PROJECT", "ORGANIZATION", "FIRST AUTHOR"):
+        assert placeholder not in template.header_comment, f"the .pot header says {placeholder}"
+    unplaced = [message.id for message in template if message.id and not message.locations]
+    assert not unplaced, f"messages without their source location: {unplaced}"
 
 
 def test_english_says_what_the_source_says() -> None:

@@ -14,6 +14,7 @@ import pytest
 from bot.delivery.broadcasts import BroadcastMonitor
 from bot.delivery.engine import DeliveryEngine, Outcome
 from bot.domain.broadcasts import ALL_LOCALES, Fate, Progress, Settlement
+from bot.domain.failures import Failure
 from bot.domain.retries import RetryPolicy
 from sandbox.local_api.flood import busiest
 from storage import Database
@@ -39,6 +40,13 @@ class ScriptedSender:
         self.sent_one.set()
         await asyncio.sleep(0)
         return self.script(chat_id, self.attempts[chat_id])
+
+
+BAD_GATEWAY = Outcome.transient(Failure.TELEGRAM_ERROR, "Bad Gateway")
+TIMED_OUT = Outcome.unknown(Failure.TIMEOUT, "timed out")
+BAD_MARKUP = Outcome.rejected(Failure.BAD_MARKUP, "can't parse entities")
+BLOCKED = Outcome.gone(Failure.BLOCKED, "bot was blocked by the user")
+"""What a sender reports, as Telegram's errors come to it."""
 
 
 async def _queue(db: Database, recipients: dict[int, str]) -> int:
@@ -139,8 +147,8 @@ async def test_transient_errors_are_retried_then_fail_with_the_reason(db: Databa
 
     def script(chat: int, attempt: int) -> Outcome:
         if chat == 10 and attempt < 2:
-            return Outcome.transient("Bad Gateway")
-        return Outcome.transient("Bad Gateway") if chat == 11 else Outcome.delivered()
+            return BAD_GATEWAY
+        return BAD_GATEWAY if chat == 11 else Outcome.delivered()
 
     sender = ScriptedSender(script)
     # Chat 11 fails at 0 s and, one message a second to a chat, at 1 s and 2 s: past the budget.
@@ -149,12 +157,12 @@ async def test_transient_errors_are_retried_then_fail_with_the_reason(db: Databa
     progress = await _run_until_settled(db, engine, broadcast_id)
     assert (progress.sent, progress.failed) == (1, 1)
     assert sender.attempts == {10: 2, 11: 3}
-    assert await Outbox(db, Users(db)).failure_reasons(broadcast_id) == {"Bad Gateway": 1}
+    assert await Outbox(db, Users(db)).failure_reasons(broadcast_id) == {Failure.TELEGRAM_ERROR: 1}
 
 
 async def test_a_rejected_message_is_not_retried(db: Database) -> None:
     broadcast_id = await _queue(db, {10: "en"})
-    sender = ScriptedSender(lambda chat, attempt: Outcome.rejected("can't parse entities"))
+    sender = ScriptedSender(lambda chat, attempt: BAD_MARKUP)
     progress = await _run_until_settled(
         db, DeliveryEngine(Outbox(db, Users(db)), sender, rate=None), broadcast_id
     )
@@ -168,11 +176,7 @@ async def test_a_blocked_recipient_gets_nothing_more(db: Database) -> None:
             kind="appeal", author_id=1, audience="en", html_by_locale=TEXTS, details={}
         )
     )[0]
-    sender = ScriptedSender(
-        lambda chat, attempt: (
-            Outcome.gone("bot was blocked by the user") if chat == 10 else Outcome.delivered()
-        )
-    )
+    sender = ScriptedSender(lambda chat, attempt: BLOCKED if chat == 10 else Outcome.delivered())
     progress = await _run_until_settled(
         db, DeliveryEngine(Outbox(db, Users(db)), sender, rate=None), broadcast_id
     )
@@ -200,9 +204,7 @@ async def test_retry_after_is_obeyed_without_spending_attempts(db: Database) -> 
 
 async def test_a_timeout_leaves_the_fate_unknown(db: Database) -> None:
     broadcast_id = await _queue(db, {10: "en", 11: "en"})
-    sender = ScriptedSender(
-        lambda chat, attempt: Outcome.unknown("timed out") if chat == 10 else Outcome.delivered()
-    )
+    sender = ScriptedSender(lambda chat, attempt: TIMED_OUT if chat == 10 else Outcome.delivered())
     progress = await _run_until_settled(
         db, DeliveryEngine(Outbox(db, Users(db)), sender, rate=None), broadcast_id
     )
@@ -267,7 +269,7 @@ async def test_the_retry_budget_counts_from_the_first_failure_across_a_restart(
     db: Database,
 ) -> None:
     broadcast_id = await _queue(db, {10: "en"})
-    sender = ScriptedSender(lambda chat, attempt: Outcome.transient("Bad Gateway"))
+    sender = ScriptedSender(lambda chat, attempt: BAD_GATEWAY)
     retries = RetryPolicy(budget=60, backoff=10)
     wall = WallClock(1_000.0)
     outbox = Outbox(db, Users(db))
@@ -281,23 +283,23 @@ async def test_the_retry_budget_counts_from_the_first_failure_across_a_restart(
         await asyncio.sleep(0.01)
     stop.set()  # the bot stops; it starts again a minute later
     await task
-    assert tuple(row) == (1, 1_010.0, 1_000.0, "Bad Gateway")
+    assert tuple(row) == (1, 1_010.0, 1_000.0, "telegram_error")  # its class, not its words
 
     wall.now = 1_061.0
     second = DeliveryEngine(outbox, sender, rate=None, retries=retries, wall_clock=wall)
     progress = await _run_until_settled(db, second, broadcast_id)
     assert (progress.failed, progress.failed_kept, sender.attempts[10]) == (1, 1, 2)
-    assert await outbox.failure_reasons(broadcast_id) == {"Bad Gateway": 1}
+    assert await outbox.failure_reasons(broadcast_id) == {Failure.TELEGRAM_ERROR: 1}
 
 
 async def test_resending_takes_failed_and_unknown_messages_off_their_counts(db: Database) -> None:
     broadcast_id = await _queue(db, {10 + i: "en" for i in range(5)})
-    reasons = {10: "Bad Gateway", 11: "Bad Gateway", 12: "Internal Server Error"}
+    reasons = {10: Failure.TELEGRAM_ERROR, 11: Failure.TELEGRAM_ERROR, 12: Failure.NETWORK}
 
     def script(chat: int, attempt: int) -> Outcome:
         if chat in reasons:
             return Outcome.transient(reasons[chat])
-        return Outcome.unknown("timed out") if chat == 13 else Outcome.delivered()
+        return TIMED_OUT if chat == 13 else Outcome.delivered()
 
     sender = ScriptedSender(script)
     engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, retries=RetryPolicy(budget=0))
@@ -305,8 +307,8 @@ async def test_resending_takes_failed_and_unknown_messages_off_their_counts(db: 
     progress = await _run_until_settled(db, engine, broadcast_id)
     assert (progress.sent, progress.failed, progress.failed_kept, progress.unknown) == (1, 3, 3, 1)
     assert await outbox.failure_reasons(broadcast_id) == {
-        "Bad Gateway": 2,
-        "Internal Server Error": 1,
+        Failure.TELEGRAM_ERROR: 2,
+        Failure.NETWORK: 1,
     }
     assert await broadcasts.finish(broadcast_id)
 
@@ -323,22 +325,16 @@ async def test_resending_takes_failed_and_unknown_messages_off_their_counts(db: 
     assert (await broadcasts.get(broadcast_id)).status == "sending"  # type: ignore[union-attr]
     assert await broadcasts.resend(broadcast_id) == 0  # a second press changes nothing
 
-    sender.script = lambda chat, attempt: (
-        Outcome.transient("Bad Gateway") if chat == 10 else Outcome.delivered()
-    )
+    sender.script = lambda chat, attempt: BAD_GATEWAY if chat == 10 else Outcome.delivered()
     final = await _run_until_settled(db, engine, broadcast_id)
     assert (final.sent, final.failed, final.failed_kept, final.total) == (4, 1, 1, 5)
-    assert await outbox.failure_reasons(broadcast_id) == {"Bad Gateway": 1}
+    assert await outbox.failure_reasons(broadcast_id) == {Failure.TELEGRAM_ERROR: 1}
     assert sender.attempts == {10: 2, 11: 2, 12: 2, 13: 2, 14: 1}  # nothing delivered twice
 
 
 async def test_leaving_failed_messages_unsent_keeps_them_counted_as_failed(db: Database) -> None:
     broadcast_id = await _queue(db, {10: "en", 11: "en"})
-    sender = ScriptedSender(
-        lambda chat, attempt: (
-            Outcome.transient("Bad Gateway") if chat == 10 else Outcome.unknown("timed out")
-        )
-    )
+    sender = ScriptedSender(lambda chat, attempt: BAD_GATEWAY if chat == 10 else TIMED_OUT)
     engine = DeliveryEngine(Outbox(db, Users(db)), sender, rate=None, retries=RetryPolicy(budget=0))
     await _run_until_settled(db, engine, broadcast_id)
     broadcasts = Broadcasts(db)

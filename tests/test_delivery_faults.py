@@ -14,6 +14,7 @@ from bot.delivery.engine import DeliveryEngine, Outcome, Sender
 from bot.delivery.http import AiohttpRequest
 from bot.delivery.sender import TelegramSender
 from bot.domain.broadcasts import ALL_LOCALES, Fate, Progress
+from bot.domain.failures import Failure
 from bot.domain.retries import RetryPolicy
 from sandbox.local_api import LocalBotApi, Outage
 from storage import Database
@@ -116,7 +117,8 @@ async def test_past_its_budget_a_message_fails_with_the_reason_and_can_be_resent
         db, DeliveryEngine(outbox, TelegramSender(bot), rate=None, retries=retries), broadcast_id
     )
     assert (failed.sent, failed.failed, failed.failed_kept) == (0, 5, 5)
-    assert await outbox.failure_reasons(broadcast_id) == {"Internal Server Error": 5}
+    # A 500 from Telegram's servers: its class, not its English description.
+    assert await outbox.failure_reasons(broadcast_id) == {Failure.TELEGRAM_ERROR: 5}
 
     api.outage = None
     assert await Broadcasts(db).resend(broadcast_id) == 5
@@ -157,3 +159,5 @@ async def test_network_errors_are_retried_until_telegram_is_back(
     assert (progress.sent, progress.failed, progress.unknown) == (5, 0, 0)
     assert _received(api, 5) == [1] * 5
     assert {outcome.fate for outcome in sender.outcomes} == {Fate.RETRY, Fate.SENT}
+    retried = {outcome.failure for outcome in sender.outcomes if outcome.fate is Fate.RETRY}
+    assert retried == {Failure.NETWORK}  # refused connections, not an error of Telegram's

@@ -48,7 +48,7 @@ def test_demo_chats_presses_buttons_and_switches_language_and_user(tmp_path: Pat
     assert "bot: Qorgau helps the defenders of political prisoners in Kazakhstan" in out
     assert "You are an administrator" in out
     assert "    [1] English  [2] Русский  [3] Қазақ тілі" in out
-    assert "bot (edited): Енді осы тілде жауап беремін: Қазақ тілі." in out
+    assert "bot (edited): Енді қазақ тілінде жауап беремін." in out  # corrected wording
     assert "/help — Сізге қолжетімді командалар" in out
     user_5 = out.split("5 (ru)> /start", 1)[1]
     assert "Qorgau помогает защитникам политзаключённых в Казахстане" in user_5

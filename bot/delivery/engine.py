@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain.broadcasts import Delivery, Fate, Keyboard, Message, Settlement
+from bot.domain.failures import Failure
 from bot.domain.pacing import Pacer
 from bot.domain.retries import RetryPolicy
 from bot.metrics import Metrics
@@ -44,11 +45,13 @@ IDLE_POLL = 10.0
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What one send attempt came to, as a sender reports it."""
+    """What one send attempt came to, as a sender reports it: its fate, the class of its
+    failure (stored and reported) and Telegram's own description of it (logged only)."""
 
     fate: Fate
-    reason: str | None = None
+    failure: Failure | None = None
     retry_after: float = 0.0
+    description: str = ""
 
     @classmethod
     def delivered(cls) -> Outcome:
@@ -57,27 +60,44 @@ class Outcome:
     @classmethod
     def rate_limited(cls, retry_after: float) -> Outcome:
         """Telegram answered 429: try again after ``retry_after`` seconds, no attempt spent."""
-        return cls(Fate.DEFERRED, "too many requests", retry_after)
+        return cls(Fate.DEFERRED, retry_after=retry_after)
 
     @classmethod
-    def gone(cls, reason: str) -> Outcome:
+    def gone(cls, failure: Failure, description: str = "") -> Outcome:
         """The recipient blocked the bot, deleted their account, or the chat does not exist."""
-        return cls(Fate.BLOCKED, reason)
+        return cls(Fate.BLOCKED, failure, description=description)
 
     @classmethod
-    def transient(cls, reason: str) -> Outcome:
+    def transient(cls, failure: Failure, description: str = "") -> Outcome:
         """A failure that may pass (network, server error): retry with backoff."""
-        return cls(Fate.RETRY, reason)
+        return cls(Fate.RETRY, failure, description=description)
 
     @classmethod
-    def rejected(cls, reason: str) -> Outcome:
+    def rejected(cls, failure: Failure, description: str = "") -> Outcome:
         """Telegram refused the message itself: retrying cannot help."""
-        return cls(Fate.FAILED, reason)
+        return cls(Fate.FAILED, failure, description=description)
 
     @classmethod
-    def unknown(cls, reason: str) -> Outcome:
+    def unknown(cls, failure: Failure, description: str = "") -> Outcome:
         """The request may have reached Telegram (a timeout): do not resend on our own."""
-        return cls(Fate.UNKNOWN, reason)
+        return cls(Fate.UNKNOWN, failure, description=description)
+
+
+_LOG_LEVELS = {Fate.FAILED: logging.WARNING, Fate.UNKNOWN: logging.INFO}
+"""Gone recipients and retries are many and expected: they are logged at DEBUG."""
+
+
+def _log_failure(fate: Fate, outcome: Outcome) -> None:
+    """Log a failed attempt with Telegram's own description, which is stored nowhere."""
+    if outcome.failure is None:
+        return
+    logger.log(
+        _LOG_LEVELS.get(fate, logging.DEBUG),
+        "a queued message %s: %s (%s)",
+        fate.value,
+        outcome.failure.value,
+        outcome.description or "no description",
+    )
 
 
 class Sender(Protocol):
@@ -205,7 +225,7 @@ class DeliveryEngine:
                 outcome = await self._sender.send(delivery.chat_id, message.html)
         except Exception:
             logger.exception("sending a queued message failed unexpectedly")
-            outcome = Outcome.transient("internal error")
+            outcome = Outcome.transient(Failure.INTERNAL)
         finally:
             self._in_flight -= 1
         if self._metrics is not None:
@@ -224,15 +244,18 @@ class DeliveryEngine:
             return Settlement(delivery, Fate.DEFERRED, now + outcome.retry_after)
         if outcome.fate is Fate.RETRY:
             return self._retry(delivery, outcome, now)
-        return Settlement(delivery, outcome.fate, reason=outcome.reason)
+        _log_failure(outcome.fate, outcome)
+        return Settlement(delivery, outcome.fate, reason=outcome.failure)
 
     def _retry(self, delivery: Delivery, outcome: Outcome, now: float) -> Settlement:
         """Try again later, or give up once the retry budget has run out."""
         since = now if delivery.failing_since is None else delivery.failing_since
         not_before = self._retries.next_attempt(since, delivery.attempts, now)
         if not_before is None:
-            return Settlement(delivery, Fate.FAILED, reason=outcome.reason)
-        return Settlement(delivery, Fate.RETRY, not_before, outcome.reason, failing_since=since)
+            _log_failure(Fate.FAILED, outcome)
+            return Settlement(delivery, Fate.FAILED, reason=outcome.failure)
+        _log_failure(Fate.RETRY, outcome)
+        return Settlement(delivery, Fate.RETRY, not_before, outcome.failure, failing_since=since)
 
     def _defer(self, deliveries: list[Delivery], not_before: float) -> None:
         self._results.extend(Settlement(d, Fate.DEFERRED, not_before) for d in deliveries)

@@ -8,8 +8,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.delivery.engine import Outcome
 from bot.domain.broadcasts import Keyboard
-
-GONE_REASONS = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
+from bot.domain.failures import GONE, Failure, classify
 
 
 class TelegramSender:
@@ -46,13 +45,18 @@ class TelegramSender:
         except RetryAfter as error:
             return Outcome.rate_limited(error.retry_after.total_seconds())  # type: ignore[union-attr]
         except Forbidden as error:
-            return Outcome.gone(error.message)
+            failure = classify(error.message)
+            return Outcome.gone(failure if failure in GONE else Failure.BLOCKED, error.message)
         except BadRequest as error:
-            if any(reason in error.message.lower() for reason in GONE_REASONS):
-                return Outcome.gone(error.message)
-            return Outcome.rejected(error.message)
-        except TimedOut:
-            return Outcome.unknown("timed out")
+            failure = classify(error.message)
+            if failure in GONE:
+                return Outcome.gone(failure, error.message)
+            return Outcome.rejected(failure, error.message)
+        except TimedOut as error:
+            return Outcome.unknown(Failure.TIMEOUT, error.message)
         except NetworkError as error:
-            return Outcome.transient(error.message)
+            # A connection that failed carries its cause; an error status from Telegram's
+            # servers (5xx) does not.
+            failure = Failure.NETWORK if error.__cause__ is not None else Failure.TELEGRAM_ERROR
+            return Outcome.transient(failure, error.message)
         return Outcome.delivered()

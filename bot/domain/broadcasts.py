@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.domain.failures import Failure
+
 
 class Kind(StrEnum):
     """What a broadcast carries."""
@@ -88,7 +90,8 @@ class Settlement:
     delivery: Delivery
     fate: Fate
     not_before: float = 0.0
-    reason: str | None = None
+    reason: Failure | None = None
+    """Why it failed (for a retry, a failure or an unknown fate)."""
     failing_since: float | None = None
     """For a retry: since when the message has been failing (its time budget counts from it)."""
 

@@ -35,7 +35,7 @@ LONGEST = {
 
 def _seat(seat: str) -> str | None:
     if seat and seat not in SEATS:
-        raise problem(f"{{field}} must be representative or substitute, not {seat!r}")
+        raise problem(f"{{field}} must be representative or substitute, not {seat!r}", code="seat")
     return seat or None
 
 

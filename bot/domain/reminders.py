@@ -22,7 +22,8 @@ MAX_LEADS = 5
 LATE_AFTER = timedelta(minutes=1)
 """A reminder sent later than this after its due time (the bot was down, or busy) says so."""
 
-LEADS_EXAMPLE = "7d, 1d, 2h"
+LEADS_EXAMPLES = {"en": "7d, 1d, 2h", "ru": "7д, 1д, 2ч", "kk": "7к, 1к, 2с"}
+"""The default lead times as a reader of each language writes them (see :data:`UNITS`)."""
 
 MINUTE, HOUR, DAY, WEEK = 60, 3_600, 86_400, 7 * 86_400
 

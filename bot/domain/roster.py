@@ -41,7 +41,7 @@ def _as_written(fields: Any) -> Any:
     if not isinstance(fields, Mapping):
         return fields
     if "id" in fields:
-        raise problem("unknown field '{field}'", at="id")
+        raise problem("unknown field '{field}'", at="id", code="extra_forbidden")
     return {"particle": "", **fields}
 
 
@@ -84,10 +84,20 @@ def _check_members(
         if member.political_group not in known:
             group = member.political_group
             at = (*where, index, "political_group")
-            raise document.error(at, f"unknown political group {group!r}")
+            raise document.error(
+                at,
+                f"unknown political group {group!r}",
+                code="unknown_group",
+                params={"group": group},
+            )
         if member.identity in seen:
             first = document.lines((*where, seen[member.identity]))
-            raise document.error((*where, index), f"the same member as on line {first}")
+            raise document.error(
+                (*where, index),
+                f"the same member as on line {first}",
+                code="same_member",
+                params={"line": first},
+            )
         seen[member.identity] = index
 
 
@@ -112,9 +122,9 @@ def _parse(path: Path, text: str, known_groups: Iterable[str]) -> Roster:
         written = check(document, _YAML_ROSTER)
         roster, where = Roster(written.members, written.political_groups), ("members",)
     else:
-        raise FileError(path, None, None, "a roster is a .csv or .yaml file")
+        raise FileError(path, None, None, "a roster is a .csv or .yaml file", code="roster_kind")
     if not roster.members:
-        raise FileError(path, None, None, "the roster names no member")
+        raise FileError(path, None, None, "the roster names no member", code="roster_empty")
     known = {*known_groups, *(group.abbreviation for group in roster.groups)}
     _check_members(document, where, roster.members, known)
     return roster

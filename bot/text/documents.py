@@ -29,7 +29,7 @@ from bot.domain.letters import Emphasis, Paragraph, check_letter
 from bot.domain.members import Member
 from bot.domain.signatory_block import PoliticalGroup
 from bot.text.i18n import gettext as _
-from bot.text.i18n import use_locale
+from bot.text.i18n import pgettext, use_locale
 
 _DATE_LOCALES = {"en": "en_GB"}
 """Dates as letters in each language write them: "23 February 2018", as the seeds do."""
@@ -102,14 +102,16 @@ def declaration_headings(number: int, language: str) -> DeclarationHeadings:
     """The fixed texts of a declaration document in ``language`` (else English)."""
     with use_locale(language if language in LOCALES else "en"):
         return DeclarationHeadings(
-            number=_("Written declaration No. {number}").format(number=number),
+            number=_("Written declaration No. %(number)s", number=number),
             disclaimer=_(
                 "This written declaration does not reflect the position of the Assembly; only "
                 "of those members that have signed it. It will not be considered further by the "
                 "Assembly."
             ),
             signed_overleaf=_("Signed (see overleaf)"),
-            signed=_("Signed"),
+            # TRANSLATORS: the heading of the list of signatories in a declaration's document,
+            # followed by a footnote mark and a colon ("Signed¹:").
+            signed=pgettext("heading of a declaration's signatories", "Signed"),
         )
 
 

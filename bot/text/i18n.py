@@ -95,19 +95,42 @@ def language_in_current_locale(locale: str, *, capitalized: bool = False) -> str
     return name[:1].upper() + name[1:] if capitalized else name
 
 
-def gettext(message: str) -> str:
-    """Translate ``message`` into the current locale."""
-    return catalogs()[_current_locale.get()].gettext(message)
+def _fill(text: str, values: dict[str, object]) -> str:
+    """Put ``values`` into the ``%(name)s`` placeholders of ``text``; none given, none filled
+    (so that a lone "%" needs no doubling in a message without placeholders)."""
+    return text % values if values else text
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
-    """Translate a message with a count, choosing the CLDR plural form of the current locale."""
-    return catalogs()[_current_locale.get()].ngettext(singular, plural, n)
+def gettext(message: str, /, **values: object) -> str:
+    """Translate ``message`` into the current locale and fill its ``%(name)s`` placeholders."""
+    return _fill(catalogs()[_current_locale.get()].gettext(message), values)
+
+
+def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
+    """Translate a message with a count, choosing the CLDR plural form of the current locale
+    for ``n``, and fill its placeholders (the count among them, formatted by the caller)."""
+    return _fill(catalogs()[_current_locale.get()].ngettext(singular, plural, n), values)
+
+
+def pgettext(context: str, message: str, /, **values: object) -> str:
+    """Translate ``message`` as meant in ``context`` (``msgctxt``): the same English word may
+    need different words in Russian or Kazakh ("Cancel" a draft, "Cancel" a deadline)."""
+    return _fill(catalogs()[_current_locale.get()].pgettext(context, message), values)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int, /, **values: object) -> str:
+    """:func:`ngettext` with a ``msgctxt``."""
+    return _fill(catalogs()[_current_locale.get()].npgettext(context, singular, plural, n), values)
 
 
 def lazy_gettext(message: str) -> LazyProxy:
     """Translate ``message`` when it is used, not when defined: for module-level constants."""
     return LazyProxy(gettext, message, enable_cache=False)
+
+
+def lazy_pgettext(context: str, message: str) -> LazyProxy:
+    """:func:`lazy_gettext` with a ``msgctxt``."""
+    return LazyProxy(pgettext, context, message, enable_cache=False)
 
 
 _ = gettext

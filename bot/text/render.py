@@ -28,7 +28,13 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext,
+        i18n.ngettext,
+        newstyle=True,
+        pgettext=i18n.pgettext,
+        npgettext=i18n.npgettext,
+    )
     return env
 
 

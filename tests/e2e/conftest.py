@@ -23,6 +23,7 @@ from handlers.context import QorgauApplication
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from sandbox.network import free_port
 from storage.location import DatabaseLocation
+from tests.e2e.preview import Preview
 
 ADMIN_ID = 7_365_912_001
 """The one id in BOT_ADMINS for these tests."""
@@ -125,11 +126,33 @@ def settings(
     )
 
 
+PREVIEW = Preview()
+"""Every text the bot shows in these tests, per language: artifacts/preview/ (README.md,
+"Translating")."""
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the preview of the texts the tests made the bot show, when the tour of the bot
+    (test_tour.py) was among them: a run of a few other tests leaves the last preview as it
+    was rather than replace it with a few texts."""
+    if PREVIEW.toured():
+        list(PREVIEW.write())
+
+
 @pytest.fixture
-async def bot(api: LocalBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
+async def bot(
+    api: LocalBotApi, settings: Settings, request: pytest.FixtureRequest
+) -> AsyncIterator[RunningBot]:
     """The bot serving in this test's event loop until the test ends."""
     async with serving(settings) as application:
         yield RunningBot(api=api, application=application, settings=settings)
+        users = application.services.users
+        locales = {
+            chat_id: record.locale
+            for chat_id in api.world.chats
+            if (record := await users.get(chat_id)) is not None
+        }
+    PREVIEW.gather(request.node.nodeid, api.world, locales)
     loose = [
         message.text
         for chat in api.world.chats.values()

@@ -40,7 +40,7 @@ LABELS = {
         "salutation": "Dear Mr. President,",
         "addressee": "President of the Republic of Kazakhstan",
         "points": "Points to raise",
-        "week": "1 act was reported on this case in the last 7 days.",
+        "week": "Acts reported on this case in the last 7 days: 1.",
         "counted": "This act is already counted. Thank you!",
         "closing": "Yours sincerely,",
         "privacy": "Your acts: when you press “I did it”, the bot adds one to a count",
@@ -54,7 +54,7 @@ LABELS = {
         "salutation": "Уважаемый господин Президент!",
         "addressee": "Президент Республики Казахстан",
         "points": "О чём написать",
-        "week": "За последние 7 дней по этому делу сообщили о 1 действии.",
+        "week": "Действий по этому делу за последние 7 дней: 1.",
         "counted": "Это действие уже учтено. Спасибо!",
         "closing": "С уважением,",
         "privacy": "Ваши действия: когда вы нажимаете «Сделано», бот прибавляет единицу",
@@ -68,7 +68,7 @@ LABELS = {
         "salutation": "Құрметті Президент мырза!",
         "addressee": "Қазақстан Республикасының Президенті",
         "points": "Нені айту керек",
-        "week": "Соңғы 7 күнде бұл іс бойынша 1 әрекет туралы хабарланды.",
+        "week": "Соңғы 7 күнде бұл іс бойынша хабарланған әрекеттер: 1.",
         "counted": "Бұл әрекет есепке алынған. Рахмет!",
         "closing": "Құрметпен,",
         "privacy": "Сіздің әрекеттеріңіз: «Орындадым» түймесін басқанда бот",
@@ -338,11 +338,11 @@ async def test_coverage_and_its_csv(bot: RunningBot) -> None:
     await replies_after(reader, 1)
     coverage = await coordinator.ask("/coverage")
     assert coverage.text.startswith("Охват: сначала дела")
-    names = [line for line in coverage.text.splitlines() if " · срочность " in line]
+    names = [line for line in coverage.text.splitlines() if " · срочность: " in line]
     assert len(names) == 6
     # The followed and acted-on case has the most attention: it comes last; flags mark cases
     # with no open action and no update for 30 days (the seeds are from 2018).
-    assert names[-1] == "Мухтар Джакишев · срочность 1"
+    assert names[-1] == "Мухтар Джакишев · срочность: 1"
     assert sum(name.startswith("⚑ ") for name in names) == 4
     await coordinator.press(coverage, "То же в CSV")
     (document,) = await replies_after(coordinator, 1)

@@ -33,7 +33,7 @@ async def test_a_card_and_its_parts_in_kazakh(bot: RunningBot) -> None:
         ["Әрекет ету (1)"],
         ["Толығырақ"],
         ["Хронология", "Дереккөздер"],
-        ["Бақылау", "Бөлісу"],
+        ["Жазылу", "Бөлісу"],  # corrected: «Бақылау» reads as surveillance
     ]
     await reader.press(card, "Хронология")
     (timeline,) = await reader.wait_for_replies(1)
@@ -108,12 +108,13 @@ async def test_following_a_case(bot: RunningBot) -> None:
     card = await reader.ask("Еримбетов")
     answer = await (await reader.press(card, "Следить")).wait_answer()
     assert answer.text == (
-        "Теперь вы следите за этим делом: его новости будут приходить сюда. Напоминания: "
-        "7 дней, 1 день и 2 часа до каждого срока."
+        "Теперь вы следите за этим делом: его новости будут приходить сюда. Напоминания "
+        "приходят за 7 дней, за 1 день и за 2 часа до каждого срока."
     )
-    assert (await reader.wait_for_edit(card)).button_texts[-1] == ["Не следить", "Поделиться"]
+    following = (await reader.wait_for_edit(card)).button_texts[-1]
+    assert following == ["Перестать следить", "Поделиться"]
     listing = await reader.ask("/mycases")
     assert listing.text == "Вы следите за 1 делом:"
     assert listing.button_texts == [["Искандер Еримбетов"]]
-    await (await reader.press(card, "Не следить")).wait_answer()
+    await (await reader.press(card, "Перестать следить")).wait_answer()
     assert (await reader.ask("/mycases")).text.startswith("Вы пока не следите")

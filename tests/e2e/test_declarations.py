@@ -94,7 +94,7 @@ async def test_invite_bind_sign_and_receipt_in_english(bot: RunningBot) -> None:
     second = await mp.press(confirm, "Sign declaration No. 700")
     (receipt,) = await mp.wait_for_replies(1)
     assert receipt.text.startswith("✅ You signed written declaration No. 700.")
-    assert "Signature No. 1, recorded " in receipt.text
+    assert "Signature No. 1. Recorded: " in receipt.text
     assert hashlib.sha256(TEXT.encode()).hexdigest() in receipt.text
     answer = await second.wait_answer()
     assert answer.text == "You have already signed declaration No. 700: signature No. 1."
@@ -108,7 +108,7 @@ async def test_invite_bind_sign_and_receipt_in_english(bot: RunningBot) -> None:
         (
             "ru",
             {
-                "welcome": "Добро пожаловать. Этот аккаунт теперь закреплён за членом парламента: ",
+                "welcome": "Добро пожаловать. Этот аккаунт теперь закреплён за депутатом ",
                 "pick": "№ 700: Свободу политзаключённым",
                 "text": "Мы призываем освободить всех политзаключённых Казахстана.",
                 "original": "Подлинный текст (английский)",
@@ -116,13 +116,13 @@ async def test_invite_bind_sign_and_receipt_in_english(bot: RunningBot) -> None:
                 "warning": "Подпись нельзя отозвать",
                 "sign": "Подписать декларацию № 700",
                 "receipt": "✅ Вы подписали письменную декларацию № 700.",
-                "number": "Подпись № 1, записана ",
+                "number": "Подпись № 1. Время записи: ",
             },
         ),
         (
             "kk",
             {
-                "welcome": "Қош келдіңіз. Бұл аккаунт енді мына парламент мүшесіне тіркелді: ",
+                "welcome": "Қош келдіңіз. Бұл аккаунт енді депутатқа тіркелді: ",
                 "pick": "№ 700: Free the political prisoners",
                 "text": TEXT,
                 "original": None,
@@ -130,7 +130,7 @@ async def test_invite_bind_sign_and_receipt_in_english(bot: RunningBot) -> None:
                 "warning": "Қолтаңбаны кері қайтарып алу мүмкін емес",
                 "sign": "№ 700 декларацияға қол қою",
                 "receipt": "✅ Сіз № 700 жазбаша декларацияға қол қойдыңыз.",
-                "number": "№ 1 қолтаңба, тіркелген уақыты: ",
+                "number": "№ 1 қолтаңба. Тіркелген уақыты: ",
             },
         ),
     ],
@@ -148,7 +148,7 @@ async def test_signing_in_russian_and_kazakh(
     (text,) = await mp.wait_for_replies(1)
     assert str(expected["text"]) in text.text
     if expected["original"] is not None:  # a translation: the authoritative text on a tap
-        assert "Это перевод. Язык подлинного текста: английский." in text.text
+        assert "Это перевод; подлинный текст — на английском." in text.text
         await mp.press(text, str(expected["original"]))
         (original,) = await mp.wait_for_replies(1)
         assert TEXT in original.text
@@ -202,7 +202,7 @@ async def test_refusals_while_signing(bot: RunningBot) -> None:
     coordinator = await bot.user_with_role(3004, Role.COORDINATOR)
     reader = await bot.user_with_role(3106, Role.SUBSCRIBER, "ru")
     assert (await reader.ask("/sign")).text.startswith(
-        "Подписывать декларации здесь могут только члены парламента."
+        "Подписывать декларации здесь могут только депутаты."
     )
     mp, (_, offer) = await bound_member(bot, coordinator, 3107, "Corsini")
     group = bot.api.group(-1003107)
@@ -280,7 +280,7 @@ async def test_progress_quorum_notice_and_the_signatory_block(bot: RunningBot) -
     coordinator = await bot.user_with_role(3006, Role.COORDINATOR, "ru")
     tabler, _ = await bound_member(bot, coordinator, 3301, "Schwabe", "kk")
     progress = await coordinator.ask("/progress 700")
-    assert "Подписи: 0 из 2 необходимых" in progress.text
+    assert "Подписей: 0 (нужно не меньше 2)" in progress.text
     assert progress.text.endswith(
         "Ещё не хватает:\n• ещё 2 подписи\n• ещё 2 национальные делегации\n"
         "• ещё 2 политические группы"
@@ -348,7 +348,11 @@ async def test_coordinators_write_open_and_unbind(bot: RunningBot) -> None:
     )
     assert (await coordinator.ask("/invite ²")).text.startswith("Send the member's number")
     opened = await coordinator.ask("/opendeclaration 701 2099-12-31")
-    assert opened.text.startswith("Declaration No. 701 is open for signatures until ")
+    # The last day as the coordinator typed it, in their zone (the bot's: it is named).
+    assert opened.text == (
+        "Declaration No. 701 is open for signatures.\n"
+        "Last day to sign: December 31, 2099 (Asia/Almaty)"
+    )
     assert (await coordinator.ask("/opendeclaration 652 2099-12-31")).text == (
         "Declaration No. 652 is closed for good."
     )
@@ -376,9 +380,9 @@ async def test_forget_erases_the_binding_and_keeps_the_signature(bot: RunningBot
     await mp.wait_for_replies(1)
     assert traces(bot.settings.database, ERASED_ID)
     privacy = await mp.ask("/privacy")
-    assert "закреплён за членом парламента SHARMA Virendra, United Kingdom, SOC" in privacy.text
+    assert "закреплён за депутатом SHARMA Virendra, United Kingdom, SOC" in privacy.text
     question = await mp.ask("/forget")
-    assert "Ваша регистрация как члена парламента тоже будет удалена." in question.text
+    assert "Ваша регистрация как депутата тоже будет удалена." in question.text
     await (await mp.press(question, callback_data="forget:yes")).wait_answer()
     await mp.wait_for_edit(question)
     await bot.settled()
@@ -473,9 +477,9 @@ async def test_coordinators_correct_members_and_add_translations(bot: RunningBot
         f"/editmember {aeg.id} political_group XYZ": "Политической группы XYZ нет. Есть группы: ",
         f"/editmember {aeg.id} surname Amon": None,  # Werner Amon is from Austria
         f"/editmember {aeg.id} given_name Werner": None,
-        f"/editmember {aeg.id} country Austria": "В списке уже есть другой член парламента",
-        "/editmember 99999 country Austria": "Члена парламента под номером 99999 нет.",
-        "/editmember nobody": "Укажите номер члена парламента, поле и его новое значение",
+        f"/editmember {aeg.id} country Austria": "В списке уже есть другой депутат",
+        "/editmember 99999 country Austria": "Депутата под номером 99999 нет.",
+        "/editmember nobody": "Укажите номер депутата, поле и его новое значение",
         f"/editmember {aeg.id} political_group <b>": "Политической группы <b> нет.",
         f"/editmember {aeg.id} particle <&>": "Обновлено: AMON Werner, <&>, Estonia, EPP/CD",
     }
@@ -485,7 +489,7 @@ async def test_coordinators_correct_members_and_add_translations(bot: RunningBot
             assert reply.text.startswith(expected), (command, reply.text)
     await open_declaration(bot, number=702)
     assert (await coordinator.ask("/translatedeclaration 702 kk\nАтауы\nМәтіні.")).text == (
-        "Теперь у декларации № 702 есть текст на языке: казахский."
+        "Теперь у декларации № 702 есть текст на казахском."
     )
     declaration = await services.declarations.get(702)
     assert declaration is not None and declaration.text["kk"] == "Мәтіні."
@@ -537,19 +541,19 @@ async def test_coordinators_import_a_roster_file_all_or_nothing(bot: RunningBot)
     (refused,) = await coordinator.wait_for_replies(1)
     assert refused.text == (
         "Ештеңе импортталған жоқ: roster.csv файлының 3-жолында қате бар:\n"
-        "given_name is missing\n\nФайлды түзетіп, қайта жіберіңіз."
+        "given_name: Міндетті өріс.\n\nФайлды түзетіп, қайта жіберіңіз."
     )
     assert await services.members.search("Nurlan") == []
     await coordinator.send_document(
         (header + good).encode(), file_name="roster.csv", caption="/importmembers"
     )
     (done,) = await coordinator.wait_for_replies(1)
-    assert done.text == "Тізім импортталды. Жаңа мүшелер: 1; жаңартылғаны: 0."
+    assert done.text == "Тізім импортталды. Жаңа депутаттар: 1; жаңартылғаны: 0."
     (nurlan,) = await services.members.search("Nurlan")
     assert nurlan.seat == "substitute"
     await coordinator.send_document(b"\xff\xfe", file_name="roster.yaml", caption="/importmembers")
     (garbled,) = await coordinator.wait_for_replies(1)
-    assert "not UTF-8 text" in garbled.text
+    assert "Файл UTF-8 кодтауында емес: оны UTF-8 түрінде сақтаңыз." in garbled.text
     explained = await coordinator.ask("/importmembers")
     assert explained.text.startswith("Тізімді .csv немесе .yaml файлы ретінде")
     reader = await bot.user_with_role(3015, Role.SUBSCRIBER)
@@ -602,7 +606,9 @@ async def test_signing_and_its_window_go_by_the_bots_clock(
         refused = await coordinator.ask(f"/opendeclaration 700 {system_next_month}")
         assert refused.text.startswith("Send the last day of signing, in the future")
         opened = await coordinator.ask(f"/opendeclaration 700 {(later + timedelta(3)).date()}")
-        assert opened.text.startswith("Declaration No. 700 is open for signatures until ")
+        assert opened.text.startswith(
+            "Declaration No. 700 is open for signatures.\nLast day to sign: "
+        )
         stored = await application.services.declarations.get(700)
         assert stored is not None and stored.opens_at == later
         mp = bot.user(3702)

@@ -141,7 +141,7 @@ def _count(report: SimMessage, label: str) -> int:
         ("<foo>hi</foo>", "Telegram cannot show this text: Unsupported start tag"),
         ("<b>bold", "Telegram cannot show this text: Can't find end tag"),
         ("x &nbsp; y", "Telegram cannot show this text: Unsupported character entity"),
-        ("я" * 4097, "This text is 4097 characters long; Telegram allows 4096."),
+        ("я" * 4097, "This text is 4,097 characters long; Telegram allows 4,096."),
     ],
 )
 async def test_bad_texts_are_explained_before_anything_is_sent(
@@ -217,7 +217,7 @@ async def test_an_appeal_with_only_one_language_goes_to_all(bot: RunningBot) -> 
     assert audience.text == "Who should receive the appeal?"
     await coordinator.press(audience, callback_data="appeal:to:kk")
     confirm = (await coordinator.wait_for_replies(2))[-1]
-    assert "It goes to 1 person." in confirm.text
+    assert "Recipients: 1" in confirm.text
     await coordinator.press(confirm, callback_data="appeal:send")
     kazakh = readers[1]
     await bot.api.wait_until(
@@ -319,7 +319,7 @@ async def test_failed_messages_can_be_resent_from_the_report(
         application.services.delivery.wake()
         report = await message_starting(api, coordinator, f"Appeal #{broadcast_id}: report")
         assert (_count(report, "Delivered:"), _count(report, "Failed:")) == (total - 3, 3)
-        assert "• Bad Gateway: 3" in report.text
+        assert "• An error on Telegram's side: 3" in report.text  # not Telegram's English
         assert report.text.endswith(
             "The failed messages were not delivered. Resend them, or leave them unsent?"
         )

@@ -17,6 +17,12 @@ def _row_line(lines: list[int], where: Location) -> int | None:
     return lines[rows[0]] if rows else None
 
 
+def _header_error(path: Path, problem: str, code: str, column: str) -> FileError:
+    return FileError(
+        path, 1, None, f"the header {problem} {column!r}", code=code, params={"column": column}
+    )
+
+
 def parse_csv(
     path: Path, text: str, columns: Collection[str], required: Collection[str]
 ) -> Document:
@@ -25,16 +31,20 @@ def parse_csv(
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     if missing := [name for name in required if name not in header]:
-        raise FileError(path, 1, None, f"the header lacks the column {missing[0]!r}")
+        raise _header_error(path, "lacks the column", "csv_missing_column", missing[0])
     if unknown := [name for name in header if name not in columns]:
-        raise FileError(path, 1, None, f"the header has an unknown column {unknown[0]!r}")
+        raise _header_error(path, "has an unknown column", "csv_unknown_column", unknown[0])
     rows, lines = [], []
     try:
         for row in reader:
             if None in row:
-                raise FileError(path, reader.line_num, None, "more values than columns")
+                raise FileError(
+                    path, reader.line_num, None, "more values than columns", code="csv_values"
+                )
             rows.append({name: value for name, value in row.items() if value})
             lines.append(reader.line_num)
     except csv.Error as error:
-        raise FileError(path, reader.line_num, None, f"not valid CSV: {error}") from None
+        raise FileError(
+            path, reader.line_num, None, f"not valid CSV: {error}", code="csv"
+        ) from None
     return Document(path, rows, partial(_row_line, lines))

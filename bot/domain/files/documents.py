@@ -45,19 +45,39 @@ class Document:
     data: Any
     lines: Callable[[Location], int | None] = _no_lines
 
-    def error(self, where: Location, problem: str, lines_below: int = 0) -> FileError:
+    def error(
+        self,
+        where: Location,
+        problem: str,
+        lines_below: int = 0,
+        *,
+        code: str = "invalid",
+        params: dict[str, Any] | None = None,
+    ) -> FileError:
         """A :class:`FileError` at ``where`` (``lines_below`` its line, inside a long text);
         ``{field}`` in ``problem`` becomes the field's name. The whole file (``()``) has no
         line."""
         field = field_label(where)
         text = problem.replace("{field}", field or "the file")
         line = self.lines(where) if where else None
-        return FileError(self.path, line + lines_below if line else None, field, text)
+        return FileError(
+            self.path,
+            line + lines_below if line else None,
+            field,
+            text,
+            code=code,
+            params=params,
+        )
 
 
 def _too_large(path: Path, size: int) -> FileError:
     return FileError(
-        path, None, None, f"the file has {size:,} bytes; at most {MAX_FILE_BYTES:,} are read"
+        path,
+        None,
+        None,
+        f"the file has {size:,} bytes; at most {MAX_FILE_BYTES:,} are read",
+        code="too_large",
+        params={"size": size, "limit": MAX_FILE_BYTES},
     )
 
 
@@ -70,9 +90,9 @@ def decode(path: Path, data: bytes) -> str:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise FileError(path, line, None, "not UTF-8 text") from None
+        raise FileError(path, line, None, "not UTF-8 text", code="encoding") from None
     if not text.strip():
-        raise FileError(path, None, None, "the file is empty")
+        raise FileError(path, None, None, "the file is empty", code="empty_file")
     return text
 
 

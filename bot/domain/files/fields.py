@@ -63,7 +63,7 @@ def at_most(limit: int) -> AfterValidator:
 
     def check(text: str) -> str:
         if (found := too_long(text, limit)) is not None:
-            raise problem(found)
+            raise problem(found, code="too_long", limit=limit, count=len(text))
         return text
 
     return AfterValidator(check)

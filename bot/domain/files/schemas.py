@@ -96,4 +96,7 @@ def check(document: Document, schema: TypeAdapter[T], context: Any = None) -> T:
     except ValidationError as invalid:
         error = invalid.errors(include_url=False)[0]
         below = error.get("ctx", {}).get("lines_below", 0)
-        raise document.error(_location(error), problem_of(error), below) from None
+        found = _field_problem(error)
+        raise document.error(
+            _location(error), problem_of(error), below, code=found.code, params=found.params
+        ) from None

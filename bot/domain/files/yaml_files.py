@@ -120,13 +120,17 @@ def parse_yaml(path: Path, text: str) -> Document:
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise FileError(path, line, "YAML", f"not valid YAML: {error.problem}") from None
+        raise FileError(
+            path, line, "YAML", f"not valid YAML: {error.problem}", code="yaml"
+        ) from None
     except _Unbounded as error:
-        raise FileError(path, None, "YAML", f"not read as YAML: {error}") from None
+        raise FileError(path, None, "YAML", f"not read as YAML: {error}", code="yaml") from None
     except RecursionError:
-        raise FileError(path, None, "YAML", "not read as YAML: values nested too deeply") from None
+        raise FileError(
+            path, None, "YAML", "not read as YAML: values nested too deeply", code="yaml"
+        ) from None
     except yaml.YAMLError as error:
-        raise FileError(path, None, "YAML", f"not valid YAML: {error}") from None
+        raise FileError(path, None, "YAML", f"not valid YAML: {error}", code="yaml") from None
     if data is None:
-        raise FileError(path, None, None, "the file is empty")
+        raise FileError(path, None, None, "the file is empty", code="empty_file")
     return Document(path, data, partial(_line_of, text))

@@ -28,11 +28,11 @@ PATH = "/console/"
 STATIC = Path(__file__).resolve().parent / "static"
 
 PAGES = (
-    ("/cases", cases.EDITORS, i18n.lazy_gettext("Cases")),
-    ("/coverage", coverage.READERS, i18n.lazy_gettext("Coverage")),
-    ("/broadcasts", broadcasts.READERS, i18n.lazy_gettext("Broadcasts")),
-    ("/declarations", declarations.READERS, i18n.lazy_gettext("Declarations")),
-    ("/roles", roles.ADMINISTRATORS, i18n.lazy_gettext("Roles")),
+    ("/cases", cases.EDITORS, i18n.lazy_pgettext("console: a page", "Cases")),
+    ("/coverage", coverage.READERS, i18n.lazy_pgettext("console: a page", "Coverage")),
+    ("/broadcasts", broadcasts.READERS, i18n.lazy_pgettext("console: a page", "Broadcasts")),
+    ("/declarations", declarations.READERS, i18n.lazy_pgettext("console: a page", "Declarations")),
+    ("/roles", roles.ADMINISTRATORS, i18n.lazy_pgettext("console: a page", "Roles")),
 )
 """The console's pages in menu order, with who may open each."""
 

@@ -12,12 +12,20 @@ from aiohttp import web
 
 from bot.domain.broadcasts import ALL_LOCALES, Broadcast, Kind
 from bot.domain.telegram_html import HtmlError, parse_html
-from bot.text.formatting import date_and_time, number
-from bot.text.i18n import current_locale, language_in_current_locale, lazy_gettext, ngettext
+from bot.text.formatting import number, reader_moment
+from bot.text.i18n import (
+    current_locale,
+    language_in_current_locale,
+    lazy_gettext,
+    lazy_pgettext,
+    ngettext,
+    pgettext,
+)
 from bot.text.i18n import gettext as _
+from bot.text.names import failure_name
 from bot.web.console.auth import Caller, api_route, same_as
 from bot.web.console.charts import Bar, bar_chart
-from bot.web.console.render import html
+from bot.web.console.render import caller_zone, html
 from bot.web.keys import BOT
 from handlers.broadcasts import broadcast_action, list_appeals
 from storage import audit_log
@@ -35,15 +43,15 @@ MIN_BARS = 15
 """A short broadcast's chart still spans a quarter of an hour: one bar is not a chart."""
 
 KIND_NAMES = {
-    Kind.APPEAL: lazy_gettext("appeal"),
+    Kind.APPEAL: lazy_pgettext("console: a kind of broadcast", "appeal"),
     Kind.NEWS: lazy_gettext("news of a case"),
-    Kind.REMINDER: lazy_gettext("reminders"),
+    Kind.REMINDER: lazy_pgettext("console: a kind of broadcast", "reminders"),
     Kind.DECLARATION_REMINDER: lazy_gettext("declaration reminders"),
 }
 STATUS_NAMES = {
-    "sending": lazy_gettext("sending"),
-    "stopped": lazy_gettext("stopped"),
-    "done": lazy_gettext("done"),
+    "sending": lazy_pgettext("console: a broadcast's status", "sending"),
+    "stopped": lazy_pgettext("console: a broadcast's status", "stopped"),
+    "done": lazy_pgettext("console: a broadcast's status", "done"),
 }
 
 
@@ -59,10 +67,10 @@ async def _audience(request: web.Request, broadcast: Broadcast) -> str:
     if broadcast.kind in (Kind.REMINDER, Kind.DECLARATION_REMINDER):
         return _("each reader their own")
     if audience == ALL_LOCALES:
-        return _("everyone")
+        return pgettext("console: an audience", "everyone")
     case = await request.app[BOT].services.cases.get(str(broadcast.details.get("case", "")))
     if case is not None:
-        return _("followers of {case}").format(case=case.name[current_locale()])
+        return _("followers of %(case)s", case=case.name[current_locale()])
     if audience in ("en", "ru", "kk"):
         return language_in_current_locale(audience)
     return "—"
@@ -77,14 +85,14 @@ async def list_broadcasts(request: web.Request, caller: Caller) -> web.Response:
     text = request.query.get("page", "1")
     page = min(int(text) if text.isascii() and text.isdigit() and int(text) > 0 else 1, pages)
     rows = []
-    zone = services.settings.timezone
+    reader = await caller_zone(request, caller.user_id)
     for broadcast in await services.broadcasts.page((page - 1) * PAGE_SIZE, PAGE_SIZE):
         progress = await services.outbox.progress(broadcast.id)
         rows.append(
             {
                 "id": broadcast.id,
                 "kind": str(KIND_NAMES[broadcast.kind]),
-                "when": date_and_time(datetime.fromtimestamp(broadcast.created_at, UTC), zone),
+                "when": reader_moment(datetime.fromtimestamp(broadcast.created_at, UTC), reader),
                 "audience": await _audience(request, broadcast),
                 "status": str(STATUS_NAMES.get(broadcast.status, broadcast.status)),
                 "sent": number(progress.sent),
@@ -115,15 +123,15 @@ def _bars(minutes: list[tuple[int, int, int, int]], zone: object) -> list[Bar]:
 
 
 async def _report(
-    request: web.Request, broadcast_id: int, notice: str | None = None
+    request: web.Request, caller: Caller, broadcast_id: int, notice: str | None = None
 ) -> web.Response:
     services = request.app[BOT].services
     broadcast = await services.broadcasts.get(broadcast_id)
     if broadcast is None:
         return html("message.html", http_status=404, text=_("There is no such broadcast."))
     progress = await services.outbox.progress(broadcast_id)
-    zone = services.settings.timezone
-    bars = _bars(await services.outbox.minutes(broadcast_id), zone)
+    reader = await caller_zone(request, caller.user_id)
+    bars = _bars(await services.outbox.minutes(broadcast_id), reader.zone)
     chart = (
         bar_chart(_("Messages per minute"), bars, ("sent", "blocked", "failed")) if bars else None
     )
@@ -135,10 +143,13 @@ async def _report(
         broadcast=broadcast,
         kind=str(KIND_NAMES[broadcast.kind]),
         status=str(STATUS_NAMES.get(broadcast.status, broadcast.status)),
-        when=date_and_time(datetime.fromtimestamp(broadcast.created_at, UTC), zone),
+        when=reader_moment(datetime.fromtimestamp(broadcast.created_at, UTC), reader),
         audience=await _audience(request, broadcast),
         progress=progress,
-        reasons=list((await services.outbox.failure_reasons(broadcast_id)).items()),
+        reasons=[
+            (failure_name(failure), count)
+            for failure, count in (await services.outbox.failure_reasons(broadcast_id)).items()
+        ],
         chart=chart,
         texts=texts if isinstance(texts, dict) else None,
         can_act=True,
@@ -157,7 +168,7 @@ def _plain(html_text: str) -> str:
 @api_route("GET", "/broadcasts/{broadcast_id}", READERS)
 async def show_broadcast(request: web.Request, caller: Caller) -> web.Response:
     """One broadcast: its counts, failures by reason and delivery over time."""
-    return await _report(request, _number(request, "broadcast_id"))
+    return await _report(request, caller, _number(request, "broadcast_id"))
 
 
 async def _record(request: web.Request, caller: Caller, action: str, broadcast_id: int) -> None:
@@ -182,11 +193,12 @@ async def stop_broadcast(request: web.Request, caller: Caller) -> web.Response:
         await _record(request, caller, "broadcast_stopped", broadcast_id)
     logger.info("a coordinator stopped a broadcast in the console")
     notice = ngettext(
-        "Stopped: {count} message will not be sent.",
-        "Stopped: {count} messages will not be sent.",
+        "Stopped: %(count)s message will not be sent.",
+        "Stopped: %(count)s messages will not be sent.",
         cancelled,
-    ).format(count=number(cancelled))
-    return await _report(request, broadcast_id, notice)
+        count=number(cancelled),
+    )
+    return await _report(request, caller, broadcast_id, notice)
 
 
 @api_route("POST", "/broadcasts/{broadcast_id}/resend", ACTORS)
@@ -200,10 +212,10 @@ async def resend_unknown(request: web.Request, caller: Caller) -> web.Response:
         count = await services.broadcasts.resend_unknown(broadcast_id)
         await _record(request, caller, "broadcast_resent", broadcast_id)
     services.delivery.wake()
-    notice = ngettext("Resending {count} message.", "Resending {count} messages.", count).format(
-        count=number(count)
+    notice = ngettext(
+        "Resending %(count)s message.", "Resending %(count)s messages.", count, count=number(count)
     )
-    return await _report(request, broadcast_id, notice)
+    return await _report(request, caller, broadcast_id, notice)
 
 
 @api_route("POST", "/broadcasts/{broadcast_id}/leave", ACTORS)
@@ -217,9 +229,12 @@ async def leave_unknown(request: web.Request, caller: Caller) -> web.Response:
         count = await services.broadcasts.abandon_unknown(broadcast_id)
         await _record(request, caller, "broadcast_left_unsent", broadcast_id)
     notice = ngettext(
-        "{count} message stays unsent.", "{count} messages stay unsent.", count
-    ).format(count=number(count))
-    return await _report(request, broadcast_id, notice)
+        "%(count)s message stays unsent.",
+        "%(count)s messages stay unsent.",
+        count,
+        count=number(count),
+    )
+    return await _report(request, caller, broadcast_id, notice)
 
 
 ROUTES = (list_broadcasts, show_broadcast, stop_broadcast, resend_unknown, leave_unknown)

@@ -32,7 +32,7 @@ from bot.domain.languages import LOCALES
 from bot.domain.letters import PLACEHOLDERS
 from bot.news import news_message, tell_followers
 from bot.text.formatting import long_date
-from bot.text.i18n import current_locale, lazy_gettext, ngettext, use_locale
+from bot.text.i18n import current_locale, lazy_gettext, lazy_pgettext, ngettext, use_locale
 from bot.text.i18n import gettext as _
 from bot.text.names import action_kind_name, status_name
 from bot.web.console.auth import Caller, api_route, same_as
@@ -51,13 +51,13 @@ SEARCH_RESULTS = 50
 MAX_QUERY = 100
 
 TAG_NAMES: dict[str, LazyProxy] = {
-    "torture": lazy_gettext("torture"),
-    "ill-treatment": lazy_gettext("ill-treatment"),
+    "torture": lazy_pgettext("console: a tag of a case", "torture"),
+    "ill-treatment": lazy_pgettext("console: a tag of a case", "ill-treatment"),
     "denied-medical-care": lazy_gettext("denied medical care"),
     "reprisal-against-relatives": lazy_gettext("reprisals against relatives"),
     "political-prisoner": lazy_gettext("political prisoner"),
     "un-decision": lazy_gettext("decision of a UN body"),
-    "asylum": lazy_gettext("asylum"),
+    "asylum": lazy_pgettext("console: a tag of a case", "asylum"),
     "health-at-risk": lazy_gettext("health at risk"),
 }
 TRANSLATED = ("name", "brief", "account", "detention", "charges", "sentence")
@@ -195,8 +195,8 @@ async def _context(request: web.Request) -> dict[str, Any]:
         suggestions[status] = {}
         for language in LOCALES:
             with use_locale(language):
-                suggestions[status][language] = _("New status: {status}.").format(
-                    status=status_name(status)
+                suggestions[status][language] = _(
+                    "New status: %(status)s.", status=status_name(status)
                 )
     targets = await services.cases.actions.targets()
     return {
@@ -208,8 +208,9 @@ async def _context(request: web.Request) -> dict[str, Any]:
         "letter_hint": _(
             "For letters and postcards, in the languages the addressees read. Paragraphs are "
             "separated by a blank line; a paragraph wrapped in *…* is set in italics. "
-            "Placeholders: {placeholders}."
-        ).format(placeholders=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS)),
+            "Placeholders: %(placeholders)s.",
+            placeholders=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS),
+        ),
         "sources": [(key, source.title[locale]) for key, source in sorted(sources.items())],
         "statuses": [(status, status_name(status)) for status in STATUSES],
         "tags": [(tag, str(TAG_NAMES[tag])) for tag in TAGS],
@@ -444,11 +445,14 @@ def _saved_notice(fields: list[str], notify: bool, queued: int) -> str:
     if not fields:
         return _("Nothing was changed.")
     names = ", ".join(str(FIELD_NAMES.get(name, name)) for name in fields)
-    text = _("Saved. Changed: {fields}.").format(fields=names)
+    text = _("Saved. Changed: %(fields)s.", fields=names)
     if notify:
         text += " " + ngettext(
-            "The news goes to {count} follower.", "The news goes to {count} followers.", queued
-        ).format(count=queued)
+            "The news goes to %(count)s follower.",
+            "The news goes to %(count)s followers.",
+            queued,
+            count=queued,
+        )
     return text
 
 
@@ -471,10 +475,11 @@ async def _conflict(
     entries = await services.audit.of_case(theirs.id, limit=1)
     when = entries[0].at.replace("T", " ").removesuffix("Z") + " UTC" if entries else ""
     text = _(
-        "Someone else saved this case while you were editing it{when}. The fields that differ "
+        "Someone else saved this case while you were editing it%(when)s. The fields that differ "
         "from yours show the saved text below yours. Save again to keep yours, or load the "
-        "saved case."
-    ).format(when=f" ({when})" if when else "")
+        "saved case.",
+        when=f" ({when})" if when else "",
+    )
     return await _editor(
         request,
         status=409,

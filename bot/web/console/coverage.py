@@ -20,14 +20,14 @@ from bot.domain.coverage import (
     week_starts,
     weekly,
 )
-from bot.text.formatting import date_and_time, day_and_month, long_date, number
+from bot.text.formatting import ReaderZone, day_and_month, long_date, number, reader_moment
 from bot.text.i18n import current_locale
 from bot.text.i18n import gettext as _
 from bot.text.names import action_kind_plural
 from bot.web.console import cases
 from bot.web.console.auth import Caller, api_route, same_as
 from bot.web.console.charts import heat_chart
-from bot.web.console.render import html
+from bot.web.console.render import caller_zone, html
 from bot.web.keys import BOT
 from handlers.coverage import send_coverage_csv, show_coverage
 from storage.actions import coverage as stored_coverage
@@ -59,9 +59,11 @@ def _acts(counts: Counter[str]) -> dict[str, Any]:
     }
 
 
-def coverage_rows(ranked: list[CaseCoverage], services: Any, today: date) -> list[dict[str, Any]]:
-    """The table's rows: the first :data:`SHOWN` cases of the ranking."""
-    zone = services.settings.timezone
+def coverage_rows(
+    ranked: list[CaseCoverage], reader: ReaderZone, today: date
+) -> list[dict[str, Any]]:
+    """The table's rows: the first :data:`SHOWN` cases of the ranking, times as ``reader``
+    sees them."""
     return [
         {
             "id": case.case_id,
@@ -72,7 +74,7 @@ def coverage_rows(ranked: list[CaseCoverage], services: Any, today: date) -> lis
             "acts_30": _acts(case.acts_30),
             "open_actions": case.open_actions,
             "updated": long_date(case.updated),
-            "deadline": date_and_time(case.next_deadline, zone) if case.next_deadline else "",
+            "deadline": reader_moment(case.next_deadline, reader) if case.next_deadline else "",
             "flagged": case.flagged(today),
         }
         for case in ranked[:SHOWN]
@@ -109,7 +111,7 @@ async def coverage(request: web.Request, caller: Caller) -> web.Response:
     today = now.astimezone(services.settings.timezone).date()
     return html(
         "coverage.html",
-        rows=coverage_rows(ranked, services, today),
+        rows=coverage_rows(ranked, await caller_zone(request, caller.user_id), today),
         more=max(0, len(ranked) - SHOWN),
         chart=await coverage_chart(request, ranked, now),
         weeks=len(week_starts(today)),

@@ -18,12 +18,12 @@ from bot.domain.declarations import Declaration, Status
 from bot.domain.roles import Role
 from bot.domain.signatory_block import block, block_csv
 from bot.text.documents import declaration_document
-from bot.text.formatting import date_and_time, long_date
-from bot.text.i18n import current_locale, lazy_gettext, ngettext
+from bot.text.formatting import closing_line, long_date, reader_end, reader_moment
+from bot.text.i18n import current_locale, lazy_gettext, lazy_pgettext, ngettext
 from bot.text.i18n import gettext as _
 from bot.web.console.auth import Caller, api_route, same_as
 from bot.web.console.charts import rising_chart
-from bot.web.console.render import html
+from bot.web.console.render import caller_zone, html
 from bot.web.keys import BOT
 from handlers.declarations import (
     close_declaration,
@@ -44,9 +44,9 @@ DOCUMENT_READERS = same_as(declaration_document_command)
 """Who downloads the declaration as a document: as ``/declarationdoc``."""
 
 STATUS_NAMES = {
-    Status.DRAFT: lazy_gettext("draft"),
+    Status.DRAFT: lazy_pgettext("console: a declaration's status", "draft"),
     Status.OPEN: lazy_gettext("open for signatures"),
-    Status.CLOSED: lazy_gettext("closed"),
+    Status.CLOSED: lazy_pgettext("console: a declaration's status", "closed"),
 }
 
 
@@ -92,7 +92,7 @@ async def list_declarations(request: web.Request, caller: Caller) -> web.Respons
             for d in every
             if member is not None and d.assembly == member.assembly and d.status is Status.OPEN
         ]
-    zone = services.settings.timezone
+    reader = await caller_zone(request, caller.user_id)
     rows = []
     for declaration in every:
         quorum = await services.declarations.quorum(declaration)
@@ -107,7 +107,7 @@ async def list_declarations(request: web.Request, caller: Caller) -> web.Respons
                 "signatures": quorum.signatures,
                 "needed": declaration.rules.min_signatures,
                 "reached": quorum.reached,
-                "closes": date_and_time(declaration.closes_at, zone)
+                "closes": reader_end(declaration.closes_at, reader)
                 if declaration.closes_at
                 else "",
                 "signed": signed is not None,
@@ -141,8 +141,8 @@ def _chart(declaration: Declaration, times: list[datetime | None], now: datetime
         points,
         labels,
         quorum,
-        ngettext("quorum: {count} signature", "quorum: {count} signatures", quorum).format(
-            count=quorum
+        ngettext(
+            "quorum: %(count)s signature", "quorum: %(count)s signatures", quorum, count=quorum
         ),
     )
 
@@ -163,7 +163,7 @@ async def _page(
     staff = caller.role in EXPORTERS
     signers = await services.declarations.signers(number) if staff else []
     text = block(signers, declaration.tabler_id, await services.members.groups()) if signers else ""
-    zone = services.settings.timezone
+    reader = await caller_zone(request, caller.user_id)
     signed = None
     if caller.role is Role.MEMBER:
         member = await services.members.member_of(caller.user_id)
@@ -186,13 +186,13 @@ async def _page(
         documents=caller.role in DOCUMENT_READERS,
         can_open=caller.role in OPENERS and declaration.status is not Status.CLOSED,
         can_close=caller.role in CLOSERS and declaration.status is not Status.CLOSED,
-        closes=date_and_time(declaration.closes_at, zone) if declaration.closes_at else None,
-        reached=date_and_time(reached_at, zone) if reached_at else None,
+        closing=closing_line(declaration.closes_at, reader) if declaration.closes_at else None,
+        reached=reader_moment(reached_at, reader) if reached_at else None,
         member=caller.role is Role.MEMBER,
         signed=signed,
         notice=notice,
         problem=problem,
-        tomorrow=(datetime.now(zone).date() + timedelta(days=1)).isoformat(),
+        tomorrow=(datetime.now(reader.zone).date() + timedelta(days=1)).isoformat(),
     )
 
 
@@ -259,11 +259,12 @@ async def _fields(request: web.Request) -> dict[str, object]:
 
 @api_route("POST", "/declarations/{number}/open", OPENERS)
 async def open_for_signatures(request: web.Request, caller: Caller) -> web.Response:
-    """Open a declaration from now until the end of the chosen day (the bot's time zone),
-    as ``/opendeclaration`` does."""
+    """Open a declaration from now until the end of the chosen day (in the caller's time zone:
+    their /timezone, else the bot's), as ``/opendeclaration`` does."""
     declaration = await _visible(request, caller, _number(request))
     services = request.app[BOT].services
-    zone = services.settings.timezone
+    reader = await caller_zone(request, caller.user_id)
+    zone = reader.zone
     if declaration.status is Status.CLOSED:
         return await _page(
             request,
@@ -287,7 +288,7 @@ async def open_for_signatures(request: web.Request, caller: Caller) -> web.Respo
     logger.info("a coordinator opened a declaration in the console")
     opened = await services.declarations.get(declaration.number)
     assert opened is not None
-    notice = _("Open for signatures until {moment}.").format(moment=date_and_time(closes_at, zone))
+    notice = _("Open for signatures.") + " " + closing_line(closes_at, reader)
     return await _page(request, caller, opened, notice=notice)
 
 

@@ -10,9 +10,11 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from bot.domain import moments
 from bot.domain.languages import LOCALES
 from bot.text import i18n
-from bot.text.formatting import number
+from bot.text.formatting import ReaderZone, number
+from bot.web.keys import BOT
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -29,7 +31,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
+    )
     env.globals.update(
         LOCALES=LOCALES,
         language_name=i18n.language_name,
@@ -46,3 +50,13 @@ def html(template: str, /, *, http_status: int = 200, **context: Any) -> web.Res
     ``http_status``."""
     body = environment().get_template(template).render(**context)
     return web.Response(text=body, status=http_status, content_type="text/html", charset="utf-8")
+
+
+async def caller_zone(request: web.Request, user_id: int) -> ReaderZone:
+    """The time zone the caller sees times in, as in the bot: their /timezone, else the bot's
+    (which every time shown then names)."""
+    services = request.app[BOT].services
+    chosen = (await services.reminders.settings(user_id)).zone
+    if chosen:
+        return ReaderZone(moments.zone(chosen), True)
+    return ReaderZone(services.settings.timezone)

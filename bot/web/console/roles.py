@@ -89,9 +89,7 @@ async def grant_coordinator(request: web.Request, caller: Caller) -> web.Respons
     if isinstance(target, str):
         return await _page(request, problem=target, status=422)
     await _change(request, caller, target, Role.COORDINATOR)
-    return await _page(
-        request, notice=_("User {user_id} is now a coordinator.").format(user_id=target)
-    )
+    return await _page(request, notice=_("User %(user_id)s is now a coordinator.", user_id=target))
 
 
 @api_route("POST", "/roles/revoke", REVOKERS)
@@ -102,10 +100,10 @@ async def revoke_coordinator(request: web.Request, caller: Caller) -> web.Respon
         return await _page(request, problem=target, status=422)
     record = await request.app[BOT].services.users.get(target)
     if record is None or record.role is not Role.COORDINATOR:
-        problem = _("User {user_id} is not a coordinator.").format(user_id=target)
+        problem = _("User %(user_id)s is not a coordinator.", user_id=target)
         return await _page(request, problem=problem, status=422)
     await _change(request, caller, target, Role.SUBSCRIBER)
-    notice = _("User {user_id} is no longer a coordinator.").format(user_id=target)
+    notice = _("User %(user_id)s is no longer a coordinator.", user_id=target)
     return await _page(request, notice=notice)
 
 
