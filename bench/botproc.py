@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from bench import databases
 from bench.procstat import cpu_seconds
-from bot.application import POLL_TIMEOUT
+from bot.polling import POLL_TIMEOUT
 from sandbox.local_api import LocalBotApi
 from sandbox.network import free_port
+from storage.location import DatabaseLocation
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +46,7 @@ WEBHOOK_SECRET = "bench-webhook-secret"
 
 
 def bot_environment(
-    api: LocalBotApi, database: Path | None, webhook: bool = False
+    api: LocalBotApi, database: DatabaseLocation | None, webhook: bool = False
 ) -> dict[str, str]:
     """This environment without any ``BOT_*`` setting, plus the server's token and URL, the
     bot's web server on a free port of loopback and, for a webhook bot, its secret."""
@@ -57,7 +59,7 @@ def bot_environment(
         env["BOT_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
         env["BOT_WEBHOOK_SECRET"] = WEBHOOK_SECRET
     if database is not None:
-        env["BOT_DATABASE"] = str(database)
+        env["BOT_DATABASE"] = databases.bot_database(database)
     return env
 
 
@@ -74,13 +76,22 @@ class BotProcess:
 
     @classmethod
     async def spawn(
-        cls, kind: BotKind, api: LocalBotApi, workdir: Path, tag: str, profile: Path | None = None
+        cls,
+        kind: BotKind,
+        api: LocalBotApi,
+        workdir: Path,
+        tag: str,
+        profile: Path | None = None,
+        *,
+        database: DatabaseLocation | None = None,
     ) -> Self:
-        """Start ``kind`` in its own process; its stderr goes to ``workdir/<tag>.log``.
+        """Start ``kind`` in its own process; its stderr goes to ``workdir/<tag>.log``; on
+        ``database``, or a new one of the backend in force (bench/databases.py).
 
         With ``profile``, the bot runs under cProfile and writes its statistics there on exit.
         """
-        database = workdir / f"{tag}.sqlite3" if kind.uses_database else None
+        if database is None and kind.uses_database:
+            database = databases.location(workdir, tag)
         profiler = ("-m", "cProfile", "-o", str(profile)) if profile is not None else ()
         log = workdir / f"{tag}.log"
         with log.open("wb") as stderr:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 from unittest import mock
 
+from bench import databases
 from bench.procstat import CLOCK_TICKS, cpu_seconds, own_cpu_seconds
 from bot.config import DEFAULT_BROADCAST_RATE
 from bot.delivery import engine as engine_module
@@ -268,7 +269,7 @@ async def run_engine(
     setup_started = time.perf_counter()
     server = ServerProcess.start(recipients, REFUSED_CHAT if rate is not None else None)
     try:
-        async with await Database.open(workdir / "bench.sqlite3") as db:
+        async with await Database.open(databases.location(workdir, "bench")) as db:
             await create_users(db, recipients)
             broadcast_id, total = await Broadcasts(db).create(
                 kind="appeal",
@@ -577,6 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(prog="python -m bench.broadcast", description=__doc__)
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    databases.add_argument(parser)
     parser.add_argument("--paced", type=int, default=2_000, help="recipients of the paced run")
     parser.add_argument(
         "--busy",
@@ -617,12 +619,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     if arguments.child is not None:
         return child(arguments.child, arguments.rate or None, arguments.profile, arguments.burner)
-    document = run(arguments)
-    runs = {name: RunResult(**_fields(figures)) for name, figures in document["runs"].items()}
-    print(table(runs, document["targets"]))
-    print(f"total {document['total_seconds']:.0f} s")
+    documents = databases.each(arguments, lambda: run(arguments))
+    for name, document in documents.items():
+        runs = {name: RunResult(**_fields(figures)) for name, figures in document["runs"].items()}
+        print(f"## {databases.label(name)}")
+        print(table(runs, document["targets"]))
+        print(f"total {document['total_seconds']:.0f} s")
     if arguments.json is not None:
-        arguments.json.write_text(json.dumps(document, indent=2) + "\n")
+        arguments.json.write_text(json.dumps(documents, indent=2) + "\n")
     return 0
 
 

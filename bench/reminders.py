@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import databases
 from bench.botproc import FULL, BotProcess
 from bot.application import serving
 from bot.config import Settings
@@ -134,10 +135,9 @@ async def startup(workdir: Path, prepared: Path) -> dict[str, float]:
     for round_index in range(STARTUP_ROUNDS):
         for name, source in (("with_reminders_s", prepared), ("fresh_s", None)):
             tag = f"{name}-{round_index}"
-            if source is not None:
-                (workdir / f"{tag}.sqlite3").write_bytes(source.read_bytes())
+            database = None if source is None else databases.copy(source, workdir, tag)
             async with LocalBotApi(token=TOKEN, record_calls=False) as api:
-                bot = await BotProcess.spawn(FULL, api, workdir, tag)
+                bot = await BotProcess.spawn(FULL, api, workdir, tag, database=database)
                 try:
                     results[name].append(await bot.wait_first_poll(api))
                 finally:
@@ -216,11 +216,11 @@ async def run(reminders: int) -> dict[str, Any]:
     """Every measurement, on fresh databases in a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as folder:
         workdir = Path(folder)
-        full, small = workdir / "full.sqlite3", workdir / "small.sqlite3"
+        full = databases.location(workdir, "full")
+        small = databases.location(workdir, "small")
         built = await build(full, reminders)
         await build(small, reminders // 10)
-        prepared = workdir / "prepared.sqlite3"
-        prepared.write_bytes(full.read_bytes())
+        prepared = databases.copy(full, workdir, "prepared")
         return {
             "reminders": built["pending"],
             "build": built,
@@ -261,11 +261,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.reminders", description=__doc__)
     parser.add_argument("--reminders", type=int, default=100_000)
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    databases.add_argument(parser)
     arguments = parser.parse_args(argv)
-    results = asyncio.run(run(arguments.reminders))
-    print(report(results))
+    documents = databases.each(arguments, lambda: asyncio.run(run(arguments.reminders)))
+    for name, results in documents.items():
+        print(f"## {databases.label(name)}")
+        print(report(results))
     if arguments.json is not None:
-        arguments.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        arguments.json.write_text(json.dumps(documents, indent=2), encoding="utf-8")
     return 0
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import databases
 from bench.botproc import FULL, BotProcess
 from bench.procstat import machine_busy_seconds, own_cpu_seconds
 from bot.domain.declarations import Declaration, Status
@@ -133,10 +134,10 @@ async def count_results(database: Path) -> tuple[int, bool]:
 
 async def run_round(workdir: Path, tag: str, members: int, presses_each: int) -> RoundResult:
     """Fresh server, database and bot; set up, then measure the presses."""
-    database = workdir / f"{tag}.sqlite3"
+    database = databases.location(workdir, tag)
     payloads = await prepare(database, members)
     async with LocalBotApi(record_calls=False) as api:
-        bot = await BotProcess.spawn(FULL, api, workdir, tag)
+        bot = await BotProcess.spawn(FULL, api, workdir, tag, database=database)
         try:
             await bot.wait_first_poll(api)
             users = [
@@ -239,12 +240,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--presses", type=int, default=4, help="presses per member")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; medians reported")
     parser.add_argument("--json", type=Path, help="also write the rounds to this JSON file")
+    databases.add_argument(parser)
     arguments = parser.parse_args(argv)
-    results = asyncio.run(run(arguments))
-    print(report(results))
+    documents = databases.each(arguments, lambda: asyncio.run(run(arguments)))
+    for name, results in documents.items():
+        print(f"## {databases.label(name)}")
+        print(report(results))
     if arguments.json is not None:
-        arguments.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
-    exact = all(r.signatures == r.members and r.audit_intact for r in results)
+        serialised = {name: [asdict(r) for r in results] for name, results in documents.items()}
+        arguments.json.write_text(json.dumps(serialised, indent=2) + "\n")
+    exact = all(
+        r.signatures == r.members and r.audit_intact
+        for results in documents.values()
+        for r in results
+    )
     return 0 if exact else 1
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import pools
+from bench import databases, pools
 from bench.botproc import KINDS
 from bench.report import medians, table, targets
 from bench.rounds import RoundResult, RoundSettings, run_round
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "four; aiogram needs the bench extra)",
     )
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    databases.add_argument(parser)
     parser.add_argument(
         "--profile",
         type=Path,
@@ -146,11 +147,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(arguments.bots) - set(KINDS)
     if unknown or not arguments.bots:
         parser.error(f"--bots takes full, webhook, echo, aiogram, got {','.join(arguments.bots)!r}")
-    document = asyncio.run(run(arguments))
-    print(table(document["summary"], document["targets"]))
-    print(footer(document))
+    documents = databases.each(arguments, lambda: asyncio.run(run(arguments)))
+    for name, document in documents.items():
+        print(f"## {databases.label(name)}")
+        print(table(document["summary"], document["targets"]))
+        print(footer(document))
     if arguments.json is not None:
-        arguments.json.write_text(json.dumps(document, indent=2) + "\n")
+        arguments.json.write_text(json.dumps(documents, indent=2) + "\n")
     return 0
 
 

@@ -1,8 +1,17 @@
-"""Assembling the python-telegram-bot application and running it with long polling."""
+"""Assembling the python-telegram-bot application and running it.
+
+A running bot is an instance (bot/instance.py): it opens the database and its web server, then
+stands by until it holds the lease of the active instance; while it does (a term), it takes updates
+through the inbox (bot/polling.py: long polling, or what the webhook stored), sends, reminds and
+nudges, and its writes are fenced by the lease's token. When the term ends (a stop, or another
+instance took over), everything stops in order and, unless stopped, the instance stands by again.
+One bot alone on its database holds the lease from the start.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from asyncio import FIRST_COMPLETED
@@ -11,13 +20,14 @@ from contextlib import asynccontextmanager
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, Defaults
 
-from bot import jobs
+from bot import health, jobs
 from bot.config import Settings
 from bot.delivery.http import AiohttpRequest
 from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.instance import Instance, Term
+from bot.polling import InboxPoller, InboxPump
 from bot.services import Services
 from bot.shipped import prepare_shipped_content
 from bot.update_order import PerChatOrder
@@ -26,14 +36,12 @@ from bot.web.server import WebServer
 from handlers import COMMANDS, register
 from handlers.context import CONTEXT_TYPES, QorgauApplication
 from storage import Database
+from storage.errors import Fenced
 
 logger = logging.getLogger(__name__)
 
 REPLY_CONNECTIONS = 32
 """Connections of the client that answers people: replies to that many chats at once."""
-
-POLL_TIMEOUT = 30
-"""Seconds a getUpdates call waits for news: long polling keeps an idle bot near zero CPU."""
 
 
 def build_application(
@@ -65,6 +73,8 @@ def build_application(
         # aiohttp costs half the CPU of PTB's default httpx per request (bench/README.md).
         .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
         .get_updates_request(polling)
+        # Updates come through the inbox (bot/polling.py), not python-telegram-bot's updater.
+        .updater(None)
         .build()
     )
     assert isinstance(application, QorgauApplication)
@@ -80,42 +90,90 @@ async def serve(
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> None:
-    """Open the database and the web server, take updates (long polling, or the webhook when
-    ``BOT_WEBHOOK_SECRET`` is set) until ``stop`` is set, then shut down cleanly: whatever
+    """Open the database and the web server and run as an instance until ``stop`` is set: stand
+    by, and serve each term this instance holds the lease (``on_started`` once the first one
+    takes updates). The web server runs throughout: a standing-by instance answers
+    ``/healthz`` and, in webhook mode, stores the updates it is sent for the active one. Whatever
     fails after the start, updates stop coming first, then the jobs and the delivery engine
     stop, then the web server, and the database closes last."""
-    async with await Database.open(settings.database) as db:
+    async with await Database.open(settings.database, instance=True) as db:
         application = build_application(settings, db, clock)
-        services = application.services
-        async with application, services.delivery_bot:
-            await prepare_shipped_content(services.cases, services.declarations)
-            unknown = await services.outbox.recover()
-            if unknown:
-                logger.warning("%d queued messages were in flight at a crash", unknown)
-            await COMMANDS.publish(application)
+        instance = Instance(db, health.heartbeat_path(settings.database))
+        application.role = lambda: instance.role
+        async with application, application.services.delivery_bot:
             server = WebServer(application)
             await server.start()
             application.web_url = server.url
             try:
-                await application.start()
-                try:
-                    await _receive_until(application, server, stop, on_started)
-                finally:
-                    server.refuse_updates()
-                    await _stop(application)
+                if settings.webhook_mode:
+                    server.accept_updates("webhook")  # stored, for whichever is active
+                async with instance.running():
+                    while (term := await instance.activation(stop)) is not None:
+                        db.fence = term.token
+                        try:
+                            # What the conversations were when this instance started is stale
+                            # once another instance was active meanwhile.
+                            await application.reload_persistence()
+                            await _serve_term(application, server, term, stop, on_started)
+                        except Fenced:
+                            # A write was refused: another instance holds the lease (this one
+                            # was paused or cut off past its expiry). What it did not record is
+                            # the new active instance's to settle, as after a crash.
+                            logger.warning("this instance's writes are refused: it stands by")
+                        except Exception as error:
+                            if stop.is_set() or not term.lost.is_set():
+                                raise
+                            # The lease was lost (the database away): whatever failed while
+                            # stopping is the next active instance's to settle.
+                            logger.warning(
+                                "the term ended with %s: it stands by", type(error).__name__
+                            )
+                        finally:
+                            db.fence = None
+                            await instance.step_down()
+                        on_started = None  # said once
             finally:
+                server.refuse_updates()
                 await server.stop()
+
+
+async def _serve_term(
+    application: QorgauApplication,
+    server: WebServer,
+    term: Term,
+    stop: asyncio.Event,
+    on_started: Callable[[QorgauApplication], Awaitable[None]] | None,
+) -> None:
+    """Serve while this instance is the active one: as a bot alone on its database does from
+    start to stop, and as one that starts after a crash (nothing confirmed is resent)."""
+    services = application.services
+    services.reply_limiter.resume()
+    await prepare_shipped_content(services.cases, services.declarations)
+    unknown = await services.outbox.recover()
+    if unknown:
+        logger.warning("%d queued messages were in flight at a crash", unknown)
+    await COMMANDS.publish(application)
+    await application.start()
+    try:
+        await _receive_until(application, server, stop, term, on_started)
+    finally:
+        await _stop(application)
 
 
 async def _receive_until(
     application: QorgauApplication,
     server: WebServer,
     stop: asyncio.Event,
+    term: Term,
     on_started: Callable[[QorgauApplication], Awaitable[None]] | None,
 ) -> None:
     settings = application.services.settings
+    inbox = application.services.inbox
+    taker: InboxPoller | InboxPump
     if settings.webhook_mode:
         assert settings.public_url is not None
+        taker = InboxPump(application, inbox)
+        application.poller = taker
         server.accept_updates("webhook")
         await application.bot.set_webhook(
             webhook.url(settings.public_url),
@@ -123,34 +181,39 @@ async def _receive_until(
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        assert application.updater is not None
-        await application.updater.start_polling(
-            timeout=POLL_TIMEOUT, allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
-        )
+        taker = InboxPoller(application, inbox)
+        application.poller = taker
         server.accept_updates("polling")
-    async with jobs.running(application):
-        logger.info("bot started (updates by %s)", server.receiving.mode)
-        if on_started is not None:
-            await on_started(application)
-        await stop.wait()
-        logger.info("bot stopping")
-        server.refuse_updates()
-        application.services.reply_limiter.stop_waiting()
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+    taking = asyncio.create_task(taker.run(), name="updates")
+    try:
+        async with jobs.running(application):
+            logger.info("bot started (updates by %s)", server.receiving.mode)
+            if on_started is not None:
+                await on_started(application)
+            waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(term.lost.wait())}
+            try:
+                await asyncio.wait({taking, *waiters}, return_when=FIRST_COMPLETED)
+            finally:
+                for waiter in waiters:
+                    waiter.cancel()
+            logger.info("bot stopping" if stop.is_set() else "bot standing by")
+            if stop.is_set():
+                server.refuse_updates()
+            application.services.reply_limiter.stop_waiting()
+            taking.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Fenced):
+                await taking  # what made it end: a refused write is another's takeover
+    finally:
+        taking.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Fenced):
+            await taking
+        application.poller = None
 
 
 async def _stop(application: QorgauApplication) -> None:
-    """Stop polling (if it still runs) and the application, so it can shut down."""
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
+    """Stop the application, so it can shut down."""
     if application.running:
         await application.stop()
-
-
-def _polling_failed(error: TelegramError) -> None:
-    """A failed getUpdates: python-telegram-bot retries; say why, without a traceback."""
-    logger.warning("polling failed, retrying: %s: %s", type(error).__name__, error.message)
 
 
 @asynccontextmanager

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.languages import LOCALES
 from bot.domain.retries import RETRY_BUDGET
+from storage.location import BadLocation, DatabaseLocation, parse_location
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE = Path("var") / "qorgau.sqlite3"
@@ -39,7 +40,8 @@ class Settings:
 
     token: str | None = None
     api_base_url: str = TELEGRAM_BASE_URL
-    database: Path = DEFAULT_DATABASE
+    database: DatabaseLocation = DEFAULT_DATABASE
+    """A SQLite file, or a PostgreSQL database (its URL shows no password)."""
     admins: frozenset[int] = field(default_factory=frozenset)
     default_locale: str = "en"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
@@ -240,10 +242,16 @@ def _console_max_age(value: str | None) -> int:
     return int(text)
 
 
-def _database(value: str | None) -> Path:
+def _database(value: str | None) -> DatabaseLocation:
     if value is None or not value.strip():
         return DEFAULT_DATABASE
-    return Path(value.strip()).expanduser()
+    try:
+        return parse_location(value)
+    except BadLocation as error:
+        raise ConfigError(
+            f"BOT_DATABASE must be a SQLite file or a PostgreSQL URL "
+            f"(postgresql://USER:PASSWORD@HOST:PORT/DATABASE): {error}."
+        ) from None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

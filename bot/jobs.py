@@ -61,10 +61,9 @@ async def _finish_wipe(context: BotContext) -> None:
 
 
 async def _beat(context: BotContext) -> None:
-    """Touch the heartbeat file while the bot takes updates (polling, or its webhook)."""
-    updater = context.application.updater
-    webhook = context.services.settings.webhook_mode and context.application.running
-    if webhook or (updater is not None and updater.running):
+    """Touch the heartbeat file while the bot polls (``python -m bot health``)."""
+    application = context.application
+    if isinstance(application, QorgauApplication) and application.poller is not None:
         assert context.job is not None
         health.beat(context.job.data)  # type: ignore[arg-type]
 

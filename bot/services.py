@@ -22,6 +22,7 @@ from storage.broadcasts import Broadcasts
 from storage.cases import Cases
 from storage.declaration_reminders import DeclarationReminders
 from storage.declarations import Declarations
+from storage.inbox import Inbox
 from storage.members import Members
 from storage.outbox import Outbox
 from storage.persistence import SqlitePersistence
@@ -48,6 +49,8 @@ class Services:
     declaration_reminders: DeclarationReminders
     audit: AuditLog
     outbox: Outbox
+    inbox: Inbox
+    """Updates stored and not handled yet (bot/polling.py)."""
     broadcasts: Broadcasts
     broadcast_monitor: BroadcastMonitor
     delivery: DeliveryEngine
@@ -80,6 +83,7 @@ class Services:
             declaration_reminders=DeclarationReminders(db, broadcasts),
             audit=AuditLog(db),
             outbox=outbox,
+            inbox=Inbox(db),
             broadcasts=broadcasts,
             broadcast_monitor=BroadcastMonitor(broadcasts, outbox),
             delivery=DeliveryEngine(

@@ -3,13 +3,16 @@ that carries the services and the command menus."""
 
 from __future__ import annotations
 
+import itertools
+import logging
 import time
 from collections.abc import Callable
 from typing import Protocol, cast
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, ConversationHandler, ExtBot
+from telegram.ext._utils.trackingdict import TrackingDict
 
 from bot.domain.roles import Role, effective_role
 from bot.services import Services
@@ -34,6 +37,13 @@ class Menus(Protocol):
         ...
 
 
+class UpdateTaker(Protocol):
+    """What hands the application its updates (bot/polling.py)."""
+
+    def wake(self) -> None:
+        """An update was just stored in the inbox."""
+
+
 class QorgauApplication(Application):  # type: ignore[type-arg]
     """An application that carries the services and the command menus, and writes persisted
     state after every update.
@@ -44,20 +54,58 @@ class QorgauApplication(Application):  # type: ignore[type-arg]
 
     services: Services
     menus: Menus
+    poller: UpdateTaker | None = None
+    """What takes updates while the application runs (bot/polling.py), or ``None``."""
     last_poll_answer: Callable[[], float | None] = staticmethod(lambda: None)
     """When the Bot API last answered ``getUpdates`` (monotonic), for ``/healthz``."""
     web_url: str | None = None
     """``http://host:port`` the bot's web server is bound to, once it is."""
+    role: Callable[[], str] = staticmethod(lambda: "active")
+    """``active`` while this instance holds the lease, else ``standby`` (bot/instance.py)."""
 
     async def process_update(self, update: object) -> None:
         started = time.perf_counter()
         try:
-            await super().process_update(update)
-            await self.update_persistence()
+            if not isinstance(update, Update):
+                await super().process_update(update)
+                await self.update_persistence()
+                return
+            try:
+                await super().process_update(update)
+            finally:
+                await self._handled(update.update_id)
         finally:
             metrics = self.services.metrics
             metrics.updates.labels(update_kind(update)).inc()
             metrics.update_seconds.observe(time.perf_counter() - started)
+
+    async def _handled(self, update_id: int) -> None:
+        """Store the conversation states the update changed and drop it from the inbox, in one
+        transaction: after a crash it is handled again unless its new state was stored. If
+        that fails (the database away, this instance no longer the active one), the next
+        active instance handles it again."""
+        services = self.services
+        try:
+            async with services.db.transaction():
+                await self.update_persistence()
+                empty = await services.inbox.done(update_id)
+            await services.inbox.wipe(empty)
+        except Exception as error:
+            logger.warning("update %d stays in the inbox: %s", update_id, type(error).__name__)
+
+    async def reload_persistence(self) -> None:
+        """Read the conversations and ``user_data`` anew from the database, before each term of
+        this instance: another instance may have been active since they were last read, and
+        what this one holds in memory may be stale. python-telegram-bot loads them only in
+        ``initialize``; this repeats its loading (protected calls of python-telegram-bot 22,
+        pinned below 23)."""
+        self.services.persistence.forget_everything()
+        self._user_data.clear()
+        await self._initialize_persistence()
+        for handler in itertools.chain.from_iterable(self.handlers.values()):
+            if isinstance(handler, ConversationHandler) and handler.persistent and handler.name:
+                handler._conversations = TrackingDict()
+                await self._add_ch_to_persistence(handler)
 
     async def update_persistence(self) -> None:
         """Hand what changed to the persistence, then write it in one transaction."""
@@ -91,6 +139,8 @@ class BotContext(CallbackContext[ExtBot[None], dict, dict, dict]):  # type: igno
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext)
+
+logger = logging.getLogger(__name__)
 
 
 def update_kind(update: object) -> str:

@@ -9,6 +9,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.text.i18n import gettext as _
 from handlers.context import BotContext
+from storage.errors import is_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,13 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if update is None and isinstance(error, NetworkError):
         logger.warning("network error while polling: %s", type(error).__name__)
+        return
+    if is_unavailable(error):
+        # The database is away (PostgreSQL restarting, the network): one line a time; the
+        # update stays in the inbox or with Telegram, and is handled once it is back.
+        logger.warning(
+            "database unavailable for a %s update: %s", _update_kind(update), type(error).__name__
+        )
         return
     if _telegram_unavailable(error):
         # Telegram throttled or failed for longer than a reply waits (or the bot is stopping):

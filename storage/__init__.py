@@ -1,4 +1,5 @@
-"""SQLite storage: the connection, the schema's migrations and one module per aggregate."""
+"""Storage: SQLite or PostgreSQL behind one connection API, the schema's migrations for each,
+and one module per aggregate."""
 
 from storage.database import Database
 

@@ -12,8 +12,6 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.actions import (
     SOON,
     ActCount,
@@ -26,7 +24,7 @@ from bot.domain.actions import (
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.content import Case
 from bot.domain.coverage import CaseCoverage
-from storage.database import Database
+from storage.database import Connection, Database
 
 
 def _action_data(action: Action) -> str:
@@ -81,9 +79,11 @@ def _target_json(target: Target) -> str:
 
 
 _COLUMNS = "key, case_id, id, kind, urgency, until, data"
+_OPEN = "(until IS NULL OR until > ?)"
+"""An action still open at the moment given."""
 
 
-async def store_targets(conn: aiosqlite.Connection, targets: dict[str, Target]) -> None:
+async def store_targets(conn: Connection, targets: dict[str, Target]) -> None:
     """Insert or replace ``targets``, inside the caller's transaction (targets no longer in a
     file stay: another content folder's actions may name them)."""
     await conn.executemany(
@@ -93,7 +93,7 @@ async def store_targets(conn: aiosqlite.Connection, targets: dict[str, Target]) 
     )
 
 
-async def sync_actions(conn: aiosqlite.Connection, case: Case) -> None:
+async def sync_actions(conn: Connection, case: Case) -> None:
     """Make a case's stored actions those of its file, inside the caller's transaction; an
     action keeps its key (and so the buttons already sent) while its id stays."""
     await conn.executemany(
@@ -113,12 +113,13 @@ async def sync_actions(conn: aiosqlite.Connection, case: Case) -> None:
         ],
     )
     await conn.execute(
-        "DELETE FROM actions WHERE case_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
+        "DELETE FROM actions WHERE case_id = ? "
+        f"AND id NOT IN ({conn.dialect.json_values(sql_type='text')})",
         (case.id, json.dumps([action.id for action in case.actions])),
     )
 
 
-async def actions_of_case(conn: aiosqlite.Connection, case_id: str) -> tuple[Action, ...]:
+async def actions_of_case(conn: Connection, case_id: str) -> tuple[Action, ...]:
     """Every action of a case, open or not, in the order they were first stored, read on
     ``conn``."""
     async with conn.execute(
@@ -158,7 +159,7 @@ class Actions:
     async def of_case(self, case_id: str, now: datetime) -> list[StoredAction]:
         """The open actions of a case, most urgent first."""
         rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM actions WHERE case_id = ? AND coalesce(until > ?, 1) "
+            f"SELECT {_COLUMNS} FROM actions WHERE case_id = ? AND {_OPEN} "
             "ORDER BY until IS NULL, until, key",
             (case_id, now.timestamp()),
         )
@@ -167,7 +168,7 @@ class Actions:
     async def open_count(self, case_id: str, now: datetime) -> int:
         """How many actions of a case are open."""
         row = await self._db.fetchone(
-            "SELECT count(*) FROM actions WHERE case_id = ? AND coalesce(until > ?, 1)",
+            f"SELECT count(*) FROM actions WHERE case_id = ? AND {_OPEN}",
             (case_id, now.timestamp()),
         )
         return int(row[0]) if row else 0
@@ -181,8 +182,8 @@ class Actions:
         # A reader's cases come first in the join (CROSS JOIN keeps that order in SQLite): a
         # few dozen actions to sort, where the urgency index would walk every action.
         source = (
-            "subscriptions s CROSS JOIN actions a ON a.case_id = s.case_id "
-            "WHERE s.user_id = :user_id AND"
+            "subscriptions s CROSS JOIN actions a "
+            "WHERE a.case_id = s.case_id AND s.user_id = :user_id AND"
             if user_id is not None
             else "actions a WHERE"
         )
@@ -199,7 +200,7 @@ class Actions:
             params,
         )
         urgent = await self._db.fetchall(
-            f"SELECT {columns} FROM {source} coalesce(a.until > :now, 1) "
+            f"SELECT {columns} FROM {source} (a.until IS NULL OR a.until > :now) "
             "ORDER BY a.urgency, a.key LIMIT :limit",
             params,
         )
@@ -236,8 +237,9 @@ class Actions:
             if counted:
                 await conn.execute(
                     "INSERT INTO act_counts (case_id, action_id, kind, outcome, origin, day, "
-                    "count) VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET "
-                    "count = count + 1",
+                    "count) VALUES (?, ?, ?, ?, ?, ?, 1) "
+                    "ON CONFLICT (case_id, action_id, outcome, origin, day) DO UPDATE SET "
+                    "count = act_counts.count + 1",
                     (
                         item.case_id,
                         item.action.id,
@@ -292,7 +294,8 @@ class Actions:
         else:
             rows = await self._db.fetchall(
                 "SELECT case_id, day, sum(count) AS count FROM act_counts WHERE day >= ? "
-                "AND case_id IN (SELECT value FROM json_each(?)) GROUP BY case_id, day",
+                f"AND case_id IN ({self._db.dialect.json_values(sql_type='text')}) "
+                "GROUP BY case_id, day",
                 (since.isoformat(), json.dumps(case_ids)),
             )
         return [(row["case_id"], date.fromisoformat(row["day"]), int(row["count"])) for row in rows]
@@ -300,8 +303,7 @@ class Actions:
     async def open_counts(self, now: datetime) -> Counter[str]:
         """Open actions per case."""
         rows = await self._db.fetchall(
-            "SELECT case_id, count(*) AS count FROM actions WHERE coalesce(until > ?, 1) "
-            "GROUP BY case_id",
+            f"SELECT case_id, count(*) AS count FROM actions WHERE {_OPEN} GROUP BY case_id",
             (now.timestamp(),),
         )
         return Counter({row["case_id"]: int(row["count"]) for row in rows})
@@ -312,13 +314,14 @@ async def coverage(db: Database, now: datetime, locale: str) -> list[CaseCoverag
     ``locale``."""
     today = now.astimezone(UTC).date()
     rows = await db.fetchall(
-        """
-        SELECT c.id, c.urgency, c.updated, json_extract(c.data, '$.name.' || :locale) AS name,
+        f"""
+        SELECT c.id, c.urgency, c.updated, {db.dialect.json("c.data")} -> 'name' ->> :locale
+                AS name,
             (SELECT count(*) FROM subscriptions s WHERE s.case_id = c.id) AS followers,
             (SELECT min(moment) FROM deadlines d
              WHERE d.case_id = c.id AND d.cancelled = 0 AND d.moment > :now) AS next_deadline,
             (SELECT count(*) FROM actions a
-             WHERE a.case_id = c.id AND coalesce(a.until > :now, 1)) AS open_actions
+             WHERE a.case_id = c.id AND (a.until IS NULL OR a.until > :now)) AS open_actions
         FROM cases c
         """,
         {"now": now.timestamp(), "locale": locale},

@@ -6,13 +6,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.audit import GENESIS, AuditEntry, chain_hash, first_broken
-from storage.database import Database
+from storage.database import Connection, Database
 
 
-async def record(conn: aiosqlite.Connection, action: str, data: dict[str, Any]) -> AuditEntry:
+async def record(conn: Connection, action: str, data: dict[str, Any]) -> AuditEntry:
     """Append an entry, chained to the last one, in the caller's write transaction."""
     async with conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1") as cursor:
         last = await cursor.fetchone()
@@ -27,10 +25,13 @@ async def record(conn: aiosqlite.Connection, action: str, data: dict[str, Any]) 
     return entry
 
 
-async def actor(conn: aiosqlite.Connection, user_id: int) -> int:
+async def actor(conn: Connection, user_id: int) -> int:
     """The audit log's own number for the person with Telegram id ``user_id`` (given on
     first use, in the caller's write transaction): entries name it, never the account."""
-    await conn.execute("INSERT OR IGNORE INTO audit_actors (user_id) VALUES (?)", (user_id,))
+    await conn.execute(
+        "INSERT INTO audit_actors (user_id) VALUES (?) ON CONFLICT (user_id) DO NOTHING",
+        (user_id,),
+    )
     async with conn.execute("SELECT id FROM audit_actors WHERE user_id = ?", (user_id,)) as cursor:
         (number,) = await cursor.fetchone()
     return int(number)
@@ -56,7 +57,8 @@ class AuditLog:
         """The latest entries about one case, newest first."""
         rows = await self._db.fetchall(
             "SELECT seq, at, action, data, hash FROM audit_log "
-            "WHERE action LIKE 'case_%' AND data ->> '$.case' = ? ORDER BY seq DESC LIMIT ?",
+            f"WHERE action LIKE 'case_%' AND {self._db.dialect.json('data')} ->> 'case' = ? "
+            "ORDER BY seq DESC LIMIT ?",
             (case_id, limit),
         )
         return [

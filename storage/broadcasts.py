@@ -7,8 +7,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.broadcasts import (
     ALL_LOCALES,
     AUTHORED,
@@ -18,7 +16,7 @@ from bot.domain.broadcasts import (
     Keyboard,
     Kind,
 )
-from storage.database import Database
+from storage.database import Connection, Database
 
 
 def _audience_filter(audience: str) -> tuple[str, tuple[str, ...]]:
@@ -84,21 +82,28 @@ class Broadcasts:
                 )
                 (content_ids[locale],) = await cursor.fetchone()
                 await cursor.close()
+            # (locale, content id) pairs: VALUES names its columns column1, column2 in both
+            # engines.
+            pairs = (
+                ", ".join(["(?, CAST(? AS BIGINT))"] * len(content_ids))
+                or "(NULL, CAST(NULL AS BIGINT))"
+            )
             cursor = await conn.execute(
                 f"""
                 INSERT INTO outbox (broadcast_id, chat_id, content_id)
-                SELECT ?, user_id, content.value
-                FROM users JOIN json_each(?) AS content ON content.key = users.locale
+                SELECT ?, user_id, content.column2
+                FROM users JOIN (VALUES {pairs}) AS content ON content.column1 = users.locale
                 WHERE {where} ORDER BY user_id
                 """,
-                (broadcast_id, json.dumps(content_ids), *params),
+                (broadcast_id, *(v for pair in content_ids.items() for v in pair), *params),
             )
             total = cursor.rowcount
             await cursor.close()
             await conn.execute(
-                "UPDATE broadcasts SET total = ?, status = iif(? = 0, 'done', 'sending'), "
-                "finished_at = iif(? = 0, created_at, NULL) WHERE id = ?",
-                (total, total, total, broadcast_id),
+                "UPDATE broadcasts SET total = ?1, "
+                "status = CASE WHEN ?2 = 0 THEN 'done' ELSE 'sending' END, "
+                "finished_at = CASE WHEN ?2 = 0 THEN created_at END WHERE id = ?3",
+                (total, total, broadcast_id),
             )
             if total == 0:  # done already: finish() will not come by
                 await _drop_unused_contents(conn)
@@ -130,7 +135,8 @@ class Broadcasts:
     async def recent(self, limit: int = 10) -> list[Broadcast]:
         """The latest appeals and case news, newest first."""
         return await self._select(
-            "WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?",
+            f"WHERE kind IN ({self._db.dialect.json_values(sql_type='text')}) "
+            "ORDER BY id DESC LIMIT ?",
             (json.dumps(AUTHORED), limit),
         )
 
@@ -245,7 +251,7 @@ class Broadcasts:
 
 
 async def insert_personal(
-    conn: aiosqlite.Connection, kind: Kind, messages: list[tuple[int, str]], created_at: float
+    conn: Connection, kind: Kind, messages: list[tuple[int, str]], created_at: float
 ) -> int:
     """Queue a broadcast without an author whose recipients each get their own HTML, inside the
     caller's transaction; identical texts are stored once. Return the broadcast's id."""
@@ -268,9 +274,7 @@ async def insert_personal(
     return int(broadcast_id)
 
 
-async def _drop_rows(
-    conn: aiosqlite.Connection, broadcast_id: int, state: str, counter: str
-) -> int:
+async def _drop_rows(conn: Connection, broadcast_id: int, state: str, counter: str) -> int:
     """Delete a broadcast's outbox rows in ``state``, counting them in the ``counter`` column."""
     cursor = await conn.execute(
         "DELETE FROM outbox WHERE broadcast_id = ? AND state = ?", (broadcast_id, state)
@@ -283,7 +287,7 @@ async def _drop_rows(
     return count
 
 
-async def _drop_unused_contents(conn: aiosqlite.Connection) -> None:
+async def _drop_unused_contents(conn: Connection) -> None:
     """Delete the message texts no queued message uses any more: once a broadcast is done,
     the database keeps no copy of what went out (an appeal keeps its texts in its details)."""
     await conn.execute("DELETE FROM contents WHERE id NOT IN (SELECT content_id FROM outbox)")

@@ -9,13 +9,11 @@ from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.content import Case, Content, Event, Source
 from storage import audit_log, reminders
 from storage.actions import Actions, actions_of_case, store_targets, sync_actions
-from storage.database import Database
+from storage.database import Connection, Database
 from storage.deadlines import Deadlines, sync_case
 from storage.search_index import SearchIndex
 
@@ -71,9 +69,9 @@ _DEADLINES_OF_CASE = (
 themselves hold (bot.domain.actions.deadline_id)."""
 
 
-async def _current(conn: aiosqlite.Connection, case_id: str) -> Case | None:
+async def _current(conn: Connection, case_id: str) -> Case | None:
     """A case with its deadlines and actions, as its file would say it, read on ``conn``
-    (inside the caller's write transaction)."""
+    (inside the caller's write transaction, or a snapshot)."""
     async with conn.execute("SELECT data FROM cases WHERE id = ?", (case_id,)) as cursor:
         row = await cursor.fetchone()
     if row is None:
@@ -215,7 +213,7 @@ class Cases:
     async def existing(self, case_ids: list[str]) -> set[str]:
         """Which of ``case_ids`` are stored."""
         rows = await self._db.fetchall(
-            "SELECT id FROM cases WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT id FROM cases WHERE id IN ({self._db.dialect.json_values(sql_type='text')})",
             (json.dumps(case_ids),),
         )
         return {row[0] for row in rows}
@@ -238,7 +236,7 @@ class Cases:
     async def get_many(self, case_ids: list[str]) -> list[Case]:
         """The cases of ``case_ids`` that exist, in the order given."""
         rows = await self._db.fetchall(
-            "SELECT data FROM cases WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT data FROM cases WHERE id IN ({self._db.dialect.json_values(sql_type='text')})",
             (json.dumps(case_ids),),
         )
         by_id = {case.id: case for case in (_case_from_json(row["data"]) for row in rows)}

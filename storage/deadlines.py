@@ -10,13 +10,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.actions import is_action_deadline
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.content import Case, Deadline, StoredDeadline, deadlines_of
 from storage import reminders
-from storage.database import Database
+from storage.database import Connection, Database
 
 
 def _data(deadline: Deadline) -> str:
@@ -42,7 +40,7 @@ def _stored(row: Any) -> StoredDeadline:
     )
 
 
-async def sync_case(conn: aiosqlite.Connection, case: Case, now: datetime) -> None:
+async def sync_case(conn: Connection, case: Case, now: datetime) -> None:
     """Make a case's stored deadlines those of its file, inside the caller's transaction: new
     ones get reminders, moved or (un)cancelled ones are re-planned, missing ones are removed."""
     cursor = await conn.execute(

@@ -30,13 +30,15 @@ class DeclarationReminders:
         """Queue one reminder to the declaration's unsigned members for these offsets; the
         broadcast's id and size, or ``None`` if another run queued it first."""
         async with self._db.transaction() as conn:
-            cursor = await conn.executemany(
-                "INSERT INTO declaration_reminders (declaration, days_before) VALUES (?, ?) "
-                "ON CONFLICT DO NOTHING",
-                [(number, days) for days in days_before],
-            )
-            claimed = cursor.rowcount > 0
-            await cursor.close()
+            claimed = False
+            for days in days_before:
+                cursor = await conn.execute(
+                    "INSERT INTO declaration_reminders (declaration, days_before) VALUES (?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    (number, days),
+                )
+                claimed = claimed or cursor.rowcount > 0
+                await cursor.close()
             if not claimed:
                 return None
             details: dict[str, Any] = {"declaration": number, "days_before": days_before}

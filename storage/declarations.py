@@ -8,11 +8,8 @@ signature and the quorum is announced once.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime
-
-import aiosqlite
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.declaration_content import DeclarationFile
@@ -32,7 +29,7 @@ from bot.domain.declarations import (
 from bot.domain.members import Member
 from bot.domain.signatory_block import listed_name
 from storage import audit_log
-from storage.database import Database
+from storage.database import Connection, Database, Row
 from storage.members import MEMBER_COLUMNS, member_from_row, upsert_groups, upsert_member
 
 _COLUMN_NAMES = (
@@ -66,14 +63,14 @@ _SIGNATURE = (
     "SELECT sequence, signed_at, text_sha256 FROM signatures "
     "WHERE declaration = ? AND member_id = ?"
 )
-_NON_ATTACHED = "SELECT abbreviation FROM political_groups WHERE non_attached"
+_NON_ATTACHED = "SELECT abbreviation FROM political_groups WHERE non_attached = 1"
 
 
 def _moment(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-def _signature_from_row(number: int, member_id: int, row: sqlite3.Row | None) -> Signature | None:
+def _signature_from_row(number: int, member_id: int, row: Row | None) -> Signature | None:
     if row is None:
         return None
     return Signature(number, member_id, row[0], _moment(row[1]), row[2])
@@ -83,7 +80,7 @@ def _timestamp(moment: datetime | None) -> float | None:
     return None if moment is None else moment.timestamp()
 
 
-def declaration_from_row(row: sqlite3.Row) -> Declaration:
+def declaration_from_row(row: Row) -> Declaration:
     """A :class:`Declaration` from a row of the ``declarations`` table."""
     return Declaration(
         number=row["number"],
@@ -228,8 +225,9 @@ class Declarations:
         closed; ``False`` if there is none such."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE declarations SET titles = json_set(titles, '$.' || ?1, ?2), "
-                "texts = json_set(texts, '$.' || ?1, ?3) WHERE number = ?4 AND status <> 'closed'",
+                f"UPDATE declarations SET titles = {conn.dialect.json_set('titles', '?1', '?2')}, "
+                f"texts = {conn.dialect.json_set('texts', '?1', '?3')} "
+                "WHERE number = ?4 AND status <> 'closed'",
                 (language, title, text, number),
             )
             changed = cursor.rowcount == 1
@@ -354,9 +352,7 @@ class Declarations:
         return evaluate_quorum(signers, declaration.rules, unattached)
 
 
-async def _check_reimport(
-    conn: aiosqlite.Connection, stored: Declaration, imported: Declaration
-) -> None:
+async def _check_reimport(conn: Connection, stored: Declaration, imported: Declaration) -> None:
     """Refuse a re-import that changes what a declaration's signatories signed; audit any
     other change, as it was and as it is."""
     changed = differences(stored, imported)
@@ -380,13 +376,13 @@ async def _check_reimport(
     )
 
 
-async def _signature(conn: aiosqlite.Connection, number: int, member_id: int) -> Signature | None:
+async def _signature(conn: Connection, number: int, member_id: int) -> Signature | None:
     async with conn.execute(_SIGNATURE, (number, member_id)) as cursor:
         row = await cursor.fetchone()
     return _signature_from_row(number, member_id, row)
 
 
-async def _mark_quorum(conn: aiosqlite.Connection, declaration: Declaration, now: datetime) -> bool:
+async def _mark_quorum(conn: Connection, declaration: Declaration, now: datetime) -> bool:
     """Record the moment the quorum is first reached; whether that moment is now."""
     async with conn.execute(_SIGNERS, (declaration.number,)) as cursor:
         signers = [member_from_row(row) for row in await cursor.fetchall()]

@@ -18,9 +18,10 @@ async def erase_user(db: Database, user_id: int) -> bool:
         await conn.execute("DELETE FROM member_bindings WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+        key_ids = conn.dialect.json_values("ptb_conversations.key")
         await conn.execute(
-            "DELETE FROM ptb_conversations "
-            "WHERE EXISTS (SELECT 1 FROM json_each(ptb_conversations.key) WHERE value = ?)",
+            "DELETE FROM ptb_conversations WHERE EXISTS "
+            f"(SELECT 1 FROM ({key_ids}) AS element WHERE element.value = ?)",
             (user_id,),
         )
         await conn.execute("DELETE FROM outbox WHERE chat_id = ?", (user_id,))

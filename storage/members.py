@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 from collections.abc import Iterable
-
-import aiosqlite
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.members import (
@@ -25,7 +22,7 @@ from bot.domain.members import (
 )
 from bot.domain.signatory_block import PoliticalGroup, collation_key
 from storage import audit_log
-from storage.database import Database
+from storage.database import Connection, Database, Row
 from storage.users import recompute_roles
 
 INVITATION_TTL = 7 * 24 * 3600
@@ -36,7 +33,7 @@ MEMBER_COLUMNS = (
 )
 
 
-def member_from_row(row: sqlite3.Row) -> Member:
+def member_from_row(row: Row) -> Member:
     """A :class:`Member` from a row of ``MEMBER_COLUMNS``."""
     return Member(
         id=row["id"],
@@ -55,7 +52,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
-async def upsert_groups(conn: aiosqlite.Connection, groups: Iterable[PoliticalGroup]) -> None:
+async def upsert_groups(conn: Connection, groups: Iterable[PoliticalGroup]) -> None:
     """Add political groups or rename them, in the caller's transaction."""
     await conn.executemany(
         "INSERT INTO political_groups (abbreviation, name, non_attached) VALUES (?, ?, ?) "
@@ -66,7 +63,7 @@ async def upsert_groups(conn: aiosqlite.Connection, groups: Iterable[PoliticalGr
 
 
 async def _record_correction(
-    conn: aiosqlite.Connection, member_id: int, before: Member, after: Member, source: str
+    conn: Connection, member_id: int, before: Member, after: Member, source: str
 ) -> None:
     """Append a correction of a member's record to the audit log, with the fields as they
     were and as they are, if any changed; ``source`` is ``bot`` or ``import``."""
@@ -79,7 +76,7 @@ async def _record_correction(
         )
 
 
-async def upsert_member(conn: aiosqlite.Connection, member: Member) -> tuple[int, bool]:
+async def upsert_member(conn: Connection, member: Member) -> tuple[int, bool]:
     """Add a member or update the one with the same identity (a correction the audit log
     records); their id and whether new."""
     async with conn.execute(
@@ -178,20 +175,26 @@ class Members:
                 row = await cursor.fetchone()
             if row is None:
                 return False
-            try:
-                await conn.execute(
-                    "UPDATE members SET assembly = ?, surname = ?, given_name = ?, country = ?, "
-                    "particle = ?, political_group = ?, seat = ? WHERE id = ?",
-                    (
-                        *member.identity,
-                        member.particle,
-                        member.political_group,
-                        member.seat,
-                        member_id,
-                    ),
-                )
-            except sqlite3.IntegrityError:
-                return False
+            # Asked first rather than caught: on PostgreSQL a refused statement ends the
+            # whole transaction, on SQLite only itself.
+            async with conn.execute(
+                "SELECT 1 FROM members WHERE assembly = ? AND surname = ? AND given_name = ? "
+                "AND country = ? AND id <> ?",
+                (*member.identity, member_id),
+            ) as cursor:
+                if await cursor.fetchone() is not None:
+                    return False
+            await conn.execute(
+                "UPDATE members SET assembly = ?, surname = ?, given_name = ?, country = ?, "
+                "particle = ?, political_group = ?, seat = ? WHERE id = ?",
+                (
+                    *member.identity,
+                    member.particle,
+                    member.political_group,
+                    member.seat,
+                    member_id,
+                ),
+            )
             await _record_correction(conn, member_id, member_from_row(row), member, "bot")
         return True
 

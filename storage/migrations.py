@@ -512,6 +512,30 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE broadcast_failures_new RENAME TO broadcast_failures;
     DROP TABLE failure_classes;
     """,
+    # 17: several instances on one database (storage/lease.py): the lease of the active one,
+    # whose token fences the writes of any other; the inbox of updates (storage/inbox.py): each
+    # update stored before Telegram is told it arrived, and kept until it is handled.
+    """
+    CREATE TABLE lease (
+        name       TEXT    PRIMARY KEY CHECK (name = 'active'),
+        holder     TEXT    NOT NULL DEFAULT '',
+        token      INTEGER NOT NULL DEFAULT 0,  -- one more at every takeover
+        expires_at REAL    NOT NULL DEFAULT 0   -- unix time, by the database's clock
+    ) STRICT;
+    INSERT INTO lease (name) VALUES ('active');
+
+    CREATE TABLE inbox (
+        update_id INTEGER PRIMARY KEY,
+        data      TEXT NOT NULL  -- the update as Telegram sent it, until it is handled
+    ) STRICT;
+
+    -- The offset of the next getUpdates: past every update stored (0: none yet).
+    CREATE TABLE inbox_offset (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        next INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO inbox_offset (id, next) VALUES (1, 0);
+    """,
 )
 
 

@@ -13,11 +13,9 @@ import json
 import time
 from collections import Counter
 
-import aiosqlite
-
 from bot.domain.broadcasts import Delivery, Fate, Keyboard, Message, Progress, Settlement
 from bot.domain.failures import Failure, stored
-from storage.database import Database
+from storage.database import Connection, Database
 from storage.users import Users
 
 
@@ -50,7 +48,7 @@ class Outbox:
             claimed = await _ids(
                 conn,
                 "SELECT id FROM outbox WHERE state = 'pending' AND not_before > 0 "
-                "AND not_before <= ? ORDER BY not_before, id LIMIT ?",
+                f"AND not_before <= ? ORDER BY not_before, id LIMIT ?{conn.dialect.skip_locked}",
                 (now, limit),
             )
             sources = await _ids(
@@ -64,13 +62,13 @@ class Outbox:
                 claimed += await _ids(
                     conn,
                     "SELECT id FROM outbox WHERE broadcast_id = ? AND state = 'pending' "
-                    "AND not_before = 0 ORDER BY id LIMIT ?",
+                    f"AND not_before = 0 ORDER BY id LIMIT ?{conn.dialect.skip_locked}",
                     (source, share),
                 )
             self._turn += 1
             cursor = await conn.execute(
                 "UPDATE outbox SET state = 'sending' "
-                "WHERE id IN (SELECT value FROM json_each(?)) "
+                f"WHERE id IN ({conn.dialect.json_values()}) "
                 "RETURNING id, broadcast_id, chat_id, content_id, attempts, failing_since",
                 (json.dumps(claimed),),
             )
@@ -117,12 +115,13 @@ class Outbox:
                 await conn.execute(
                     f"INSERT INTO broadcast_minutes (broadcast_id, minute, {column}) "
                     "VALUES (?, ?, ?) ON CONFLICT (broadcast_id, minute) "
-                    f"DO UPDATE SET {column} = {column} + excluded.{column}",
+                    f"DO UPDATE SET {column} = broadcast_minutes.{column} + excluded.{column}",
                     (broadcast_id, minute, count),
                 )
             await conn.executemany(
                 "INSERT INTO broadcast_failures (broadcast_id, reason, count) VALUES (?, ?, ?) "
-                "ON CONFLICT (broadcast_id, reason) DO UPDATE SET count = count + excluded.count",
+                "ON CONFLICT (broadcast_id, reason) DO UPDATE "
+                "SET count = broadcast_failures.count + excluded.count",
                 [
                     (broadcast_id, reason, count)
                     for (broadcast_id, reason), count in failures.items()
@@ -132,7 +131,7 @@ class Outbox:
 
     async def _record(
         self,
-        conn: aiosqlite.Connection,
+        conn: Connection,
         settlement: Settlement,
         counts: Counter[tuple[int, str]],
         failures: Counter[tuple[int, Failure]],
@@ -172,7 +171,7 @@ class Outbox:
 
     @staticmethod
     async def _stop_sending_to(
-        conn: aiosqlite.Connection, chat_id: int, counts: Counter[tuple[int, str]]
+        conn: Connection, chat_id: int, counts: Counter[tuple[int, str]]
     ) -> None:
         """The recipient is gone: mark them so, and count their queued messages as blocked."""
         await conn.execute("UPDATE users SET blocked = 1 WHERE user_id = ?", (chat_id,))
@@ -239,7 +238,7 @@ def shares(sources: list[int], turn: int, slots: int) -> list[tuple[int, int]]:
     ]
 
 
-async def _ids(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> list[int]:
+async def _ids(conn: Connection, sql: str, params: tuple[object, ...]) -> list[int]:
     cursor = await conn.execute(sql, params)
     ids = [row[0] for row in await cursor.fetchall()]
     await cursor.close()

@@ -84,6 +84,14 @@ class SqlitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
             return
         self._pending_states[(name, encoded_key)] = encoded_state
 
+    def forget_everything(self) -> None:
+        """Drop every cached and pending entry: the next reads load what is stored (another
+        instance may have written since)."""
+        self._stored_user_data.clear()
+        self._stored_states.clear()
+        self._pending_user_data.clear()
+        self._pending_states.clear()
+
     def forget_user(self, user_id: int) -> None:
         """Drop cached and pending entries of an erased user so that nothing skips their next
         write, and nothing writes their old data back."""

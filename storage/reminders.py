@@ -12,13 +12,11 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-import aiosqlite
-
 from bot.domain.broadcasts import Kind
 from bot.domain.content import Deadline
 from bot.domain.reminders import DEFAULT_LEADS, DueReminder, ReminderSettings
 from storage.broadcasts import insert_personal
-from storage.database import Database
+from storage.database import Connection, Database
 
 
 def deadline_from_row(
@@ -38,11 +36,11 @@ def _where(columns: dict[str, object]) -> tuple[str, dict[str, object]]:
     """``column = value`` joined by AND, for the values given (``None``: no condition)."""
     given = {column: value for column, value in columns.items() if value is not None}
     clause = " AND ".join(f"{column} = :{column.replace('.', '_')}" for column in given)
-    return clause or "1", {column.replace(".", "_"): value for column, value in given.items()}
+    return clause or "TRUE", {column.replace(".", "_"): value for column, value in given.items()}
 
 
 async def plan(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     now: datetime,
     *,
     user_id: int | None = None,
@@ -59,7 +57,7 @@ async def plan(
         FROM subscriptions s
         JOIN deadlines d ON d.case_id = s.case_id
         LEFT JOIN reminder_settings r ON r.user_id = s.user_id
-        JOIN json_each(coalesce(r.leads, :defaults)) AS lead
+        {conn.dialect.join_json_values("coalesce(r.leads, :defaults)", "lead")}
         WHERE {where} AND s.muted = 0 AND coalesce(r.muted, 0) = 0
             AND d.cancelled = 0 AND d.moment > :now AND d.moment - lead.value > :now
         ON CONFLICT DO NOTHING
@@ -72,7 +70,7 @@ async def plan(
 
 
 async def remind_at_once_if_late(
-    conn: aiosqlite.Connection, now: datetime, *, user_id: int, case_id: str
+    conn: Connection, now: datetime, *, user_id: int, case_id: str
 ) -> int:
     """One reminder due now for each deadline of a new subscription that no lead is still
     ahead of: who follows a case 100 minutes before its hearing hears of it at once, not never.
@@ -100,7 +98,7 @@ async def remind_at_once_if_late(
 
 
 async def unplan(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     user_id: int | None = None,
     case_id: str | None = None,
@@ -115,7 +113,7 @@ async def unplan(
 
 
 async def replan(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     now: datetime,
     *,
     user_id: int | None = None,
@@ -128,7 +126,7 @@ async def replan(
 
 
 _DUE_COLUMNS = """
-    r.id, r.user_id, u.locale, u.blocked, s.zone AS user_zone, c.data ->> '$.name' AS case_name,
+    r.id, r.user_id, u.locale, u.blocked, s.zone AS user_zone, {case_data} -> 'name' AS case_name,
     d.key, d.id AS deadline_id, d.moment, d.zone, d.cancelled, d.data, r.lead_seconds, r.due_at
 """
 
@@ -210,7 +208,7 @@ class Reminders:
         """Up to ``limit`` reminders due at ``now``, earliest first (read through the index)."""
         rows = await self._db.fetchall(
             f"""
-            SELECT {_DUE_COLUMNS}
+            SELECT {_DUE_COLUMNS.format(case_data=self._db.dialect.json("c.data"))}
             FROM reminders r
             JOIN deadlines d ON d.key = r.deadline_key
             JOIN cases c ON c.id = r.case_id
@@ -248,7 +246,7 @@ class Reminders:
         ids = [reminder_id for reminder_id, _, _ in messages] + list(dropped)
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "DELETE FROM reminders WHERE id IN (SELECT value FROM json_each(?)) RETURNING id",
+                f"DELETE FROM reminders WHERE id IN ({conn.dialect.json_values()}) RETURNING id",
                 (json.dumps(ids),),
             )
             removed = {row[0] for row in await cursor.fetchall()}

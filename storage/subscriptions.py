@@ -59,9 +59,10 @@ class Subscriptions:
     async def followed_cases(self, limit: int = 10) -> list[str]:
         """The ids of the cases someone reachable follows, most urgent first."""
         rows = await self._db.fetchall(
-            "SELECT DISTINCT case_id FROM subscriptions "
+            "SELECT cases.id AS case_id FROM subscriptions "
             "JOIN cases ON cases.id = case_id JOIN users USING (user_id) "
-            "WHERE users.blocked = 0 ORDER BY urgency, updated DESC, case_id LIMIT ?",
+            "WHERE users.blocked = 0 GROUP BY cases.id "
+            "ORDER BY cases.urgency, cases.updated DESC, cases.id LIMIT ?",
             (limit,),
         )
         return [row["case_id"] for row in rows]

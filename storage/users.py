@@ -5,21 +5,18 @@ Nothing else about a person is stored: no names, usernames, phone numbers or mes
 
 from __future__ import annotations
 
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 
-import aiosqlite
-
 from bot.domain.roles import Role
 from bot.domain.users import UserRecord
-from storage.database import Database
+from storage.database import Connection, Database, Row
 
 _COLUMNS = "user_id, locale, locale_chosen, role, first_seen, last_seen, blocked"
 
 
-def _record(row: sqlite3.Row) -> UserRecord:
+def _record(row: Row) -> UserRecord:
     return UserRecord(
         user_id=row["user_id"],
         locale=row["locale"],
@@ -33,7 +30,7 @@ def _record(row: sqlite3.Row) -> UserRecord:
 
 RECOMPUTE_ROLE = """
 UPDATE users SET role = CASE
-    WHEN role = 'coordinator' AND NOT :revoke THEN 'coordinator'
+    WHEN role = 'coordinator' AND :revoke = 0 THEN 'coordinator'
     WHEN EXISTS (SELECT 1 FROM member_bindings WHERE member_bindings.user_id = users.user_id)
         THEN 'member'
     ELSE 'subscriber'
@@ -44,7 +41,7 @@ WHERE user_id = :user_id
 coordinator role away first."""
 
 
-async def recompute_roles(conn: aiosqlite.Connection, user_ids: Iterable[int]) -> None:
+async def recompute_roles(conn: Connection, user_ids: Iterable[int]) -> None:
     """Bring the stored roles of ``user_ids`` in line with their bindings, in the caller's
     transaction (callers then drop the cached records: :meth:`Users.forget`)."""
     await conn.executemany(
@@ -79,7 +76,7 @@ class Users:
         for user_id in user_ids:
             self._cache.pop(user_id, None)
 
-    def _remember(self, row: sqlite3.Row | None) -> UserRecord | None:
+    def _remember(self, row: Row | None) -> UserRecord | None:
         if row is None:
             return None
         record = _record(row)
@@ -108,7 +105,8 @@ class Users:
             ON CONFLICT (user_id) DO UPDATE SET
                 last_seen = excluded.last_seen,
                 blocked = 0,
-                locale = iif(users.locale_chosen, users.locale, excluded.locale)
+                locale = CASE WHEN users.locale_chosen = 1 THEN users.locale
+                              ELSE excluded.locale END
             RETURNING {_COLUMNS}
             """,
             (user_id, locale, today.isoformat(), today.isoformat()),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from bot.domain.files import FileError
 from bot.domain.letters import MAX_LETTER_LENGTH, LetterProblem, check_letter
 from storage import Database
 from storage.cases import Cases
+from storage.location import DatabaseLocation
 
 SOURCES = """\
 letter:
@@ -222,13 +224,15 @@ def test_the_model_letters_line_is_named() -> None:
     assert raised.value.line == 4
 
 
-async def test_an_until_in_the_past_is_kept_as_history_and_not_offered(tmp_path: Path) -> None:
+async def test_an_until_in_the_past_is_kept_as_history_and_not_offered(
+    tmp_path: Path, new_database: Callable[..., DatabaseLocation]
+) -> None:
     past = CASE.replace(
         "    targets: [president]\n",
         "    targets: [president]\n    zone: Asia/Almaty\n    until: 2018-03-01\n",
     )
     content = load_content(_folder(tmp_path, past))
-    async with await Database.open(tmp_path / "db.sqlite3") as db:
+    async with await Database.open(new_database("db.sqlite3")) as db:
         cases = Cases(db)
         await cases.upsert(content)
         now = datetime(2026, 1, 1, tzinfo=UTC)

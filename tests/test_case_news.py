@@ -53,7 +53,7 @@ async def test_posting_news_stores_it_and_queues_it_for_followers(db: Database) 
     assert case.timeline[-1] == Event("2026-11-22", {"en": "Acquitted."})
     assert (await cases.index.search("acquitted"))[0].case_id == CASE
     stored = await db.fetchone(
-        "SELECT json_type(data, '$.deadlines') FROM cases WHERE id = ?", (CASE,)
+        f"SELECT {db.dialect.json('data')} -> 'deadlines' FROM cases WHERE id = ?", (CASE,)
     )
     assert stored is not None and stored[0] is None  # deadlines live in their own table only
     missing = await post_news(

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import DEFAULT_DATABASE, TELEGRAM_BASE_URL, ConfigError, load_settings
+from storage.location import PostgresUrl
 
 
 def test_defaults() -> None:
@@ -79,6 +80,33 @@ def test_run_requires_a_token() -> None:
 )
 def test_files_are_downloaded_beside_the_api(base_url: str, file_url: str) -> None:
     assert load_settings({"BOT_API_BASE_URL": base_url}).api_file_url == file_url
+
+
+def test_a_postgresql_url_keeps_its_password_out_of_sight() -> None:
+    url = "postgresql://qorgau:s3cr%40t@db.example:5433/qorgau?sslmode=require"
+    settings = load_settings({"BOT_DATABASE": url})
+    assert isinstance(settings.database, PostgresUrl)
+    assert settings.database.dsn == url
+    assert settings.database.password == "s3cr@t"
+    shown = str(settings.database)
+    assert shown == "postgresql://qorgau:***@db.example:5433/qorgau?sslmode=require"
+    assert "s3cr" not in repr(settings) and "s3cr" not in f"{settings.database}"
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("postgresql://qorgau:s3cret@db.example:port/qorgau", "is not a valid URL"),
+        ("postgresql://qorgau:s3cret@db.example:5432", "names no database"),
+        ("postgresql://qorgau:s3cret@db.example/a/b", "has a path where only"),
+        ("postgres://qorgau:s3cret@db.example:0/qorgau", "has port 0"),
+    ],
+)
+def test_a_bad_postgresql_url_names_the_variable_not_the_password(value: str, says: str) -> None:
+    with pytest.raises(ConfigError, match="BOT_DATABASE must be") as raised:
+        load_settings({"BOT_DATABASE": value})
+    assert says in str(raised.value) and "s3cret" not in str(raised.value)
+    assert "***" in str(raised.value)
 
 
 def test_the_web_server_listens_on_loopback_by_default_without_webhooks() -> None:

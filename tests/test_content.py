@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from bot.domain.languages import LOCALES, in_language
 from bot.shipped import SHIPPED_CONTENT
 from storage import Database
 from storage.cases import Cases
+from storage.location import DatabaseLocation
 from tests.commands import run_bot_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,8 +148,10 @@ async def test_import_is_idempotent_and_export_round_trips(tmp_path: Path, db: D
     assert load_content(tmp_path / "exported") == content
 
 
-def test_the_import_and_export_commands(tmp_path: Path) -> None:
-    database = tmp_path / "bot.sqlite3"
+def test_the_import_and_export_commands(
+    tmp_path: Path, new_database: Callable[..., DatabaseLocation]
+) -> None:
+    database = new_database("bot.sqlite3")
     shipped = tmp_path / "shipped"
     shutil.copytree(SHIPPED_CONTENT, shipped)
     first = run_bot_command("import", str(shipped), database=database)
@@ -162,8 +166,10 @@ def test_the_import_and_export_commands(tmp_path: Path) -> None:
     assert load_content(tmp_path / "out") == load_content(SHIPPED_CONTENT)
 
 
-def test_a_malformed_file_leaves_the_database_as_it_was(tmp_path: Path) -> None:
-    database = tmp_path / "bot.sqlite3"
+def test_a_malformed_file_leaves_the_database_as_it_was(
+    tmp_path: Path, new_database: Callable[..., DatabaseLocation]
+) -> None:
+    database = new_database("bot.sqlite3")
     folder = _folder(tmp_path, CASE.replace("urgency: 2", "urgency: 0"))
     result = run_bot_command("import", str(folder), database=database)
     assert result.returncode == 2
@@ -197,7 +203,9 @@ def test_a_date_in_quotes_is_a_date(tmp_path: Path) -> None:
     assert load_content(folder).cases["jane-doe"].updated.isoformat() == "2018-02-23"
 
 
-def test_a_billion_laughs_is_refused_at_once(tmp_path: Path) -> None:
+def test_a_billion_laughs_is_refused_at_once(
+    tmp_path: Path, new_database: Callable[..., DatabaseLocation]
+) -> None:
     """Its aliases would expand to 10⁹ values: the import stops at the first look, naming the
     file, and stores nothing."""
     laughs = 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
@@ -206,7 +214,7 @@ def test_a_billion_laughs_is_refused_at_once(tmp_path: Path) -> None:
     brief = "brief: {en: Held., ru: Задержана., kk: Ұсталды.}"
     assert brief in CASE
     folder = _folder(tmp_path, laughs + CASE.replace(brief, "brief: {en: *l9, ru: x, kk: y}"))
-    database = tmp_path / "bot.sqlite3"
+    database = new_database("bot.sqlite3")
     result = run_bot_command("import", str(folder), database=database)
     assert result.returncode == 2
     assert result.stderr.strip() == (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -30,9 +31,11 @@ from storage.broadcasts import Broadcasts
 from storage.declaration_reminders import DeclarationReminders
 from storage.declarations import Declarations
 from storage.erasure import erase_user
+from storage.location import DatabaseLocation, PostgresUrl
 from storage.members import Members, token_digest
 from storage.users import Users
 from tests.commands import run_bot_command
+from tests.stored import execute
 from tests.test_declarations import seed_block
 
 GROUPS = (PoliticalGroup("SOC", "Socialists"), PoliticalGroup("EPP", "People's Party"))
@@ -158,6 +161,7 @@ async def test_signatures_and_the_audit_log_cannot_be_changed(db: Database) -> N
     assert (count, broken) == (3, None)  # created, opened, signed
 
 
+@pytest.mark.sqlite_only
 async def test_a_tampered_log_names_the_first_broken_entry(db: Database) -> None:
     ids = await roster(db, 3)
     await open_declaration(db, ids[0], RuleSettings())
@@ -167,6 +171,21 @@ async def test_a_tampered_log_names_the_first_broken_entry(db: Database) -> None
         await conn.execute("DROP TRIGGER audit_log_append_only_update")
         await conn.execute(
             "UPDATE audit_log SET data = json_set(data, '$.member', 1) WHERE seq = 4"
+        )
+    assert await AuditLog(db).verify() == (5, 4)
+
+
+@pytest.mark.postgresql_only
+async def test_a_tampered_log_names_the_first_broken_entry_on_postgresql(db: Database) -> None:
+    ids = await roster(db, 3)
+    await open_declaration(db, ids[0], RuleSettings())
+    for member in ids:
+        await Declarations(db).sign(700, member, "en", text_digest("Free them."), datetime.now(UTC))
+    async with db.transaction() as conn:  # the database's owner, with psql in hand
+        await conn.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only_update")
+        await conn.execute(
+            "UPDATE audit_log SET data = CAST(jsonb_set(CAST(data AS jsonb), '{member}', '1') "
+            "AS text) WHERE seq = 4"
         )
     assert await AuditLog(db).verify() == (5, 4)
 
@@ -209,10 +228,12 @@ async def test_forget_drops_the_binding_and_keeps_signatures_and_the_chain(db: D
     assert (await AuditLog(db).verify())[1] is None
 
 
-def test_export_signatures_prints_the_seed_block(tmp_path: Path) -> None:
-    fresh = run_bot_command("export-signatures", "652", database=tmp_path / "fresh.sqlite3")
+def test_export_signatures_prints_the_seed_block(
+    tmp_path: Path, new_database: Callable[..., DatabaseLocation]
+) -> None:
+    fresh = run_bot_command("export-signatures", "652", database=new_database("fresh.sqlite3"))
     assert (fresh.returncode, fresh.stdout) == (0, seed_block() + "\n")  # shipped: no step
-    database = tmp_path / "bot.sqlite3"
+    database = new_database("bot.sqlite3")
     imported = run_bot_command("import-declarations", str(SHIPPED_DECLARATIONS), database=database)
     assert imported.stdout.strip() == "imported 1 declarations (1 new, 0 updated)"
     exported = run_bot_command("export-signatures", "652", database=database)
@@ -234,8 +255,10 @@ def test_export_signatures_prints_the_seed_block(tmp_path: Path) -> None:
     )
 
 
-def test_a_roster_with_a_bad_row_imports_nothing(tmp_path: Path) -> None:
-    database = tmp_path / "bot.sqlite3"
+def test_a_roster_with_a_bad_row_imports_nothing(
+    tmp_path: Path, new_database: Callable[..., DatabaseLocation]
+) -> None:
+    database = new_database("bot.sqlite3")
     path = tmp_path / "roster.csv"
     path.write_text(
         "surname,given_name,particle,country,political_group,assembly,seat\n"
@@ -283,8 +306,10 @@ async def test_a_declaration_reminder_goes_once_to_the_unsigned_bound(db: Databa
     assert await reminders.sent(700) == {3}
 
 
-def test_verify_audit_names_the_first_broken_entry(tmp_path: Path) -> None:
-    database = tmp_path / "bot.sqlite3"
+def test_verify_audit_names_the_first_broken_entry(
+    new_database: Callable[..., DatabaseLocation],
+) -> None:
+    database = new_database("bot.sqlite3")
 
     async def record_acts() -> None:
         async with await Database.open(database) as db:
@@ -298,10 +323,15 @@ def test_verify_audit_names_the_first_broken_entry(tmp_path: Path) -> None:
     assert run_bot_command("verify-audit", database=database).stdout.strip() == (
         "the audit log is intact: 3 entries"
     )
-    with sqlite3.connect(database) as connection:  # someone with the file in hand
-        connection.execute("DROP TRIGGER audit_log_append_only_update")
-        connection.execute("UPDATE audit_log SET at = '2000-01-01T00:00:00Z' WHERE seq = 2")
-    connection.close()
+    tamper = "UPDATE audit_log SET at = '2000-01-01T00:00:00Z' WHERE seq = 2"
+    if isinstance(database, PostgresUrl):  # the database's owner, with psql in hand
+        execute(database, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only_update")
+        execute(database, tamper)
+    else:
+        with sqlite3.connect(database) as connection:  # someone with the file in hand
+            connection.execute("DROP TRIGGER audit_log_append_only_update")
+            connection.execute(tamper)
+        connection.close()
     broken = run_bot_command("verify-audit", database=database)
     assert (broken.returncode, broken.stderr.strip()) == (
         1,
@@ -309,8 +339,10 @@ def test_verify_audit_names_the_first_broken_entry(tmp_path: Path) -> None:
     )
 
 
-def test_import_declarations_refuses_a_bad_file_and_an_unknown_group(tmp_path: Path) -> None:
-    database = tmp_path / "bot.sqlite3"
+def test_import_declarations_refuses_a_bad_file_and_an_unknown_group(
+    tmp_path: Path, new_database: Callable[..., DatabaseLocation]
+) -> None:
+    database = new_database("bot.sqlite3")
     path = tmp_path / "710.yaml"
     text = "number: 710\nassembly: PACE\nauthoritative: en\ntitle: {en: T}\n"
     tabler = "tabler: {surname: A, given_name: B, country: C, political_group: XYZ}\n"
@@ -361,10 +393,12 @@ async def test_corrections_of_members_are_audited_as_they_were_and_are(db: Datab
     ]
 
 
-def test_a_reimport_cannot_change_what_was_signed(tmp_path: Path) -> None:
+def test_a_reimport_cannot_change_what_was_signed(
+    tmp_path: Path, new_database: Callable[..., DatabaseLocation]
+) -> None:
     """No. 652 has 24 signatures: its text, reference and tabler are what they signed. Other
     changes go through, audited as they were and as they are."""
-    database = tmp_path / "bot.sqlite3"
+    database = new_database("bot.sqlite3")
     original = (SHIPPED_DECLARATIONS / "652.yaml").read_text(encoding="utf-8")
     path = tmp_path / "652.yaml"
     run_bot_command("import-declarations", str(SHIPPED_DECLARATIONS), database=database)

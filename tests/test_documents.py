@@ -6,6 +6,7 @@ text."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from bot.shipped import SHIPPED_CONTENT, SHIPPED_DECLARATIONS
 from bot.text.documents import declaration_document, letter_document, letter_html, letter_paragraphs
 from storage import Database
 from storage.declarations import Declarations
+from storage.location import DatabaseLocation
 from storage.members import Members
 from tests.documents import (
     DECLARATION_SEED,
@@ -97,9 +99,9 @@ class TestTheSeedLetter:
 
 class TestDeclaration652:
     @pytest.fixture
-    def layouts(self, tmp_path: Path):
+    def layouts(self, new_database: Callable[..., DatabaseLocation]):
         async def build():
-            async with await Database.open(tmp_path / "db.sqlite3") as db:
+            async with await Database.open(new_database("db.sqlite3")) as db:
                 declarations = Declarations(db)
                 for item in load_declarations(SHIPPED_DECLARATIONS):
                     await declarations.import_file(item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.domain.failures import Failure, classify, stored
 from bot.text.i18n import use_locale
 from bot.text.names import failure_name
 from bot.text.render import render
+from storage.location import DatabaseLocation, PostgresUrl
 from storage.migrations import MIGRATIONS, migrate
 
 
@@ -156,3 +158,47 @@ def test_the_report_names_failures_in_its_reader_s_language(locale: str, expecte
         )
     assert expected in html.unescape(report)
     assert "telegram_error" not in report
+
+
+@pytest.mark.postgresql_only
+async def test_stored_descriptions_become_their_classes_on_postgresql(
+    new_database: Callable[..., DatabaseLocation],
+) -> None:
+    """PostgreSQL's step 16 does what SQLite's does."""
+    import asyncpg  # noqa: PLC0415 (a PostgreSQL run only)
+
+    from storage import postgres_migrations  # noqa: PLC0415
+
+    location = new_database(migrated=False)
+    assert isinstance(location, PostgresUrl)
+    connection = await asyncpg.connect(location.dsn)
+    try:
+        await postgres_migrations.migrate(connection, postgres_migrations.MIGRATIONS[:15])
+        await connection.execute(
+            "INSERT INTO broadcasts (id, kind, created_at, details) VALUES (1, 'appeal', 0, '{}');"
+            "INSERT INTO contents (id, html) VALUES (1, 'x');"
+            "INSERT INTO outbox (broadcast_id, chat_id, content_id, state, reason) VALUES "
+            "(1, 5, 1, 'failed', 'Bad Gateway'), (1, 6, 1, 'unknown', 'timed out'), "
+            "(1, 7, 1, 'failed', 'Bad Request: message is too long');"
+            "INSERT INTO broadcast_failures (broadcast_id, reason, count) VALUES "
+            "(1, 'Bad Gateway', 2), (1, 'Internal Server Error', 3), "
+            "(1, 'not sent: ClientConnectorError', 1), "
+            "(1, 'Bad Request: can''t parse entities: Unsupported start tag', 4);"
+        )
+        await postgres_migrations.migrate(connection)
+        classes = await connection.fetch("SELECT chat_id, reason FROM outbox ORDER BY 1")
+        assert [tuple(row) for row in classes] == [
+            (5, "telegram_error"),
+            (6, "timeout"),
+            (7, "too_long"),
+        ]
+        failures = await connection.fetch(
+            "SELECT reason, count FROM broadcast_failures ORDER BY reason"
+        )
+        assert [tuple(row) for row in failures] == [
+            ("bad_markup", 4),
+            ("network", 1),
+            ("telegram_error", 5),
+        ]
+    finally:
+        await connection.close()

@@ -1,15 +1,21 @@
-"""python-telegram-bot persistence in SQLite: conversations and user_data survive a reopen."""
+"""python-telegram-bot persistence in the database: conversations and user_data survive a
+reopen."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+
+import pytest
 
 from storage import Database
+from storage.location import DatabaseLocation
 from storage.persistence import SqlitePersistence
 
 
-async def test_conversations_and_user_data_survive_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "p.sqlite3"
+async def test_conversations_and_user_data_survive_reopening(
+    new_database: Callable[..., DatabaseLocation],
+) -> None:
+    path = new_database("p.sqlite3")
     async with await Database.open(path) as db:
         persistence = SqlitePersistence(db)
         assert await persistence.get_conversations("appeal") == {}
@@ -36,6 +42,7 @@ async def test_ending_a_conversation_and_emptying_user_data_delete_rows(db: Data
     assert await db.fetchall("SELECT * FROM ptb_user_data") == []
 
 
+@pytest.mark.sqlite_only
 async def test_unchanged_data_is_not_written_again(db: Database) -> None:
     persistence = SqlitePersistence(db)
     await persistence.update_user_data(1, {"k": 1})
@@ -47,6 +54,18 @@ async def test_unchanged_data_is_not_written_again(db: Database) -> None:
     await persistence.flush()
     async with db.transaction() as conn, conn.execute("SELECT total_changes()") as cursor:
         assert (await cursor.fetchone())[0] == before
+
+
+@pytest.mark.postgresql_only
+async def test_unchanged_data_is_not_written_again_on_postgresql(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    await persistence.update_user_data(1, {"k": 1})
+    version = "SELECT CAST(xmin AS text) FROM ptb_user_data WHERE user_id = 1"
+    before = await db.fetchone(version)
+    await persistence.update_user_data(1, {"k": 1})
+    await persistence.update_user_data(2, {})
+    assert await db.fetchone(version) == before  # the row was not written again
+    assert await db.fetchall("SELECT * FROM ptb_user_data WHERE user_id = 2") == []
 
 
 async def test_dropping_user_data(db: Database) -> None:

@@ -146,12 +146,24 @@ async def test_due_reminders_go_to_the_outbox_once(world: World) -> None:
     assert contents[0] == 2  # identical texts are stored once
 
 
+@pytest.mark.sqlite_only
 async def test_the_due_query_reads_the_index(world: World) -> None:
     plan = await world.db.fetchall(
         "EXPLAIN QUERY PLAN SELECT id FROM reminders WHERE due_at <= ? ORDER BY due_at LIMIT 10",
         (NOW.timestamp(),),
     )
     assert any("reminders_due" in row["detail"] for row in plan)
+
+
+@pytest.mark.postgresql_only
+async def test_the_due_query_reads_the_index_on_postgresql(world: World) -> None:
+    async with world.db.transaction() as conn:
+        await conn.execute("SET LOCAL enable_seqscan = off")  # whatever the table's size
+        plan = await conn.execute_fetchall(
+            "EXPLAIN SELECT id FROM reminders WHERE due_at <= ? ORDER BY due_at LIMIT 10",
+            (NOW.timestamp(),),
+        )
+    assert any("reminders_due" in row[0] for row in plan)
 
 
 async def test_settings_replan_and_mute(world: World) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import aiosqlite
+import asyncpg
 import pytest
 
 from bot.domain.roles import Role
@@ -209,8 +210,15 @@ async def test_reader_sees_only_committed_data(db: Database) -> None:
     assert await db.fetchone("SELECT 1 FROM users WHERE user_id = 9") is not None
 
 
+@pytest.mark.sqlite_only
 async def test_reader_cannot_write(db: Database) -> None:
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await db.fetchone("DELETE FROM users")
+
+
+@pytest.mark.postgresql_only
+async def test_reader_cannot_write_on_postgresql(db: Database) -> None:
+    with pytest.raises(asyncpg.ReadOnlySQLTransactionError, match="read-only transaction"):
         await db.fetchone("DELETE FROM users")
 
 
@@ -260,7 +268,11 @@ async def test_the_schema_refuses_bad_values(db: Database) -> None:
 
 
 async def test_users_table_holds_no_personal_fields(db: Database) -> None:
-    columns = {row["name"] for row in await db.fetchall("PRAGMA table_info(users)")}
+    if db.dialect.postgresql:
+        query = "SELECT column_name AS name FROM information_schema.columns WHERE table_name = ?"
+        columns = {row["name"] for row in await db.fetchall(query, ("users",))}
+    else:
+        columns = {row["name"] for row in await db.fetchall("PRAGMA table_info(users)")}
     assert columns == {
         "user_id",
         "locale",

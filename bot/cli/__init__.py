@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import content, declarations, running
+from bot.cli import content, declarations, moving, running
 from bot.cli.database import Unusable
 from bot.config import ConfigError, load_settings
 
@@ -15,7 +15,8 @@ environment:
   BOT_TOKEN           the token from @BotFather (required by run)
   BOT_API_BASE_URL    Bot API endpoint in python-telegram-bot's base_url form
                       (default https://api.telegram.org/bot)
-  BOT_DATABASE        the SQLite file (default var/qorgau.sqlite3)
+  BOT_DATABASE        the SQLite file (default var/qorgau.sqlite3), or a PostgreSQL
+                      database: postgresql://USER:PASSWORD@HOST:PORT/DATABASE
   BOT_ADMINS          comma-separated Telegram user ids holding the admin role
   BOT_DEFAULT_LOCALE  en, ru or kk (default en)
   BOT_TIMEZONE        IANA time zone (default Asia/Almaty)
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (running, content, declarations):
+    for group in (running, content, declarations, moving):
         group.add_subcommands(commands)
     return parser
 

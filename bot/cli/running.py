@@ -56,11 +56,17 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
     return asyncio.run(run_demo(settings))
 
 
-def _health(settings: Settings, _: argparse.Namespace) -> int:
+def _health(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.health import ask_healthz
 
-    healthy, why = ask_healthz(*settings.listen)
-    print("healthy" if healthy else f"unhealthy: {why}")
+    healthy, said = ask_healthz(*settings.listen)
+    if arguments.role:
+        print(said if healthy else "unhealthy")
+    elif healthy:
+        # The active instance says "healthy"; one standing by says so too, and that it waits.
+        print("healthy" if said == "active" else f"healthy: {said}")
+    else:
+        print(f"unhealthy: {said}")
     return 0 if healthy else 1
 
 
@@ -69,7 +75,17 @@ def add_subcommands(commands: argparse._SubParsersAction) -> None:  # type: igno
     for name, summary, handler in (
         ("run", "run the bot with long polling until SIGINT or SIGTERM", _run),
         ("demo", "chat with the bot in this terminal: no token, no network", _demo),
-        ("health", "exit 0 if the running bot's /healthz says so (for HEALTHCHECK)", _health),
+        (
+            "health",
+            "exit 0 if the running bot's /healthz says so (for HEALTHCHECK); say if it stands by",
+            _health,
+        ),
     ):
         parser = commands.add_parser(name, help=summary, description=summary)
         parser.set_defaults(handler=handler)
+        if name == "health":
+            parser.add_argument(
+                "--role",
+                action="store_true",
+                help="print only the role: active (it takes updates) or standby",
+            )

@@ -82,6 +82,10 @@ class ReplyLimiter(BaseRateLimiter[int]):
         what cannot go at once fails at once, so that shutdown never waits for Telegram."""
         self._stopping = True
 
+    def resume(self) -> None:
+        """The bot starts (again, for a later term of an instance): replies wait their turn."""
+        self._stopping = False
+
     async def initialize(self) -> None:
         """Nothing to open."""
 

@@ -129,13 +129,33 @@ def fts_query(user_text: str, *, prefix: bool = True) -> str | None:
     ``*``, ``-``, ``^``, quotes, parentheses, column filters) are only text; all the words
     must match, with ``prefix`` the last one as a prefix (the user may still be typing it).
     """
-    words = query_tokens(user_text)
+    return fts_match(query_tokens(user_text), prefix=prefix)
+
+
+def fts_match(words: Sequence[str], *, prefix: bool = True) -> str | None:
+    """The FTS5 MATCH expression for ``words`` (search keys): all of them, each quoted, with
+    ``prefix`` the last one as a prefix; None for no words."""
     if not words:
         return None
     quoted = ['"' + word.replace('"', '""') + '"' for word in words]
     if prefix:
         quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def ts_query(words: Sequence[str], *, prefix: bool = True, weights: str = "") -> str | None:
+    """The same as :func:`fts_match` in PostgreSQL's ``tsquery`` syntax (lexemes taken as
+    they are, no dictionary): ``'a' & 'b':*``; ``weights`` ("A") restricts every word to the
+    parts of the document of those weights."""
+    if not words:
+        return None
+    quoted = ["'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in words]
+    labels = [weights] * len(words)
+    if prefix:
+        labels[-1] = "*" + weights
+    return " & ".join(
+        word + (f":{label}" if label else "") for word, label in zip(quoted, labels, strict=True)
+    )
 
 
 def edit_distance_at_most_one(a: str, b: str) -> bool:

@@ -1,10 +1,12 @@
 """``GET /healthz`` and ``GET /metrics``: whether the bot works, and how much it does.
 
-``/healthz`` answers 200 when the database answers, updates flow (polling: the Bot API
-answered a ``getUpdates`` lately; webhook: the webhook is set and taken), and the delivery
-engine goes round; else 503. One answer serves as liveness and readiness: a bot that cannot
-take updates or deliver is of no use behind a load balancer either. ``python -m bot health``
-and the image's HEALTHCHECK ask it.
+``/healthz`` answers 200 when the database answers, updates flow (polling: the Bot API answered a
+``getUpdates`` lately; webhook: the webhook is set and taken), and the delivery engine goes round;
+else 503. It says the instance's ``role``: ``active``, or ``standby`` (another instance on the same
+database is active; this one is healthy if its database answers and, in webhook mode, it stores the
+updates it is sent). One answer serves as liveness and readiness: a bot that cannot take updates or
+deliver is of no use behind a load balancer either. ``python -m bot health`` and the image's
+HEALTHCHECK ask it.
 """
 
 from __future__ import annotations
@@ -46,18 +48,22 @@ def _updates(request: web.Request) -> dict[str, Any]:
     receiving = request.app[RECEIVING]
     now = time.monotonic()
     check: dict[str, Any] = {"mode": receiving.mode, "queued": application.update_queue.qsize()}
+    if application.role() == "standby":
+        # Another instance takes the updates; a webhook sent here is stored for it.
+        return check | {"ok": receiving.accepting or receiving.mode == "polling"}
     if not application.running or not receiving.since:
         return check | {"ok": False}
     if receiving.mode == "webhook":
         return check | {"ok": receiving.accepting}
-    updater = application.updater
     answered = application.last_poll_answer()
     last = max(receiving.since, answered or 0.0)
-    polling = updater is not None and updater.running
+    polling = application.poller is not None
     return check | {"ok": polling and now - last < POLL_SILENCE, "seconds_since": round(now - last)}
 
 
 def _delivery(request: web.Request) -> dict[str, Any]:
+    if request.app[BOT].role() == "standby":
+        return {"ok": True, "standby": True}  # the active instance delivers
     engine = request.app[BOT].services.delivery
     silence = time.monotonic() - engine.last_round
     return {"ok": engine.running and silence < ENGINE_SILENCE, "seconds_since": round(silence)}
@@ -72,7 +78,12 @@ async def healthz(request: web.Request) -> web.Response:
     }
     healthy = all(check["ok"] for check in checks.values())
     return web.json_response(
-        {"status": "ok" if healthy else "failing", "checks": checks}, status=200 if healthy else 503
+        {
+            "status": "ok" if healthy else "failing",
+            "role": request.app[BOT].role(),
+            "checks": checks,
+        },
+        status=200 if healthy else 503,
     )
 
 

@@ -1,11 +1,14 @@
 """Updates by webhook: Telegram POSTs each update to ``BOT_PUBLIC_URL`` + :data:`PATH` with the
 secret given to ``setWebhook`` in a header.
 
-As in python-telegram-bot's custom webhook examples, the update is decoded and put on the
-application's update queue; the answer goes back at once, and the update is handled like a
-polled one (in order per chat, see :mod:`bot.update_order`). A request without the secret
-is 401 (compared in constant time); a body that is not an update is 400; one over the size
-bound is 413; while the bot is not running, 503 makes Telegram send it again later.
+The update is decoded and stored in the inbox (storage/inbox.py) before the answer goes back, so
+that no update Telegram was told arrived can be lost; every instance, active or standing by, stores
+what it is sent, and the active one's pump (bot/polling.py) hands it to the application, to be
+handled like a polled one (in order per chat, see :mod:`bot.update_order`). An update stored twice
+(Telegram retried) is stored once; one retried after it was handled is handled again, as after a
+crash. While the database cannot store it, 503 makes Telegram send it again. A request without the
+secret is 401 (compared in constant time); a body that is not an update is 400; one over the size
+bound is 413; while the bot is stopping, 503 makes Telegram send it again later.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ async def receive(request: web.Request) -> web.Response:
         metrics.webhook_requests.labels("unauthorized").inc()
         logger.warning("a webhook request without the secret was refused")
         raise web.HTTPUnauthorized
-    if not request.app[RECEIVING].accepting or not application.running:
+    if not request.app[RECEIVING].accepting:
         metrics.webhook_requests.labels("unavailable").inc()
         raise web.HTTPServiceUnavailable(headers={"Retry-After": RETRY_AFTER})
     try:
@@ -66,7 +69,14 @@ async def receive(request: web.Request) -> web.Response:
         metrics.webhook_requests.labels("bad").inc()
         logger.warning("a webhook request that is not an update was refused")
         raise web.HTTPBadRequest
-    await application.update_queue.put(update)
+    try:
+        fresh = await application.services.inbox.accept(update.update_id, json.dumps(data))
+    except Exception as error:  # the database away, or this instance just lost the lease
+        metrics.webhook_requests.labels("unavailable").inc()
+        logger.warning("a webhook update could not be stored: %s", type(error).__name__)
+        raise web.HTTPServiceUnavailable(headers={"Retry-After": RETRY_AFTER}) from None
+    if fresh and application.poller is not None:
+        application.poller.wake()
     metrics.webhook_requests.labels("accepted").inc()
     return web.Response(status=200)
 

@@ -8,8 +8,9 @@ tests once in each mode."""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from bot.domain.roles import Role
 from handlers.context import QorgauApplication
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from sandbox.network import free_port
+from storage.location import DatabaseLocation
 from tests.e2e.preview import Preview
 
 ADMIN_ID = 7_365_912_001
@@ -70,6 +72,19 @@ class RunningBot:
             await self.application.services.users.set_role(user.id, role)
         return user
 
+    async def settled(self, timeout: float = 20.0) -> None:  # noqa: ASYNC109
+        """Wait until every update was fetched, confirmed, handled and dropped from the inbox,
+        and SQLite's WAL wiped of it."""
+        await self.api.wait_until(self.api.confirmed_all_updates, timeout=timeout)
+        services = self.application.services
+        deadline = asyncio.get_running_loop().time() + timeout
+        while await services.inbox.size() or services.db.wipe_pending:
+            if services.db.wipe_pending and not await services.inbox.size():
+                await services.db.wipe()
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError("updates are still in the inbox")
+            await asyncio.sleep(0.02)
+
     async def readers(self, count: int, first_id: int = 20_000) -> list[SimUser]:
         """``count`` people who started the bot, their languages in turn ru, kk, en."""
         readers = []
@@ -99,11 +114,13 @@ async def api() -> AsyncIterator[LocalBotApi]:
 
 
 @pytest.fixture
-def settings(api: LocalBotApi, tmp_path: Path) -> Settings:
+def settings(
+    api: LocalBotApi, new_database: Callable[..., DatabaseLocation], tmp_path: Path
+) -> Settings:
     return Settings(
         token=api.token,
         api_base_url=api.base_url,
-        database=tmp_path / "var" / "bot.sqlite3",
+        database=new_database("var/bot.sqlite3"),
         admins=frozenset({ADMIN_ID}),
         **web_settings(),  # type: ignore[arg-type]
     )

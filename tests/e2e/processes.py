@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import sqlite3
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -13,26 +11,30 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.local_api import LocalBotApi
+from storage.location import DatabaseLocation
 from tests.e2e.conftest import ADMIN_ID, web_settings, webhook_mode
+from tests.stored import has_row, location_text, traces
+
+__all__ = ["bot_process", "environment", "eventually", "has_row", "run_cli", "traces"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-_WEB: dict[Path, dict[str, object]] = {}
+_WEB: dict[str, dict[str, object]] = {}
 """The web server of each database's bot: one port per database, so that ``health`` run with
 the same environment asks the bot that runs on it, and a restarted bot gets its port back."""
 
 
 def environment(
-    api: LocalBotApi, database: Path, broadcast_rate: float | None = None
+    api: LocalBotApi, database: DatabaseLocation, broadcast_rate: float | None = None
 ) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("BOT_")}
-    web = _WEB.setdefault(database, web_settings())
+    web = _WEB.setdefault(str(database), web_settings())
     host, port = web["listen"]  # type: ignore[misc]
     env.update(
         BOT_TOKEN=api.token,
         BOT_API_BASE_URL=api.base_url,
-        BOT_DATABASE=str(database),
+        BOT_DATABASE=location_text(database),
         BOT_ADMINS=str(ADMIN_ID),
         BOT_LISTEN=f"{host}:{port}",
         BOT_PUBLIC_URL=str(web["public_url"]),
@@ -46,12 +48,12 @@ def environment(
 
 async def run_cli(*args: str, env: dict[str, str], **popen: Any) -> tuple[int, str, str]:
     """``python -m bot ARGS``: its exit code, stdout and stderr (it must end within 30 s)."""
+    popen.setdefault("cwd", ROOT)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         *args,
-        cwd=ROOT,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -65,7 +67,7 @@ async def run_cli(*args: str, env: dict[str, str], **popen: Any) -> tuple[int, s
 @asynccontextmanager
 async def bot_process(
     api: LocalBotApi,
-    database: Path,
+    database: DatabaseLocation,
     broadcast_rate: float | None = None,
     *,
     cwd: Path = ROOT,
@@ -103,22 +105,3 @@ async def eventually(predicate: Callable[[], object], timeout: float = 10.0) -> 
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError(f"{predicate} did not hold within {timeout}s")
         await asyncio.sleep(0.02)
-
-
-def has_row(database: Path, query: str) -> Callable[[], bool]:
-    def check() -> bool:
-        with contextlib.closing(sqlite3.connect(database)) as connection:
-            return connection.execute(query).fetchone() is not None
-
-    return check
-
-
-def traces(database: Path, user_id: int) -> list[str]:
-    """Where the id still appears, as text or as SQLite's big-endian integer, in the database,
-    its WAL and its shared-memory index."""
-    needles = {"text": str(user_id).encode(), "int48": user_id.to_bytes(6, "big")}
-    found = []
-    for path in database.parent.glob(database.name + "*"):
-        content = path.read_bytes()
-        found += [f"{path.name}: {kind}" for kind, needle in needles.items() if needle in content]
-    return found

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,9 +21,11 @@ from bot.domain.content import load_content
 from bot.domain.roles import Role
 from bot.shipped import SHIPPED_CONTENT
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
+from storage.location import DatabaseLocation
 from tests.documents import docx_paragraphs, pdf_pages, words
 from tests.e2e.conftest import RunningBot, message_starting
 from tests.e2e.processes import traces
+from tests.stored import contains_text, rows
 
 ACTIVIST_ID = 7_365_913_377
 """Large enough that its 6-byte big-endian form (how SQLite stores it) is distinctive."""
@@ -80,17 +81,9 @@ SIGNERS = {
 }
 
 
-def database_bytes(database: Path) -> bytes:
-    """The database, its WAL and its shared-memory index, as bytes."""
-    return b"".join(path.read_bytes() for path in database.parent.glob(database.name + "*"))
-
-
-def act_rows(database: Path) -> list[tuple[object, ...]]:
+def act_rows(database: DatabaseLocation) -> list[tuple[object, ...]]:
     """Every row of the tables that hold acts, read by another connection."""
-    with sqlite3.connect(database) as connection:
-        rows = connection.execute("SELECT * FROM act_counts").fetchall()
-        rows += connection.execute("SELECT * FROM act_tokens").fetchall()
-    return rows
+    return rows(database, "SELECT * FROM act_counts") + rows(database, "SELECT * FROM act_tokens")
 
 
 async def replies_after(user: SimUser, count: int) -> list[SimMessage]:
@@ -135,9 +128,9 @@ async def test_from_a_case_card_to_a_letter_document_and_an_act(
     assert pdf_text.endswith(f"{labels['closing']} {name}, {title}")
     _header, body = docx_paragraphs(files[docx_message.document["file_id"]].data)
     assert body[1] == labels["addressee"] and body[-1] == f"{name},\n{title}"
-    await bot.api.wait_until(bot.api.confirmed_all_updates)
-    stored = database_bytes(bot.settings.database)
-    assert name.encode() not in stored and title.encode() not in stored
+    await bot.settled()
+    assert not contains_text(bot.settings.database, name)
+    assert not contains_text(bot.settings.database, title)
 
     # "I did it": counted once, with no user id beside it.
     did = action.button(labels["did"])["callback_data"]
@@ -156,7 +149,7 @@ async def test_from_a_case_card_to_a_letter_document_and_an_act(
     question = await user.ask("/forget")
     await (await user.press(question, callback_data="forget:yes")).wait_answer()
     await user.wait_for_edit(question)
-    await bot.api.wait_until(bot.api.confirmed_all_updates)
+    await bot.settled()
     assert traces(bot.settings.database, ACTIVIST_ID) == []
     assert len(act_rows(bot.settings.database)) == 2
 
@@ -280,10 +273,10 @@ async def test_a_call_with_an_end_in_act_deadlines_and_outcomes(timed) -> None:
     await user.press(edited, "Хабар қалдырдым")
     (thanks,) = await replies_after(user, 1)
     assert thanks.text.startswith("Рахмет!")
-    with sqlite3.connect(bot.settings.database) as connection:
-        assert connection.execute("SELECT kind, outcome, count FROM act_counts").fetchall() == [
-            ("call", "message", 1)
-        ]
+    # The rows as another program reads them.
+    assert rows(bot.settings.database, "SELECT kind, outcome, count FROM act_counts") == [
+        ("call", "message", 1)
+    ]
     # After its end the action leaves the lists, and its cards count nothing.
     other = bot.user(605, "en")
     await other.ask("/start")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from pathlib import Path
+from collections.abc import Callable
 
 from sandbox.local_api import FloodLimits, LocalBotApi
+from storage.location import DatabaseLocation
 from tests.e2e.conftest import RunningBot
 from tests.e2e.processes import bot_process
 
@@ -42,8 +43,10 @@ async def test_a_flood_from_one_user_does_not_delay_another(bot: RunningBot) -> 
     await flood.wait_for_replies(FLOOD, timeout=30)
 
 
-async def test_sigterm_does_not_wait_for_a_throttled_chat(api: LocalBotApi, tmp_path: Path) -> None:
-    async with bot_process(api, tmp_path / "bot.sqlite3") as process:
+async def test_sigterm_does_not_wait_for_a_throttled_chat(
+    api: LocalBotApi, new_database: Callable[..., DatabaseLocation]
+) -> None:
+    async with bot_process(api, new_database("bot.sqlite3")) as process:
         user = api.user(630, language_code="en")
         await user.ask("/start", timeout=10)
         api.flood_control.refuse_next(user.id, 60)

@@ -233,7 +233,8 @@ async def test_a_status_change_goes_to_the_followers_as_news(
     )
     follower = bot.user(6_100_012, "ru")
     card = await follower.ask("/case Тестова")
-    await follower.press(card, "Следить")
+    # Following is done once the press is answered: the news must find the follower.
+    await (await follower.press(card, "Следить")).wait_answer()
     _status, editor = await call(http, bot, "GET", "/cases/aigerim-test", user_id=COORDINATOR)
     version = re.search(r'data-version="([0-9a-f]+)"', editor)
     assert version is not None

@@ -385,7 +385,7 @@ async def test_forget_erases_the_binding_and_keeps_the_signature(bot: RunningBot
     assert "Ваша регистрация как депутата тоже будет удалена." in question.text
     await (await mp.press(question, callback_data="forget:yes")).wait_answer()
     await mp.wait_for_edit(question)
-    await bot.api.wait_until(bot.api.confirmed_all_updates)
+    await bot.settled()
     assert traces(bot.settings.database, ERASED_ID) == []
     assert [m.surname for m in await services.declarations.signers(700)] == ["Sharma"]
     assert (await services.audit.verify())[1] is None

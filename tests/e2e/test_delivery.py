@@ -4,11 +4,10 @@ recipients, stopping, priority of replies, bad appeal texts, and ``kill -9`` mid
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import math
-import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,10 @@ from bot.domain.broadcasts import ALL_LOCALES, Kind, Progress
 from bot.domain.roles import Role
 from sandbox.local_api import FloodLimits, LocalBotApi, Outage, SimMessage, SimUser
 from storage.broadcasts import insert_personal
+from storage.location import DatabaseLocation
 from tests.e2e.conftest import ADMIN_ID, RunningBot, message_starting
 from tests.e2e.processes import bot_process
+from tests.stored import rows
 
 APPEAL = {"en": "Write to the prosecutor", "ru": "Напишите прокурору", "kk": "Прокурорға жазыңыз"}
 
@@ -225,10 +226,12 @@ async def test_an_appeal_with_only_one_language_goes_to_all(bot: RunningBot) -> 
     assert not any(m.text == "Только по-русски" for m in readers[0].chat.bot_messages)
 
 
-async def test_a_broadcast_survives_kill_9(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_a_broadcast_survives_kill_9(
+    api: LocalBotApi, new_database: Callable[..., DatabaseLocation]
+) -> None:
     """Kill the bot mid-broadcast; on restart it resumes by itself. Nothing confirmed as sent
     is sent again, nobody is skipped silently, and the unknown ones are the coordinator's call."""
-    database = tmp_path / "bot.sqlite3"
+    database = new_database("bot.sqlite3")
     readers = [api.user(30_000 + i, language_code="en") for i in range(80)]
     coordinator = api.user(ADMIN_ID, language_code="en")
     async with bot_process(api, database, broadcast_rate=40) as process:
@@ -254,13 +257,9 @@ async def test_a_broadcast_survives_kill_9(api: LocalBotApi, tmp_path: Path) -> 
         unknown = _count(report, "Fate unknown (in flight when the bot stopped abruptly):")
         # At most what was claimed ahead, sent but not yet recorded, or on the wire.
         assert unknown <= math.ceil(40 * (CLAIM_AHEAD + SETTLE_EVERY)) + 2
-        with contextlib.closing(sqlite3.connect(database)) as connection:
-            unknown_chats = {
-                chat
-                for (chat,) in connection.execute(
-                    "SELECT chat_id FROM outbox WHERE state = 'unknown'"
-                )
-            }
+        unknown_chats = {
+            chat for (chat,) in rows(database, "SELECT chat_id FROM outbox WHERE state = 'unknown'")
+        }
         assert len(unknown_chats) == unknown
         missed = {r.id for r in readers if not _appeals_received(r)}
         assert missed <= unknown_chats, "whoever got nothing is reported as unknown"

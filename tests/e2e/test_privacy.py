@@ -8,6 +8,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.domain.roles import Role
 from storage import Database
 from tests.e2e.conftest import ADMIN_ID, RunningBot
@@ -64,7 +66,7 @@ async def test_forget_leaves_no_trace_in_the_database_files(bot: RunningBot) -> 
     done = await user.wait_for_edit(question)
     assert done.text.startswith("Дайын")
     assert "\n\n" not in done.text  # wiped at once: nothing remains to be said
-    await bot.api.wait_until(bot.api.confirmed_all_updates)
+    await bot.settled()
 
     assert await bot.application.services.users.get(ERASED_ID) is None
     assert traces(database, ERASED_ID) == []
@@ -74,6 +76,7 @@ async def test_forget_leaves_no_trace_in_the_database_files(bot: RunningBot) -> 
     assert [row["key"] for row in conversations] == [f"[{ADMIN_ID},{ADMIN_ID}]"]
 
 
+@pytest.mark.sqlite_only  # SQLite's WAL
 async def test_forget_beside_a_backup_stalls_nobody_and_wipes_when_it_ends(
     bot: RunningBot,
 ) -> None:
@@ -122,6 +125,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.sqlite_only  # SQLite's WAL
 async def test_an_erasure_cut_short_by_kill_9_is_wiped_at_the_next_start(tmp_path: Path) -> None:
     database = tmp_path / "bot.sqlite3"
     process = await asyncio.create_subprocess_exec(

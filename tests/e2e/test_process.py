@@ -6,11 +6,14 @@ import asyncio
 import os
 import signal
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from bot.health import heartbeat_path
 from sandbox.local_api import LocalBotApi
+from storage.location import DatabaseLocation
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.processes import bot_process, environment, eventually, has_row, run_cli
 
@@ -67,9 +70,9 @@ async def test_an_unreachable_api_or_a_refused_token_is_explained(api: LocalBotA
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 async def test_signals_shut_down_cleanly(
-    api: LocalBotApi, tmp_path: Path, signum: signal.Signals
+    api: LocalBotApi, new_database: Callable[..., DatabaseLocation], signum: signal.Signals
 ) -> None:
-    async with bot_process(api, tmp_path / "bot.sqlite3") as process:
+    async with bot_process(api, new_database("bot.sqlite3")) as process:
         user = api.user(900, language_code="en")
         assert "Qorgau" in (await user.ask("/start", timeout=10)).text
         process.send_signal(signum)
@@ -81,8 +84,10 @@ async def test_signals_shut_down_cleanly(
     assert api.token not in log and "Traceback" not in log
 
 
-async def test_a_question_survives_kill_9(api: LocalBotApi, tmp_path: Path) -> None:
-    database = tmp_path / "bot.sqlite3"
+async def test_a_question_survives_kill_9(
+    api: LocalBotApi, new_database: Callable[..., DatabaseLocation]
+) -> None:
+    database = new_database("bot.sqlite3")
     admin = api.user(ADMIN_ID, language_code="en")
     async with bot_process(api, database) as process:
         await api.user(901, language_code="en").ask("/start", timeout=10)
@@ -98,24 +103,28 @@ async def test_a_question_survives_kill_9(api: LocalBotApi, tmp_path: Path) -> N
         assert reply.text == "User 901 is now a coordinator."
 
 
-async def test_health_follows_the_heartbeat(api: LocalBotApi, tmp_path: Path) -> None:
-    database = tmp_path / "bot.sqlite3"
+async def test_health_follows_the_heartbeat(
+    api: LocalBotApi, tmp_path: Path, new_database: Callable[..., DatabaseLocation]
+) -> None:
+    database = new_database("bot.sqlite3")
     env = environment(api, database)
-    assert (await run_cli("health", env=env))[0] == 1
-    async with bot_process(api, database) as process:
-        heartbeat = tmp_path / "bot.sqlite3.alive"
+    assert (await run_cli("health", env=env, cwd=tmp_path))[0] == 1
+    async with bot_process(api, database, cwd=tmp_path) as process:
+        heartbeat = tmp_path / heartbeat_path(database)  # beside SQLite's file, or in var/
         await eventually(heartbeat.exists)
-        code, stdout, _ = await run_cli("health", env=env)
+        code, stdout, _ = await run_cli("health", env=env, cwd=tmp_path)
         assert (code, stdout.strip()) == (0, "healthy")
         process.terminate()
         await process.wait()
     os.utime(heartbeat, (0, 0))  # a beat from long ago: the bot died and did not come back
-    assert (await run_cli("health", env=env))[0] == 1
+    assert (await run_cli("health", env=env, cwd=tmp_path))[0] == 1
 
 
-async def test_sigterm_under_traffic_prints_no_traceback(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_sigterm_under_traffic_prints_no_traceback(
+    api: LocalBotApi, new_database: Callable[..., DatabaseLocation]
+) -> None:
     """Updates in hand, replies on the wire, an appeal being sent: the bot stops cleanly."""
-    database = tmp_path / "bot.sqlite3"
+    database = new_database("bot.sqlite3")
     admin = api.user(ADMIN_ID, language_code="en")
     async with bot_process(api, database) as process:
         await admin.ask("/start", timeout=10)

@@ -6,14 +6,11 @@ its calendar file, in three languages."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import math
-import sqlite3
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import icalendar
 import pytest
@@ -30,11 +27,13 @@ from handlers.context import QorgauApplication
 from sandbox.local_api import LocalBotApi, SimMessage, SimUser
 from storage import Database
 from storage.cases import Cases
+from storage.location import DatabaseLocation
 from storage.reminders import Reminders
 from storage.subscriptions import Subscriptions
 from storage.users import Users
 from tests.e2e.conftest import RunningBot
 from tests.e2e.processes import bot_process, eventually
+from tests.stored import scalar
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 CASE = "mukhtar-dzhakishev"
@@ -351,15 +350,12 @@ async def test_settings_deadlines_and_the_calendar_file(
     assert await reminders.settings(kk.id) == ReminderSettings()
 
 
-def _scalar(database: Path, query: str) -> int:
-    with contextlib.closing(sqlite3.connect(database)) as connection:
-        return int(connection.execute(query).fetchone()[0] or 0)
-
-
-async def test_reminders_survive_kill_9(api: LocalBotApi, tmp_path: Path) -> None:
+async def test_reminders_survive_kill_9(
+    api: LocalBotApi, new_database: Callable[..., DatabaseLocation]
+) -> None:
     """The bot, a real process on the system clock, is killed while sending reminders: after
     the restart nobody has one twice, and whoever has none is counted as of unknown fate."""
-    database = tmp_path / "bot.sqlite3"
+    database = new_database("bot.sqlite3")
     readers = [api.user(40_000 + i, language_code="en") for i in range(40)]
     now = datetime.now(UTC)
     shipped = load_content(SHIPPED_CONTENT)
@@ -380,15 +376,15 @@ async def test_reminders_survive_kill_9(api: LocalBotApi, tmp_path: Path) -> Non
         process.kill()
         await process.wait()
     async with bot_process(api, database, broadcast_rate=10):
-        await eventually(lambda: _scalar(database, "SELECT count(*) FROM outbox") == 0, 20)
+        await eventually(lambda: scalar(database, "SELECT count(*) FROM outbox") == 0, 20)
     counts = Counter(len(_reminders(reader)) for reader in readers)
     assert set(counts) <= {0, 1}, "nobody gets a reminder twice"
-    sent = _scalar(database, "SELECT sum(sent) FROM broadcasts WHERE kind = 'reminder'")
-    unknown = _scalar(database, "SELECT sum(unknown) FROM broadcasts WHERE kind = 'reminder'")
+    sent = scalar(database, "SELECT sum(sent) FROM broadcasts WHERE kind = 'reminder'")
+    unknown = scalar(database, "SELECT sum(unknown) FROM broadcasts WHERE kind = 'reminder'")
     assert sent + unknown == len(readers)
     # At most what was claimed ahead, sent but not yet recorded, or on the wire.
     assert counts[0] <= unknown <= math.ceil(10 * (CLAIM_AHEAD + SETTLE_EVERY)) + 2
-    assert _scalar(database, "SELECT count(*) FROM reminders") == 0
+    assert scalar(database, "SELECT count(*) FROM reminders") == 0
 
 
 @pytest.mark.parametrize(

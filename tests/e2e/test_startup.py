@@ -8,6 +8,7 @@ import contextlib
 import resource
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,24 +16,59 @@ import pytest
 from bot.application import serve
 from bot.config import Settings
 from sandbox.local_api import LocalBotApi
+from sandbox.postgres import free_port
+from storage.location import DatabaseLocation, PostgresUrl
 from tests.e2e.processes import bot_process, environment, run_cli
 
 
-async def refused(api: LocalBotApi, database: Path, **popen: object) -> str:
+async def refused(api: LocalBotApi, database: DatabaseLocation, **popen: object) -> str:
     """Run the bot on ``database``; it must exit 2 at once, naming BOT_DATABASE, no traceback."""
     code, _, stderr = await run_cli("run", env=environment(api, database), **popen)
     assert code == 2, stderr
     assert stderr.count("\n") == 1 and "Traceback" not in stderr, stderr
     assert stderr.startswith(f"BOT_DATABASE {database} cannot be used: ")
     assert api.token not in stderr
+    if isinstance(database, PostgresUrl) and database.password:
+        assert database.password not in stderr
     return stderr
 
 
+async def test_a_postgresql_server_nobody_listens_on(api: LocalBotApi) -> None:
+    database = PostgresUrl.parse(f"postgresql://qorgau:s3cret@127.0.0.1:{free_port()}/qorgau")
+    stderr = await refused(api, database)
+    assert "refused" in stderr.lower(), stderr
+
+
+async def test_a_postgresql_host_that_does_not_exist(api: LocalBotApi) -> None:
+    database = PostgresUrl.parse("postgresql://qorgau:s3cret@nowhere.invalid/qorgau")
+    stderr = await refused(api, database)
+    assert stderr.count("\n") == 1
+
+
+@pytest.mark.postgresql_only
+async def test_a_postgresql_database_that_does_not_exist(
+    api: LocalBotApi, postgres_cluster: PostgresUrl
+) -> None:
+    stderr = await refused(api, postgres_cluster.with_database("no_such_database"))
+    assert 'database "no_such_database" does not exist' in stderr
+
+
+@pytest.mark.postgresql_only
+async def test_a_wrong_postgresql_password(api: LocalBotApi, postgres_cluster: PostgresUrl) -> None:
+    assert postgres_cluster.password  # the test cluster asks for passwords over TCP
+    wrong = PostgresUrl.parse(postgres_cluster.dsn.replace(postgres_cluster.password, "wr0ng"))
+    stderr = await refused(api, wrong)
+    assert "password authentication failed" in stderr
+    assert "wr0ng" not in stderr and postgres_cluster.password not in stderr
+
+
+@pytest.mark.sqlite_only
 async def test_a_folder_where_the_file_should_be(api: LocalBotApi, tmp_path: Path) -> None:
     (tmp_path / "bot.sqlite3").mkdir()
     assert "unable to open database file" in await refused(api, tmp_path / "bot.sqlite3")
 
 
+@pytest.mark.sqlite_only
 async def test_a_file_where_the_folder_should_be(api: LocalBotApi, tmp_path: Path) -> None:
     (tmp_path / "var").write_text("not a folder")
     assert "var is a file, not a folder" in await refused(api, tmp_path / "var" / "bot.sqlite3")
@@ -43,6 +79,7 @@ def _small_files() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
 
+@pytest.mark.sqlite_only
 async def test_a_full_disk(api: LocalBotApi, tmp_path: Path) -> None:
     stderr = await refused(api, tmp_path / "bot.sqlite3", preexec_fn=_small_files)
     assert "disk" in stderr or "full" in stderr
@@ -66,6 +103,7 @@ def read_only_folder(tmp_path: Path) -> Path:
         subprocess.run(["umount", str(mount)], check=False)
 
 
+@pytest.mark.sqlite_only
 async def test_a_read_only_mount(api: LocalBotApi, read_only_folder: Path) -> None:
     stderr = await refused(api, read_only_folder / "bot.sqlite3")
     assert "readonly" in stderr or "read-only" in stderr
@@ -89,12 +127,12 @@ async def test_a_failure_after_the_start_stops_everything_before_the_database_cl
 
 @pytest.mark.parametrize("method", ["setMyDescription", "setMyCommands", "setMyShortDescription"])
 async def test_a_decorative_method_the_server_lacks_is_a_warning(
-    api: LocalBotApi, tmp_path: Path, method: str
+    api: LocalBotApi, new_database: Callable[..., DatabaseLocation], method: str
 ) -> None:
     """Only getMe tells a refused token; a Bot API server without a decorative method (404)
     costs the menus or descriptions, not the bot."""
     api.unknown_methods.add(method)
-    async with bot_process(api, tmp_path / "bot.sqlite3") as process:
+    async with bot_process(api, new_database("bot.sqlite3")) as process:
         user = api.user(950, language_code="en")
         assert (await user.ask("/start", timeout=10)).text.startswith("Qorgau helps")
         process.terminate()

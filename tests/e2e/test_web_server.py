@@ -200,3 +200,57 @@ async def test_health_asks_healthz(api: LocalBotApi, tmp_path: Path) -> None:
     async with bot_process(api, tmp_path / "bot.sqlite3"):
         assert await run_cli("health", env=env) == (0, "healthy\n", "")
     assert os.environ.get("BOT_LISTEN") is None  # the test's own environment is untouched
+
+
+async def test_the_webhook_stores_each_update_before_it_answers(
+    webhook_bot: RunningBot, http: aiohttp.ClientSession
+) -> None:
+    """Stored in the inbox, once, then handled: a delivery retried by Telegram is one update."""
+    user = webhook_bot.user(5_550_010)
+    body = json.dumps(an_update(900_010, user.id, "/start"))
+    headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    url = base(webhook_bot) + "/telegram/webhook"
+    for _ in range(2):
+        async with http.post(url, data=body, headers=headers) as response:
+            assert response.status == 200
+    await webhook_bot.settled()
+    assert len(user.chat.bot_messages) == 1
+
+
+async def test_the_active_instance_handles_what_another_instance_stored(
+    webhook_bot: RunningBot,
+) -> None:
+    """A standing-by instance's web server stores what it is sent; the active one's pump finds
+    it in the inbox within a second, without being woken."""
+    user = webhook_bot.user(5_550_011)
+    inbox = webhook_bot.application.services.inbox
+    assert await inbox.accept(900_011, json.dumps(an_update(900_011, user.id, "/start")))
+    await user.wait_for_replies(1, timeout=5)
+
+
+async def test_a_standing_by_instance_is_healthy_and_stores_webhook_updates(
+    webhook_bot: RunningBot, http: aiohttp.ClientSession
+) -> None:
+    application = webhook_bot.application
+    active_poller = application.poller
+    application.role = lambda: "standby"  # as the lease's task says when another is active
+    application.poller = None  # nothing to wake here: the active one looks by itself
+    try:
+        async with http.get(base(webhook_bot) + "/healthz") as response:
+            assert response.status == 200
+            body = await response.json()
+        assert body["role"] == "standby" and body["checks"]["delivery"] == {
+            "ok": True,
+            "standby": True,
+        }
+        user = webhook_bot.user(5_550_012)
+        headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+        update = json.dumps(an_update(900_012, user.id, "/start"))
+        async with http.post(
+            base(webhook_bot) + "/telegram/webhook", data=update, headers=headers
+        ) as response:
+            assert response.status == 200
+    finally:
+        application.role = lambda: "active"
+        application.poller = active_poller
+    await user.wait_for_replies(1, timeout=5)
