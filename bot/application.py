@@ -1,11 +1,12 @@
 """Assembling the python-telegram-bot application and running it.
 
 A running bot is an instance (bot/instance.py): it opens the database and its web server, then
-stands by until it holds the lease of the active instance; while it does (a term), it takes updates
-through the inbox (bot/polling.py: long polling, or what the webhook stored), sends, reminds and
-nudges, and its writes are fenced by the lease's token. When the term ends (a stop, or another
-instance took over), everything stops in order and, unless stopped, the instance stands by again.
-One bot alone on its database holds the lease from the start.
+stands by until it holds the lease of the active instance. While it does (a term), it takes
+updates through the inbox (bot/polling.py: long polling, or what the webhook stored), sends, and
+runs the reminders and the declaration reminders; its writes are fenced by the lease's token.
+When the term ends (a stop, or another instance took over), everything stops in order and,
+unless stopped, the instance stands by again. One bot alone on its database holds the lease
+from the start.
 """
 
 from __future__ import annotations
