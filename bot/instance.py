@@ -3,10 +3,11 @@
 :class:`Instance` runs the lease (storage/lease.py) in a task of its own: standing by, it tries
 to take the lease every :data:`CHECK_INTERVAL`; active, it renews it every
 :data:`RENEW_INTERVAL`. A term of activity (:class:`Term`) ends when a renewal finds another
-holder, or when no renewal succeeded for :data:`SELF_FENCE` seconds by this process's own
-monotonic clock (the database away, the process paused): the instance stops acting before the
-database would let another take over, and the database refuses its writes from then on anyway
-(the fence). A clean stop gives the lease up, so that another instance takes over at once.
+holder, or when no renewal succeeded for the lease's life less one renewal interval (4 s) by
+this process's own monotonic clock (the database away, the process paused): the instance stops
+acting before the database would let another take over, and the database refuses its writes
+from then on anyway (the fence). A clean stop gives the lease up, so that another instance
+takes over at once.
 
 The role is written into the heartbeat file that ``python -m bot health`` reads.
 """
@@ -35,10 +36,6 @@ paper. A standing-by instance takes over within this and :data:`CHECK_INTERVAL`.
 RENEW_INTERVAL = 1.0
 CHECK_INTERVAL = 1.0
 
-SELF_FENCE = LEASE_TTL - 1.0
-"""Seconds without a successful renewal after which an active instance stops acting: before
-the lease expires by the database's clock."""
-
 
 @dataclass
 class Term:
@@ -66,6 +63,9 @@ class Instance:
         self._renew_interval = renew_interval
         self._check_interval = check_interval
         self._self_fence = ttl - renew_interval
+        """Seconds without a successful renewal after which an active instance stops acting:
+        before the lease expires by the database's clock."""
+        self._renewed = 0.0
         self.term: Term | None = None
         self._activated = asyncio.Event()
 
