@@ -26,7 +26,7 @@ from telegram.ext import ApplicationBuilder, Defaults
 from bot import health, jobs
 from bot.config import Settings
 from bot.delivery.http import AiohttpRequest
-from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.domain.clock import SYSTEM_CLOCK, Clock, CorrectedClock
 from bot.instance import Instance, Term
 from bot.polling import InboxPoller, InboxPump
 from bot.services import Services
@@ -97,9 +97,12 @@ async def serve(
     ``/healthz`` and, in webhook mode, stores the updates it is sent for the active one. Whatever
     fails after the start, updates stop coming first, then the jobs and the delivery engine
     stop, then the web server, and the database closes last."""
+    # The machine's clock, kept on the database's (several instances keep one time); a test's
+    # settable clock stays as it is set.
+    corrected = CorrectedClock() if clock is SYSTEM_CLOCK else None
     async with await Database.open(settings.database, instance=True) as db:
-        application = build_application(settings, db, clock)
-        instance = Instance(db, health.heartbeat_path(settings.database))
+        application = build_application(settings, db, corrected or clock)
+        instance = Instance(db, health.heartbeat_path(settings.database), clock=corrected)
         application.role = lambda: instance.role
         async with application, application.services.delivery_bot:
             server = WebServer(application)

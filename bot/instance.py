@@ -9,6 +9,11 @@ acting before the database would let another take over, and the database refuses
 from then on anyway (the fence). A clean stop gives the lease up, so that another instance
 takes over at once.
 
+Given a :class:`~bot.domain.clock.CorrectedClock`, it also keeps that clock on the database's
+time, measured every :data:`CLOCK_CHECK_INTERVAL`: an instance whose machine's clock is minutes
+off reminds, opens and closes at the same moments as the others (the lease never depended on
+it), and says once in the log how far off its machine is.
+
 The role is written into the heartbeat file that ``python -m bot health`` reads.
 """
 
@@ -21,11 +26,13 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot import health
+from bot.domain.clock import CorrectedClock
 from storage import Database
-from storage.lease import Holder, Lease
+from storage.lease import Holder, Lease, database_time
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +42,12 @@ paper. A standing-by instance takes over within this and :data:`CHECK_INTERVAL`.
 
 RENEW_INTERVAL = 1.0
 CHECK_INTERVAL = 1.0
+
+CLOCK_CHECK_INTERVAL = 60.0
+"""Seconds between two measurements of the machine's clock against the database's."""
+
+CLOCK_SKEW_WARNING = timedelta(seconds=2)
+"""A machine's clock this far off the database's is worth a line in the log."""
 
 
 @dataclass
@@ -57,8 +70,11 @@ class Instance:
         ttl: float = LEASE_TTL,
         renew_interval: float = RENEW_INTERVAL,
         check_interval: float = CHECK_INTERVAL,
+        clock: CorrectedClock | None = None,
     ) -> None:
         self.lease = Lease(db, holder or Holder.this_process(), ttl)
+        self._db = db
+        self._clock = clock
         self._heartbeat = heartbeat
         self._renew_interval = renew_interval
         self._check_interval = check_interval
@@ -119,7 +135,11 @@ class Instance:
 
     async def _keep(self) -> None:
         last_beat = 0.0
+        last_clock_check = -CLOCK_CHECK_INTERVAL
         while True:
+            if time.monotonic() - last_clock_check >= CLOCK_CHECK_INTERVAL:
+                await self._check_clock()
+                last_clock_check = time.monotonic()
             if self.term is None:
                 await self._try_to_take()
                 pause = self._check_interval
@@ -130,6 +150,29 @@ class Instance:
                 self._beat()  # standing by (the active one beats while it takes updates)
                 last_beat = time.monotonic()
             await asyncio.sleep(pause)
+
+    async def _check_clock(self) -> None:
+        """Measure the machine's clock against the database's and keep the database's."""
+        if self._clock is None:
+            return
+        try:
+            before = self._clock.wall()
+            server = await database_time(self._db)
+            after = self._clock.wall()
+        except Exception as error:
+            logger.warning("cannot read the database's clock: %s", type(error).__name__)
+            return
+        offset = datetime.fromtimestamp(server, UTC) - (before + (after - before) / 2)
+        if (
+            abs(offset) >= CLOCK_SKEW_WARNING
+            and abs(offset - self._clock.offset) >= CLOCK_SKEW_WARNING
+        ):
+            logger.warning(
+                "this machine's clock is %+.0f s off the database's: the bot keeps the "
+                "database's time",
+                -offset.total_seconds(),
+            )
+        self._clock.correct(offset)
 
     async def _try_to_take(self) -> None:
         try:

@@ -110,6 +110,13 @@ async def lease_state(db: Database) -> LeaseState:
     return LeaseState(str(row[0]), int(row[1]), float(row[2]))
 
 
+async def database_time(db: Database) -> float:
+    """The database server's clock, in seconds since 1970: the time every instance keeps."""
+    row = await db.fetchone(f"SELECT {db.dialect.now}")
+    assert row is not None
+    return float(row[0])
+
+
 class Lease:
     """Taking, renewing and giving up the lease, as one holder."""
 

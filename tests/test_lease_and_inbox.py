@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 from contextlib import AsyncExitStack
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.domain.clock import CorrectedClock
 from bot.instance import Instance
 from storage import Database
 from storage.errors import Fenced
@@ -115,3 +116,28 @@ async def test_the_inbox_keeps_each_update_once_until_handled(db: Database) -> N
     assert await inbox.done(12)  # none left
     assert await inbox.pending() == []
     assert await inbox.next_offset() == 13
+
+
+async def test_an_instance_whose_clock_is_minutes_off_keeps_the_databases_time(
+    database_location: DatabaseLocation, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its lease is timed by the database anyway; its reminders and windows follow the clock
+    it is given, which keeps the database's time; the log says how far off the machine is."""
+    behind = CorrectedClock(wall=lambda: datetime.now(UTC) - timedelta(minutes=10))
+    async with (
+        await Database.open(database_location) as one,
+        await Database.open(database_location) as two,
+    ):
+        timing = {"ttl": 1.0, "renew_interval": 0.1, "check_interval": 0.05}
+        skewed = Instance(one, holder=elsewhere("behind"), clock=behind, **timing)
+        punctual = Instance(two, holder=elsewhere("punctual"), **timing)
+        stop = asyncio.Event()
+        async with skewed.running():
+            await asyncio.wait_for(skewed.activation(stop), 5)
+            async with punctual.running():
+                # Timed by the skewed machine, its lease would look 10 minutes expired.
+                await asyncio.sleep(0.3)
+                assert (skewed.role, punctual.role) == ("active", "standby")
+        assert abs(behind.now() - datetime.now(UTC)) < timedelta(seconds=2)
+        assert abs(behind.offset - timedelta(minutes=10)) < timedelta(seconds=2)
+    assert "this machine's clock is -600 s off the database's" in caplog.text

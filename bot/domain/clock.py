@@ -6,6 +6,7 @@ Everything that decides by the time of day (reminders, deadlines in the past) as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -24,6 +25,25 @@ class SystemClock:
 
 
 SYSTEM_CLOCK = SystemClock()
+
+
+class CorrectedClock:
+    """The machine's clock moved by the offset last measured against the database's, so that
+    every instance on one database keeps the same time whatever its machine's clock says
+    (reminders, signing windows and deadlines all ask this clock)."""
+
+    def __init__(self, wall: Callable[[], datetime] = SYSTEM_CLOCK.now) -> None:
+        self.wall = wall
+        """The machine's own clock."""
+        self.offset = timedelta()
+        """The database's time minus the machine's, as last measured."""
+
+    def now(self) -> datetime:
+        return self.wall() + self.offset
+
+    def correct(self, offset: timedelta) -> None:
+        """Keep the database's time from now on: it is ``offset`` ahead of the machine's."""
+        self.offset = offset
 
 
 class SettableClock:
