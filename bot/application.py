@@ -51,6 +51,7 @@ def build_application(
     """Wire settings, storage and every handler into an application (not yet started)."""
     services = Services.create(settings, db, clock)
     polling = AiohttpRequest(connection_pool_size=1)
+    replies = AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS)
     application = (
         ApplicationBuilder()
         .application_class(QorgauApplication)
@@ -72,7 +73,7 @@ def build_application(
         .concurrent_updates(PerChatOrder())
         .rate_limiter(services.reply_limiter)
         # aiohttp costs half the CPU of PTB's default httpx per request (bench/README.md).
-        .request(AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS))
+        .request(replies)
         .get_updates_request(polling)
         # Updates come through the inbox (bot/polling.py), not python-telegram-bot's updater.
         .updater(None)
@@ -80,6 +81,7 @@ def build_application(
     )
     assert isinstance(application, QorgauApplication)
     application.services = services
+    application.requests = (replies, polling)
     application.last_poll_answer = lambda: polling.last_answer
     register(application)
     return application

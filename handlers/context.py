@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ContextTypes, ConversationHandler, ExtBot
 from telegram.ext._utils.trackingdict import TrackingDict
+from telegram.request import BaseRequest
 
 from bot.domain.roles import Role, effective_role
 from bot.services import Services
@@ -62,6 +63,19 @@ class QorgauApplication(Application):  # type: ignore[type-arg]
     """``http://host:port`` the bot's web server is bound to, once it is."""
     role: Callable[[], str] = staticmethod(lambda: "active")
     """``active`` while this instance holds the lease, else ``standby`` (bot/instance.py)."""
+    requests: tuple[BaseRequest, ...] = ()
+    """The bot's HTTP clients, closed here when the start fails (below)."""
+
+    async def initialize(self) -> None:
+        """python-telegram-bot opens the bot's HTTP clients before ``getMe`` and closes them
+        only once it has succeeded: when ``getMe`` fails (a refused token, an unreachable Bot
+        API), close them here, so that the exit is the one line that says why."""
+        try:
+            await super().initialize()
+        except Exception:
+            for request in self.requests:
+                await request.shutdown()
+            raise
 
     async def process_update(self, update: object) -> None:
         started = time.perf_counter()

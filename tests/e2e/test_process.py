@@ -61,11 +61,13 @@ async def test_an_unreachable_api_or_a_refused_token_is_explained(api: LocalBotA
     )
     assert (code, "Traceback" in stderr) == (1, False)
     assert f"cannot reach the Bot API at {closed}" in stderr
+    assert "Unclosed" not in stderr  # the HTTP clients opened for getMe are closed
     code, _, stderr = await run_cli(
         "run", env={**env, "BOT_TOKEN": "999:wrong", "BOT_API_BASE_URL": api.base_url}
     )
     assert (code, "Traceback" in stderr) == (2, False)
     assert "BOT_TOKEN was refused" in stderr and "999:wrong" not in stderr
+    assert "Unclosed" not in stderr
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
