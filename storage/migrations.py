@@ -14,6 +14,35 @@ import aiosqlite
 
 logger = logging.getLogger(__name__)
 
+FAILURE_CLASSES = """
+    CREATE TEMP TABLE failure_classes AS
+    SELECT raw, CASE
+        WHEN raw IN ('blocked', 'deactivated', 'chat_not_found', 'too_long', 'bad_markup',
+                     'telegram_error', 'network', 'timeout', 'internal') THEN raw
+        WHEN lower(raw) LIKE '%bot was blocked%' OR lower(raw) LIKE '%bot was kicked%'
+             OR lower(raw) LIKE '%bot is not a member%' THEN 'blocked'
+        WHEN lower(raw) LIKE '%user is deactivated%' THEN 'deactivated'
+        WHEN lower(raw) LIKE '%chat not found%' OR lower(raw) LIKE '%user not found%'
+             OR lower(raw) LIKE '%peer_id_invalid%' THEN 'chat_not_found'
+        WHEN lower(raw) LIKE '%message is too long%' OR lower(raw) LIKE '%text is too long%'
+             THEN 'too_long'
+        WHEN lower(raw) LIKE '%can''t parse entities%' OR lower(raw) LIKE '%unsupported start tag%'
+             OR lower(raw) LIKE '%can''t find end tag%' OR lower(raw) LIKE '%entity%'
+             THEN 'bad_markup'
+        WHEN lower(raw) LIKE 'not sent:%' OR lower(raw) LIKE 'httpx.%' THEN 'network'
+        WHEN lower(raw) = 'timed out' OR lower(raw) LIKE 'no answer:%' THEN 'timeout'
+        WHEN raw = 'internal error' THEN 'internal'
+        ELSE 'telegram_error'
+    END AS class
+    FROM (SELECT reason AS raw FROM outbox WHERE reason IS NOT NULL
+          UNION SELECT reason FROM broadcast_failures) AS reasons;
+
+    UPDATE outbox SET reason = (SELECT class FROM failure_classes WHERE raw = outbox.reason)
+    WHERE reason IS NOT NULL;
+"""
+"""Migration 16 on either engine: a temporary table of the failure class of each reason stored
+as Telegram's words, and the outbox's reasons turned into their classes."""
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: users and python-telegram-bot's persisted state.
     """
@@ -472,31 +501,8 @@ MIGRATIONS: tuple[str, ...] = (
     # its reader's language, not as Telegram's English description, which only the log keeps.
     # The descriptions stored so far become their classes; the counts of a broadcast's
     # descriptions that fall in one class add up.
-    """
-    CREATE TEMP TABLE failure_classes AS
-    SELECT raw, CASE
-        WHEN raw IN ('blocked', 'deactivated', 'chat_not_found', 'too_long', 'bad_markup',
-                     'telegram_error', 'network', 'timeout', 'internal') THEN raw
-        WHEN lower(raw) LIKE '%bot was blocked%' OR lower(raw) LIKE '%bot was kicked%'
-             OR lower(raw) LIKE '%bot is not a member%' THEN 'blocked'
-        WHEN lower(raw) LIKE '%user is deactivated%' THEN 'deactivated'
-        WHEN lower(raw) LIKE '%chat not found%' OR lower(raw) LIKE '%user not found%'
-             OR lower(raw) LIKE '%peer_id_invalid%' THEN 'chat_not_found'
-        WHEN lower(raw) LIKE '%message is too long%' OR lower(raw) LIKE '%text is too long%'
-             THEN 'too_long'
-        WHEN lower(raw) LIKE '%can''t parse entities%' OR lower(raw) LIKE '%unsupported start tag%'
-             OR lower(raw) LIKE '%can''t find end tag%' OR lower(raw) LIKE '%entity%'
-             THEN 'bad_markup'
-        WHEN lower(raw) LIKE 'not sent:%' OR lower(raw) LIKE 'httpx.%' THEN 'network'
-        WHEN lower(raw) = 'timed out' OR lower(raw) LIKE 'no answer:%' THEN 'timeout'
-        WHEN raw = 'internal error' THEN 'internal'
-        ELSE 'telegram_error'
-    END AS class
-    FROM (SELECT reason AS raw FROM outbox WHERE reason IS NOT NULL
-          UNION SELECT reason FROM broadcast_failures);
-
-    UPDATE outbox SET reason = (SELECT class FROM failure_classes WHERE raw = outbox.reason)
-    WHERE reason IS NOT NULL;
+    FAILURE_CLASSES
+    + """
 
     CREATE TABLE broadcast_failures_new (
         broadcast_id INTEGER NOT NULL REFERENCES broadcasts (id) ON DELETE CASCADE,

@@ -18,8 +18,8 @@ import logging
 
 import asyncpg
 
+from storage.migrations import FAILURE_CLASSES, SchemaTooNew
 from storage.migrations import MIGRATIONS as SQLITE_MIGRATIONS
-from storage.migrations import SchemaTooNew
 
 logger = logging.getLogger(__name__)
 
@@ -371,31 +371,8 @@ MIGRATIONS: tuple[str | None, ...] = (
     """,
     # 16: a failure stored as its class (bot/domain/failures.py), not as Telegram's English
     # description: the descriptions stored so far become their classes, as on SQLite.
-    """
-    CREATE TEMP TABLE failure_classes AS
-    SELECT raw, CASE
-        WHEN raw IN ('blocked', 'deactivated', 'chat_not_found', 'too_long', 'bad_markup',
-                     'telegram_error', 'network', 'timeout', 'internal') THEN raw
-        WHEN lower(raw) LIKE '%bot was blocked%' OR lower(raw) LIKE '%bot was kicked%'
-             OR lower(raw) LIKE '%bot is not a member%' THEN 'blocked'
-        WHEN lower(raw) LIKE '%user is deactivated%' THEN 'deactivated'
-        WHEN lower(raw) LIKE '%chat not found%' OR lower(raw) LIKE '%user not found%'
-             OR lower(raw) LIKE '%peer_id_invalid%' THEN 'chat_not_found'
-        WHEN lower(raw) LIKE '%message is too long%' OR lower(raw) LIKE '%text is too long%'
-             THEN 'too_long'
-        WHEN lower(raw) LIKE '%can''t parse entities%' OR lower(raw) LIKE '%unsupported start tag%'
-             OR lower(raw) LIKE '%can''t find end tag%' OR lower(raw) LIKE '%entity%'
-             THEN 'bad_markup'
-        WHEN lower(raw) LIKE 'not sent:%' OR lower(raw) LIKE 'httpx.%' THEN 'network'
-        WHEN lower(raw) = 'timed out' OR lower(raw) LIKE 'no answer:%' THEN 'timeout'
-        WHEN raw = 'internal error' THEN 'internal'
-        ELSE 'telegram_error'
-    END AS class
-    FROM (SELECT reason AS raw FROM outbox WHERE reason IS NOT NULL
-          UNION SELECT reason FROM broadcast_failures) AS reasons;
-
-    UPDATE outbox SET reason = (SELECT class FROM failure_classes WHERE raw = outbox.reason)
-    WHERE reason IS NOT NULL;
+    FAILURE_CLASSES
+    + """
 
     CREATE TEMP TABLE failures_by_class AS
     SELECT broadcast_id, class AS reason, sum(count) AS count
