@@ -34,8 +34,6 @@ __all__ = ["Connection", "Database", "DatabaseUnavailable", "Fenced", "Integrity
 
 Params = Iterable[Any] | dict[str, Any]
 
-FENCE_CHECK = "SELECT 1 FROM lease WHERE name = 'active' AND token = ? AND expires_at > {now}"
-
 
 class Row(Protocol):
     """A row of a result: by column name or position, and unpacked like a tuple."""
@@ -149,7 +147,7 @@ class Database:
             yield outer.connection
             return
         async with self._write_lock:
-            connection = await self._begin()
+            connection = await self.driver.begin(self.fence)
             state = _Transaction(self, connection)
             token = _current.set(state)
             try:
@@ -162,23 +160,6 @@ class Database:
             finally:
                 state.open = False
                 _current.reset(token)
-
-    async def _begin(self) -> Connection:
-        if self.dialect.postgresql:
-            return await self.driver.begin(self.fence)
-        connection = await self.driver.begin()
-        if self.fence is not None:
-            try:
-                async with connection.execute(
-                    FENCE_CHECK.format(now=self.dialect.now), (self.fence,)
-                ) as cursor:
-                    live = await cursor.fetchone()
-                if live is None:
-                    raise Fenced(f"lease token {self.fence} is no longer the active one")
-            except BaseException:
-                await self.driver.rollback()
-                raise
-        return connection
 
     async def standalone(self, sql: str, params: Params = ()) -> Any:
         """Run one write statement in a transaction of its own, outside the fence, and return

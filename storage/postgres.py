@@ -30,6 +30,7 @@ from storage.dialect import POSTGRESQL
 from storage.errors import DatabaseUnavailable, Fenced, PostgresIntegrityError
 from storage.location import PostgresUrl
 from storage.postgres_migrations import migrate
+from storage.results import Rows, Statement
 
 logger = logging.getLogger(__name__)
 
@@ -101,45 +102,6 @@ def _status_count(status: str) -> int:
     return int(last) if last.isdigit() else -1
 
 
-class PgCursor:
-    """The result of one statement, read like an aiosqlite cursor."""
-
-    def __init__(self, rows: list[asyncpg.Record], rowcount: int) -> None:
-        self._rows = rows
-        self._next = 0
-        self.rowcount = rowcount
-
-    async def fetchone(self) -> asyncpg.Record | None:
-        if self._next >= len(self._rows):
-            return None
-        self._next += 1
-        return self._rows[self._next - 1]
-
-    async def fetchall(self) -> list[asyncpg.Record]:
-        rows = self._rows[self._next :]
-        self._next = len(self._rows)
-        return rows
-
-    async def close(self) -> None:
-        """Nothing to release: the rows are in hand."""
-
-
-class _Execution:
-    """A statement on its way: await it, or enter it with ``async with``, for its cursor."""
-
-    def __init__(self, connection: PgConnection, sql: str, params: Any) -> None:
-        self._run = connection.run(sql, params)
-
-    def __await__(self) -> Any:
-        return self._run.__await__()
-
-    async def __aenter__(self) -> PgCursor:
-        return await self._run
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        return None
-
-
 class PgConnection:
     """A connection in a write transaction, as the storage modules use SQLite's."""
 
@@ -150,21 +112,21 @@ class PgConnection:
         self._lock = asyncio.Lock()
         """One statement at a time: tasks that joined the transaction share the connection."""
 
-    def execute(self, sql: str, parameters: Any = ()) -> _Execution:
-        return _Execution(self, sql, parameters)
+    def execute(self, sql: str, parameters: Any = ()) -> Statement:
+        return Statement(self.run(sql, parameters))
 
-    async def run(self, sql: str, params: Any) -> PgCursor:
+    async def run(self, sql: str, params: Any) -> Rows:
         query, names, returns_rows = translate(sql)
         arguments = _arguments(names, params)
         try:
             async with self._lock:
                 if returns_rows:
                     rows = await self.raw.fetch(query, *arguments)
-                    return PgCursor(rows, len(rows))
+                    return Rows(rows, len(rows))
                 status = await self.raw.execute(query, *arguments)
         except asyncpg.IntegrityConstraintViolationError as error:
             raise PostgresIntegrityError(str(error)) from error
-        return PgCursor([], _status_count(status))
+        return Rows([], _status_count(status))
 
     async def executemany(self, sql: str, parameters: Iterable[Any]) -> None:
         """Run one statement for each set of parameters, pipelined (no row count)."""
