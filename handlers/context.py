@@ -3,11 +3,12 @@ that carries the services and the command menus."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import time
 from collections.abc import Callable
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -66,6 +67,12 @@ class QorgauApplication(Application):  # type: ignore[type-arg]
     requests: tuple[BaseRequest, ...] = ()
     """The bot's HTTP clients, closed here when the start fails (below)."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._finished: set[int] = set()
+        """Updates handled and not yet dropped from the inbox."""
+        self._dropping = asyncio.Lock()
+
     async def initialize(self) -> None:
         """python-telegram-bot opens the bot's HTTP clients before ``getMe`` and closes them
         only once it has succeeded: when ``getMe`` fails (a refused token, an unreachable Bot
@@ -95,17 +102,25 @@ class QorgauApplication(Application):  # type: ignore[type-arg]
 
     async def _handled(self, update_id: int) -> None:
         """Store the conversation states the update changed and drop it from the inbox, in one
-        transaction: after a crash it is handled again unless its new state was stored. If
-        that fails (the database away, this instance no longer the active one), the next
-        active instance handles it again."""
-        services = self.services
-        try:
-            async with services.db.transaction():
-                await self.update_persistence()
-                empty = await services.inbox.done(update_id)
-            await services.inbox.wipe(empty)
-        except Exception as error:
-            logger.warning("update %d stays in the inbox: %s", update_id, type(error).__name__)
+        transaction: after a crash it is handled again unless its new state was stored. The
+        updates handled while such a transaction runs are dropped together by the next one
+        (under load, one commit serves many). If that fails (the database away, this instance
+        no longer the active one), the next active instance handles them again."""
+        self._finished.add(update_id)
+        async with self._dropping:
+            if update_id not in self._finished:
+                return  # dropped along with others while this one waited
+            finished, self._finished = self._finished, set()
+            services = self.services
+            try:
+                async with services.db.transaction():
+                    await self.update_persistence()
+                    empty = await services.inbox.done(*finished)
+                await services.inbox.wipe(empty)
+            except Exception as error:
+                logger.warning(
+                    "%d updates stay in the inbox: %s", len(finished), type(error).__name__
+                )
 
     async def reload_persistence(self) -> None:
         """Read the conversations and ``user_data`` anew from the database, before each term of

@@ -65,12 +65,14 @@ class Inbox:
         rows = await self._db.fetchall("SELECT update_id, data FROM inbox ORDER BY update_id")
         return [(int(row[0]), str(row[1])) for row in rows]
 
-    async def done(self, update_id: int) -> bool:
-        """An update was handled: forget it (in the caller's transaction, if any, e.g. the one
-        that stores the conversation states it changed); return whether none is left. The
+    async def done(self, *update_ids: int) -> bool:
+        """Updates were handled: forget them (in the caller's transaction, if any, e.g. the one
+        that stores the conversation states they changed); return whether none is left. The
         caller then calls :meth:`wipe`."""
         async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+            await conn.executemany(
+                "DELETE FROM inbox WHERE update_id = ?", [(update_id,) for update_id in update_ids]
+            )
             async with conn.execute("SELECT EXISTS (SELECT 1 FROM inbox)") as cursor:
                 row = await cursor.fetchone()
         return row is None or not row[0]
