@@ -25,6 +25,7 @@ from telegram.ext import ApplicationBuilder, Defaults
 
 from bot import health, jobs
 from bot.config import Settings
+from bot.delivery.client import QorgauBot
 from bot.delivery.http import AiohttpRequest
 from bot.domain.clock import SYSTEM_CLOCK, Clock, CorrectedClock
 from bot.instance import Instance, Term
@@ -52,29 +53,31 @@ def build_application(
     services = Services.create(settings, db, clock)
     polling = AiohttpRequest(connection_pool_size=1)
     replies = AiohttpRequest(connection_pool_size=REPLY_CONNECTIONS)
+    bot = QorgauBot(
+        settings.require_token(),
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_file_url,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            do_quote=False,
+            tzinfo=settings.timezone,
+        ),
+        # Replies paced and retried per chat (bulk sends are paced by the delivery engine,
+        # with its own client).
+        rate_limiter=services.reply_limiter,
+        # aiohttp costs half the CPU of PTB's default httpx per request (bench/README.md).
+        request=replies,
+        get_updates_request=polling,
+    )
     application = (
         ApplicationBuilder()
         .application_class(QorgauApplication)
-        .token(settings.require_token())
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_file_url)
+        .bot(bot)
         .context_types(CONTEXT_TYPES)
         .persistence(services.persistence)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                do_quote=False,
-                tzinfo=settings.timezone,
-            )
-        )
-        # Different chats at once, each chat in order; replies paced and retried per chat
-        # (bulk sends are paced by the delivery engine, with its own client).
+        # Different chats at once, each chat in order.
         .concurrent_updates(PerChatOrder())
-        .rate_limiter(services.reply_limiter)
-        # aiohttp costs half the CPU of PTB's default httpx per request (bench/README.md).
-        .request(replies)
-        .get_updates_request(polling)
         # Updates come through the inbox (bot/polling.py), not python-telegram-bot's updater.
         .updater(None)
         .build()

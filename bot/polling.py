@@ -22,10 +22,12 @@ import asyncio
 import contextlib
 import json
 import logging
+from typing import cast
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
+from bot.delivery.client import QorgauBot
 from handlers.context import QorgauApplication
 from storage.errors import Fenced
 from storage.inbox import Inbox
@@ -55,7 +57,7 @@ class InboxPoller:
 
     async def run(self) -> None:
         """Hand over what the inbox holds, then poll: store each batch, then hand it over."""
-        bot = self._application.bot
+        bot = cast(QorgauBot, self._application.bot)
         await self._retrying("deleteWebhook", bot.delete_webhook)
         offset = await self._inbox.next_offset()
         replay = await self._inbox.pending()
@@ -66,11 +68,7 @@ class InboxPoller:
         backoff = FIRST_BACKOFF
         while True:
             try:
-                updates = await bot.get_updates(
-                    offset=offset or None,
-                    timeout=POLL_TIMEOUT,
-                    allowed_updates=Update.ALL_TYPES,
-                )
+                received = await bot.get_update_data(offset, POLL_TIMEOUT)
             except InvalidToken:
                 raise
             except TelegramError as error:
@@ -80,9 +78,10 @@ class InboxPoller:
                 continue
             backoff = FIRST_BACKOFF
             self.polls += 1
-            if not updates:
+            if not received:
                 continue
-            batch = [(update.update_id, update.to_json()) for update in updates]
+            updates = [Update.de_json(data, bot) for data in received]
+            batch = [(data["update_id"], json.dumps(data)) for data in received]
             fresh = set(await self._retrying("storing updates", self._inbox.store, batch))
             offset = max(update.update_id for update in updates) + 1
             for update in updates:

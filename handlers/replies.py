@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from typing import cast
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.ext import filters
 
+from bot.delivery.client import QorgauBot
 from bot.domain.telegram_html import split_message
 from bot.text.i18n import gettext as _
 
@@ -15,12 +18,11 @@ PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 
 async def answer(
     update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None
-) -> Message | None:
+) -> None:
     """Send a message to the chat the update came from (a button press is answered apart)."""
     chat = update.effective_chat
-    if chat is None:
-        return None
-    return await chat.send_message(text, reply_markup=reply_markup)
+    if chat is not None:
+        await cast(QorgauBot, update.get_bot()).send_text(chat.id, text, reply_markup)
 
 
 async def answer_in_parts(
