@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from asyncio import FIRST_COMPLETED
@@ -193,6 +194,9 @@ async def _receive_until(
         taker = InboxPoller(application, inbox)
         application.poller = taker
         server.accept_updates("polling")
+    # What start-up made (modules, templates, catalogs, handlers) lives as long as the process:
+    # the garbage collector need not walk it again at every full collection.
+    gc.freeze()
     taking = asyncio.create_task(taker.run(), name="updates")
     try:
         async with jobs.running(application):
