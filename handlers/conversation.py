@@ -22,7 +22,7 @@ from handlers.access import Callback, Handler, policy_of
 from handlers.cancel import cancel_conversation
 from handlers.commands import Command
 from handlers.context import BotContext
-from handlers.replies import PRIVATE_MESSAGE, answer
+from handlers.replies import PRIVATE_MESSAGE, answer, client
 
 State = int | str
 """A state of a conversation, as persisted."""
@@ -65,7 +65,7 @@ async def close_keyboard(update: Update, notice: str | None = None) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer(notice)
-    await query.edit_message_reply_markup(None)
+    await client(update).drop_buttons(query)
 
 
 class Flow(ConversationHandler):  # type: ignore[type-arg]

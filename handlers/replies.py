@@ -16,13 +16,18 @@ PRIVATE_MESSAGE = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
 """A new message (not an edit) in a private chat."""
 
 
+def client(update: Update) -> QorgauBot:
+    """The application's bot, with its calls that do not read Telegram's answer."""
+    return cast(QorgauBot, update.get_bot())
+
+
 async def answer(
     update: Update, text: str, reply_markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Send a message to the chat the update came from (a button press is answered apart)."""
     chat = update.effective_chat
     if chat is not None:
-        await cast(QorgauBot, update.get_bot()).send_text(chat.id, text, reply_markup)
+        await client(update).send_text(chat.id, text, reply_markup)
 
 
 async def answer_in_parts(

@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.declarations import Declaration, Refusal, Signature, text_digest
+from bot.domain.declarations import DIGEST_START, Declaration, Refusal, Signature, text_digest
 from bot.domain.members import INVITATION_PREFIX, BindingRefused, Member
 from bot.domain.roles import EVERYONE, STAFF, Role, effective_role
 from bot.domain.signatory_block import listed_name
@@ -55,7 +55,6 @@ PICKING, READING, CONFIRMING = range(3)
 DRAFT = Draft("signing")
 """The declaration being read and the language of its text."""
 
-DIGEST_LENGTH = 16
 """Hex digits of the text's SHA-256 carried by the "Sign" button."""
 
 INVITATION_LINK = PRIVATE_MESSAGE & filters.Regex(
@@ -69,7 +68,7 @@ ORIGINAL = Buttons("sign:original", digits(9))
 """The authoritative text of the declaration being read."""
 LISTING = Buttons("sign:name", digits(9))
 """On to how the member's name will be listed under the declaration being read."""
-CONFIRM = Buttons("sign:confirm", digits(9), Field(f"[0-9a-f]{{{DIGEST_LENGTH}}}"))
+CONFIRM = Buttons("sign:confirm", digits(9), Field(f"[0-9a-f]{{{DIGEST_START}}}"))
 """The signature: the declaration's number and the start of the digest of the text read."""
 DROP = Buttons("sign:cancel")
 
@@ -300,7 +299,7 @@ async def show_listing(update: Update, context: BotContext) -> int | None:
         return END
     await close_keyboard(update)
     language = DRAFT.of(context)["language"]
-    digest = text_digest(declaration.text[language])[:DIGEST_LENGTH]
+    digest = text_digest(declaration.text[language])[:DIGEST_START]
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -339,20 +338,13 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
     if draft.get("number") != number:
         await refuse_stale_button(query)
         return None
-    services = context.services
-    declaration = await services.declarations.get(draft["number"])
-    assert declaration is not None
-    digest = text_digest(declaration.text.get(draft["language"], ""))
-    if not digest.startswith(digest_start):
-        await query.answer()
-        await answer(update, _refusal_text(Refusal.TEXT_CHANGED))
-        return END
     member = await _bound_member(update, context)
     if member is None:
         await query.answer()
         return END
+    services = context.services
     result = await services.declarations.sign(
-        declaration.number, member.id, draft["language"], digest, services.clock.now()
+        number, member.id, draft["language"], digest_start, services.clock.now()
     )
     await close_keyboard(update)
     if isinstance(result, Refusal):
@@ -363,14 +355,16 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
     assert update.effective_user is not None
     await answer(update, _receipt(result, await reader_zone(context, update.effective_user.id)))
     if result.quorum_reached:
-        await _announce_quorum(context, declaration)
+        await _announce_quorum(context, number)
     return END
 
 
-async def _announce_quorum(context: BotContext, declaration: Declaration) -> None:
+async def _announce_quorum(context: BotContext, number: int) -> None:
     """Message the tabler's account (if bound), the coordinators and the administrators,
     each in their language."""
     services = context.services
+    declaration = await services.declarations.get(number)
+    assert declaration is not None
     recipients = {
         *services.settings.admins,
         *await services.users.ids_with_role(Role.COORDINATOR),

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.declaration_content import DeclarationFile
 from bot.domain.declarations import (
+    DIGEST_START,
     Declaration,
     Quorum,
     Refusal,
@@ -273,24 +274,37 @@ class Declarations:
         return changed
 
     async def sign(
-        self, number: int, member_id: int, language: str, digest: str, now: datetime
+        self, number: int, member_id: int, language: str, seen_digest: str, now: datetime
     ) -> Signature | Refusal:
-        """Record ``member_id``'s signature of the text in ``language`` whose SHA-256 is
-        ``digest``; the existing signature if they signed before."""
+        """Record ``member_id``'s signature of the text in ``language`` the member read:
+        ``seen_digest`` is its SHA-256 (hex), or the start of it a button carries (at least
+        :data:`DIGEST_START` digits); the signature keeps the whole digest. The existing
+        signature if they signed before."""
+        if len(seen_digest) < DIGEST_START:
+            raise ValueError(f"a digest of {len(seen_digest)} digits identifies no text")
         async with self._db.transaction() as conn:
             async with conn.execute(
-                f"SELECT {_COLUMNS} FROM declarations WHERE number = ?", (number,)
+                f"SELECT {_COLUMNS}, quorum_reached_at, sequence, signed_at, text_sha256 "
+                "FROM declarations LEFT JOIN signatures "
+                "ON declaration = number AND member_id = ? WHERE number = ?",
+                (member_id, number),
             ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
+                declaration_row = await cursor.fetchone()
+            if declaration_row is None:
                 return Refusal.NO_DECLARATION
-            existing = await _signature(conn, number, member_id)
-            if existing is not None:
-                return existing
-            declaration = declaration_from_row(row)
+            if declaration_row["sequence"] is not None:  # signed before
+                return Signature(
+                    number,
+                    member_id,
+                    declaration_row["sequence"],
+                    _moment(declaration_row["signed_at"]),
+                    declaration_row["text_sha256"],
+                )
+            declaration = declaration_from_row(declaration_row)
             if not declaration.accepts_signatures(now):
                 return Refusal.NOT_OPEN
-            if text_digest(declaration.text.get(language, "")) != digest:
+            digest = text_digest(declaration.text.get(language, ""))
+            if not digest.startswith(seen_digest):
                 return Refusal.TEXT_CHANGED
             async with conn.execute(
                 f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = ? AND assembly = ?",
@@ -331,7 +345,10 @@ class Declarations:
                     "text_sha256": digest,
                 },
             )
-            quorum_reached = await _mark_quorum(conn, declaration, now)
+            # Once reached, the quorum's moment is kept: no later signature changes it.
+            quorum_reached = declaration_row["quorum_reached_at"] is None and await _mark_quorum(
+                conn, declaration, now
+            )
         return Signature(
             number, member_id, sequence, now, digest, new=True, quorum_reached=quorum_reached
         )
@@ -374,12 +391,6 @@ async def _check_reimport(conn: Connection, stored: Declaration, imported: Decla
             "after": {name: now for name, (_, now) in changed.items()},
         },
     )
-
-
-async def _signature(conn: Connection, number: int, member_id: int) -> Signature | None:
-    async with conn.execute(_SIGNATURE, (number, member_id)) as cursor:
-        row = await cursor.fetchone()
-    return _signature_from_row(number, member_id, row)
 
 
 async def _mark_quorum(conn: Connection, declaration: Declaration, now: datetime) -> bool:

@@ -2,8 +2,9 @@
 path that hand over Telegram's answer without parsing it.
 
 ``get_updates`` parses every update, which the inbox would then serialise again to store it;
-``send_message`` parses the message Telegram returns, which no reply of the bot reads. Each
-parse costs a tenth of the bot's CPU per update (bench/README.md). Both calls go through the
+``send_message`` and ``edit_message_reply_markup`` parse the message Telegram returns, which
+no reply of the bot reads. Each parse costs a tenth of the bot's CPU per update
+(bench/README.md). Both calls go through the
 rate limiter, the defaults and the error handling of python-telegram-bot, like its own.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.ext import ExtBot
 
@@ -37,6 +38,17 @@ class QorgauBot(ExtBot[None]):
                 "link_preview_options": DEFAULT_NONE,
             },
         )
+
+    async def drop_buttons(self, query: CallbackQuery) -> None:
+        """``editMessageReplyMarkup`` taking the buttons off the message a press came from,
+        not reading the message edited."""
+        message = query.message
+        target: JSONDict = (
+            {"chat_id": message.chat.id, "message_id": message.message_id}
+            if message is not None
+            else {"inline_message_id": query.inline_message_id}
+        )
+        await self._post("editMessageReplyMarkup", target)
 
     async def get_update_data(self, offset: int, long_poll: int) -> list[JSONDict]:
         """``getUpdates`` from ``offset``, long-polling ``long_poll`` seconds: every kind of

@@ -161,6 +161,11 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+DIGEST_START = 16
+"""Hex digits of a text's SHA-256 enough to identify the text a member read (64 bits): what
+the "Sign" button carries."""
+
+
 @dataclass(frozen=True, slots=True)
 class Quorum:
     """Signatures, delegations and political groups against the rules; what is missing."""
