@@ -9,12 +9,14 @@ formatted date or number.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import (
     format_date,
     format_skeleton,
@@ -28,6 +30,17 @@ from babel.numbers import format_decimal, format_percent
 from bot.text.i18n import current_locale, gettext, ngettext, pgettext
 
 
+def cldr_locale() -> Locale:
+    """The current locale's CLDR data, read once per locale (Babel parses a locale's name anew
+    at every call that is given the name)."""
+    return _parsed(current_locale())
+
+
+@functools.cache
+def _parsed(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
 @dataclass(frozen=True, slots=True)
 class ReaderZone:
     """The time zone a reader sees times in: the one they chose with /timezone, or the bot's
@@ -39,12 +52,12 @@ class ReaderZone:
 
 def long_date(day: date) -> str:
     """A date as readers of the current locale write it, e.g. "22 ноября 2026 г."."""
-    return format_date(day, format="long", locale=current_locale())
+    return format_date(day, format="long", locale=cldr_locale())
 
 
 def day_and_month(day: date) -> str:
     """A day of the month, short: "Nov 3", "3 нояб.", "3 қар."."""
-    return format_skeleton("MMMd", day, locale=current_locale())
+    return format_skeleton("MMMd", day, locale=cldr_locale())
 
 
 def partial_date(text: str) -> str:
@@ -54,7 +67,7 @@ def partial_date(text: str) -> str:
     if len(parts) == 3:
         return long_date(date(year, month, day))
     skeleton = "yMMMM" if len(parts) == 2 else "y"
-    return format_skeleton(skeleton, date(year, month, 1), locale=current_locale())
+    return format_skeleton(skeleton, date(year, month, 1), locale=cldr_locale())
 
 
 def capitalized(text: str) -> str:
@@ -67,7 +80,7 @@ def moment(when: datetime, zone: tzinfo, *, weekday: bool = False) -> str:
     """A moment in ``zone`` to the minute, with the long date (or the full one, which names the
     weekday): "7 декабря 2026 г., 18:12", "понедельник, 7 декабря 2026 г., 18:12",
     "2026 ж. 7 желтоқсан, дүйсенбі, 18:12"."""
-    locale = current_locale()
+    locale = cldr_locale()
     local = when.astimezone(zone)
     length = "full" if weekday else "long"
     glue = str(get_datetime_format(length, locale=locale)).replace("'", "")
@@ -129,18 +142,18 @@ def closing_line(end: datetime, reader: ReaderZone) -> str:
 def number(value: float, decimals: int = 0) -> str:
     """A number with the locale's grouping and decimal signs."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=current_locale())
+    return format_decimal(value, format=pattern, locale=cldr_locale())
 
 
 def percent(fraction: float) -> str:
     """A whole percentage: "60 %" in Russian, "60%" in English."""
-    return format_percent(fraction, locale=current_locale())
+    return format_percent(fraction, locale=cldr_locale())
 
 
 def duration(seconds: float) -> str:
     """A rounded span of time in the nominative: "31 секунда", "2 minutes"; an estimate."""
     return format_timedelta(
-        timedelta(seconds=max(1, round(seconds))), threshold=1.1, locale=current_locale()
+        timedelta(seconds=max(1, round(seconds))), threshold=1.1, locale=cldr_locale()
     )
 
 
@@ -183,7 +196,7 @@ def leads_list(leads: Sequence[int]) -> str:
 
 def listed(items: Sequence[str]) -> str:
     """Items joined as the current locale joins a list: "a, b и c", "a, b, and c"."""
-    return format_list(list(items), locale=current_locale())
+    return format_list(list(items), locale=cldr_locale())
 
 
 HOUR = timedelta(hours=1)
@@ -217,5 +230,5 @@ def relative(when: datetime, now: datetime) -> str:
         granularity=unit,
         threshold=math.inf,  # no larger unit qualifies: the granularity is the unit
         add_direction=True,
-        locale=current_locale(),
+        locale=cldr_locale(),
     )
