@@ -320,19 +320,25 @@ class _Deadline(FileModel):
             raise problem("{field}: give the local time without an offset", code="moment")
         if "zone" not in info.data:
             return local  # the zone's own problem is the one reported
-        where = moments.zone(info.data["zone"])
-        try:
-            return moments.local_to_utc(local, where)
-        except moments.SkippedTime:
-            raise problem(
-                f"{{field}}: this local time does not exist in {where.key} (clocks jump)",
-                code="skipped_time",
-                zone=where.key,
-            ) from None
+        return _utc_of(local, info.data["zone"])
 
     def deadline(self) -> Deadline:
         """The deadline as the bot keeps it."""
         return Deadline(**dict(self))
+
+
+def _utc_of(local: datetime, zone: str) -> datetime:
+    """The UTC instant of a local time written for ``zone``; a time its clocks skip is the
+    field's problem."""
+    where = moments.zone(zone)
+    try:
+        return moments.local_to_utc(local, where)
+    except moments.SkippedTime:
+        raise problem(
+            f"{{field}}: this local time does not exist in {where.key} (clocks jump)",
+            code="skipped_time",
+            zone=where.key,
+        ) from None
 
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
@@ -510,15 +516,7 @@ class _Action(FileModel):
                 "{field}: give the zone it is in as well, e.g. zone: Asia/Almaty",
                 code="until_zone",
             )
-        where = moments.zone(info.data["zone"])
-        try:
-            return moments.local_to_utc(local, where)
-        except moments.SkippedTime:
-            raise problem(
-                f"{{field}}: this local time does not exist in {where.key} (clocks jump)",
-                code="skipped_time",
-                zone=where.key,
-            ) from None
+        return _utc_of(local, info.data["zone"])
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> _Action:

@@ -13,17 +13,17 @@ from bot.text import i18n
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
-@functools.cache
-def environment() -> Environment:
-    """The one template environment; its gettext reads the current locale on every call."""
+def template_environment(folder: Path) -> Environment:
+    """A Jinja2 environment for the templates in ``folder``: autoescaped, strict about
+    undefined names, trimmed, and translated by the bot's catalogs (its gettext reads the
+    current locale on every call)."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
+        loader=FileSystemLoader(folder),
         autoescape=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=False,
         # Templates ship with the code: no look at their files' times on every render.
         auto_reload=False,
     )
@@ -36,6 +36,12 @@ def environment() -> Environment:
         npgettext=i18n.npgettext,
     )
     return env
+
+
+@functools.cache
+def environment() -> Environment:
+    """The environment of the bot's messages."""
+    return template_environment(TEMPLATE_DIR)
 
 
 def render(template: str, /, **context: Any) -> str:

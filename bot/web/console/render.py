@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from bot.domain import moments
 from bot.domain.languages import LOCALES
 from bot.text import i18n
 from bot.text.formatting import ReaderZone, number
+from bot.text.render import template_environment
 from bot.web.keys import BOT
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -21,19 +22,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 @functools.cache
 def environment() -> Environment:
-    """The console's template environment."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
-    )
+    """The console's template environment: the bot's kind, with the console's helpers."""
+    env = template_environment(TEMPLATE_DIR)
     env.globals.update(
         LOCALES=LOCALES,
         language_name=i18n.language_name,
