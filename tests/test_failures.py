@@ -99,35 +99,38 @@ def test_a_failure_is_logged_with_telegram_s_words_and_stored_as_its_class(
     assert "bad_markup (can't parse entities: Unsupported tag)" in caplog.text
 
 
+DESCRIBED_FAILURES = (
+    "INSERT INTO broadcasts (id, kind, created_at, details) VALUES (1, 'appeal', 0, '{}');"
+    "INSERT INTO contents (id, html) VALUES (1, 'x');"
+    "INSERT INTO outbox (broadcast_id, chat_id, content_id, state, reason) VALUES "
+    "(1, 5, 1, 'failed', 'Bad Gateway'), (1, 6, 1, 'unknown', 'timed out'), "
+    "(1, 7, 1, 'failed', 'Bad Request: message is too long');"
+    "INSERT INTO broadcast_failures (broadcast_id, reason, count) VALUES "
+    "(1, 'Bad Gateway', 2), (1, 'Internal Server Error', 3), "
+    "(1, 'not sent: ClientConnectorError', 1), "
+    "(1, 'Bad Request: can''t parse entities: Unsupported start tag', 4);"
+)
+"""A broadcast's failures as stored before migration 16: Telegram's descriptions."""
+OUTBOX_CLASSES = [(5, "telegram_error"), (6, "timeout"), (7, "too_long")]
+FAILURE_COUNTS = [("bad_markup", 4), ("network", 1), ("telegram_error", 5)]
+"""What migration 16 makes of them on either engine: a class per row, counts per class."""
+
+
 async def test_stored_descriptions_become_their_classes(tmp_path: Path) -> None:
     """Migration 16: the descriptions of a broadcast that fall in one class add up."""
     connection = await aiosqlite.connect(tmp_path / "f.sqlite3", isolation_level=None)
     try:
         await connection.execute("PRAGMA foreign_keys = ON")
         await migrate(connection, MIGRATIONS[:15])
-        await connection.executescript(
-            "INSERT INTO broadcasts (id, kind, created_at, details) VALUES (1, 'appeal', 0, '{}');"
-            "INSERT INTO contents (id, html) VALUES (1, 'x');"
-            "INSERT INTO outbox (broadcast_id, chat_id, content_id, state, reason) VALUES "
-            "(1, 5, 1, 'failed', 'Bad Gateway'), (1, 6, 1, 'unknown', 'timed out'), "
-            "(1, 7, 1, 'failed', 'Bad Request: message is too long');"
-            "INSERT INTO broadcast_failures (broadcast_id, reason, count) VALUES "
-            "(1, 'Bad Gateway', 2), (1, 'Internal Server Error', 3), "
-            "(1, 'not sent: ClientConnectorError', 1), "
-            "(1, 'Bad Request: can''t parse entities: Unsupported start tag', 4);"
-        )
+        await connection.executescript(DESCRIBED_FAILURES)
         await migrate(connection)
         async with connection.execute("SELECT chat_id, reason FROM outbox ORDER BY 1") as cursor:
             classes = await cursor.fetchall()
-        assert classes == [(5, "telegram_error"), (6, "timeout"), (7, "too_long")]
+        assert classes == OUTBOX_CLASSES
         async with connection.execute(
             "SELECT reason, count FROM broadcast_failures ORDER BY reason"
         ) as cursor:
-            assert await cursor.fetchall() == [
-                ("bad_markup", 4),
-                ("network", 1),
-                ("telegram_error", 5),
-            ]
+            assert await cursor.fetchall() == FAILURE_COUNTS
     finally:
         await connection.close()
 
@@ -174,31 +177,13 @@ async def test_stored_descriptions_become_their_classes_on_postgresql(
     connection = await asyncpg.connect(location.dsn)
     try:
         await postgres_migrations.migrate(connection, postgres_migrations.MIGRATIONS[:15])
-        await connection.execute(
-            "INSERT INTO broadcasts (id, kind, created_at, details) VALUES (1, 'appeal', 0, '{}');"
-            "INSERT INTO contents (id, html) VALUES (1, 'x');"
-            "INSERT INTO outbox (broadcast_id, chat_id, content_id, state, reason) VALUES "
-            "(1, 5, 1, 'failed', 'Bad Gateway'), (1, 6, 1, 'unknown', 'timed out'), "
-            "(1, 7, 1, 'failed', 'Bad Request: message is too long');"
-            "INSERT INTO broadcast_failures (broadcast_id, reason, count) VALUES "
-            "(1, 'Bad Gateway', 2), (1, 'Internal Server Error', 3), "
-            "(1, 'not sent: ClientConnectorError', 1), "
-            "(1, 'Bad Request: can''t parse entities: Unsupported start tag', 4);"
-        )
+        await connection.execute(DESCRIBED_FAILURES)
         await postgres_migrations.migrate(connection)
         classes = await connection.fetch("SELECT chat_id, reason FROM outbox ORDER BY 1")
-        assert [tuple(row) for row in classes] == [
-            (5, "telegram_error"),
-            (6, "timeout"),
-            (7, "too_long"),
-        ]
+        assert [tuple(row) for row in classes] == OUTBOX_CLASSES
         failures = await connection.fetch(
             "SELECT reason, count FROM broadcast_failures ORDER BY reason"
         )
-        assert [tuple(row) for row in failures] == [
-            ("bad_markup", 4),
-            ("network", 1),
-            ("telegram_error", 5),
-        ]
+        assert [tuple(row) for row in failures] == FAILURE_COUNTS
     finally:
         await connection.close()
