@@ -31,7 +31,7 @@ from bot.domain.members import Member
 from bot.domain.signatory_block import listed_name
 from storage import audit_log
 from storage.database import Connection, Database, Row
-from storage.members import MEMBER_COLUMNS, member_from_row, upsert_groups, upsert_member
+from storage.members import member_from_row, upsert_groups, upsert_member
 
 _COLUMN_NAMES = (
     "number",
@@ -58,7 +58,8 @@ _SIGNERS = (
     "WHERE declaration = ? ORDER BY sequence"
 )
 """The signers as listed when they signed (a later correction of the roster changes nothing)."""
-_LISTED = "surname, given_name, particle, country, political_group"
+_LISTED_NAMES = ("surname", "given_name", "particle", "country", "political_group")
+_LISTED = ", ".join(_LISTED_NAMES)
 """The columns of a signature that keep the member as listed when signed."""
 _SIGNATURE = (
     "SELECT sequence, signed_at, text_sha256 FROM signatures "
@@ -306,33 +307,21 @@ class Declarations:
             digest = text_digest(declaration.text.get(language, ""))
             if not digest.startswith(seen_digest):
                 return Refusal.TEXT_CHANGED
+            # The member as listed now, if they sit in the declaration's assembly, numbered
+            # after the signatures before.
             async with conn.execute(
-                f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = ? AND assembly = ?",
-                (member_id, declaration.assembly),
+                f"INSERT INTO signatures (declaration, member_id, sequence, signed_at, "
+                f"text_language, text_sha256, {_LISTED}) SELECT ?1, id, (SELECT "
+                "coalesce(max(sequence), 0) + 1 FROM signatures WHERE declaration = ?1), "
+                f"?3, ?4, ?5, {_LISTED} FROM members WHERE id = ?2 AND assembly = ?6 "
+                f"RETURNING sequence, {_LISTED}",
+                (number, member_id, now.timestamp(), language, digest, declaration.assembly),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
                 return Refusal.OTHER_ASSEMBLY
-            member = member_from_row(row)
-            async with conn.execute(
-                "INSERT INTO signatures (declaration, member_id, sequence, signed_at, "
-                f"text_language, text_sha256, {_LISTED}) SELECT ?1, ?2, "
-                "coalesce(max(sequence), 0) + 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 "
-                "FROM signatures WHERE declaration = ?1 RETURNING sequence",
-                (
-                    number,
-                    member_id,
-                    now.timestamp(),
-                    language,
-                    digest,
-                    member.surname,
-                    member.given_name,
-                    member.particle,
-                    member.country,
-                    member.political_group,
-                ),
-            ) as cursor:
-                (sequence,) = await cursor.fetchone()
+            sequence = row["sequence"]
+            member = Member(*(row[name] for name in _LISTED_NAMES), declaration.assembly)
             await audit_log.record(
                 conn,
                 "signature",
@@ -346,8 +335,12 @@ class Declarations:
                 },
             )
             # Once reached, the quorum's moment is kept: no later signature changes it.
-            quorum_reached = declaration_row["quorum_reached_at"] is None and await _mark_quorum(
-                conn, declaration, now
+            # Signatures are numbered without gaps and never removed, so below the least
+            # number of signatures the quorum cannot be reached and the signers are not read.
+            quorum_reached = (
+                declaration_row["quorum_reached_at"] is None
+                and sequence >= declaration.rules.min_signatures
+                and await _mark_quorum(conn, declaration, now)
             )
         return Signature(
             number, member_id, sequence, now, digest, new=True, quorum_reached=quorum_reached
