@@ -44,7 +44,7 @@ from handlers.commands import DECLARATIONS, Command, Feature
 from handlers.context import BotContext
 from handlers.conversation import END, Draft, close_keyboard, private_conversation
 from handlers.reminders import reader_zone
-from handlers.replies import PRIVATE_MESSAGE, answer, refuse_stale_button
+from handlers.replies import PRIVATE_MESSAGE, answer, client, refuse_stale_button
 from handlers.roles import refresh_role
 
 logger = logging.getLogger(__name__)
@@ -330,7 +330,8 @@ def _refusal_text(refusal: Refusal) -> str:
 
 @allow(*EVERYONE)
 async def record_signature(update: Update, context: BotContext) -> int | None:
-    """Record the signature (once, however often it is pressed) and give the receipt."""
+    """Record the signature (once, however often it is pressed); the message that asked
+    becomes the receipt."""
     query = update.callback_query
     assert query is not None
     number, digest_start = CONFIRM.parse(query.data)
@@ -346,17 +347,29 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
     result = await services.declarations.sign(
         number, member.id, draft["language"], digest_start, services.clock.now()
     )
-    await close_keyboard(update)
+    await query.answer()
     if isinstance(result, Refusal):
-        await answer(update, _refusal_text(result))
+        await _conclude(update, _refusal_text(result))
         return END
     if result.new:
         services.metrics.signatures.inc()
     assert update.effective_user is not None
-    await answer(update, _receipt(result, await reader_zone(context, update.effective_user.id)))
+    await _conclude(update, _receipt(result, await reader_zone(context, update.effective_user.id)))
     if result.quorum_reached:
         await _announce_quorum(context, number)
     return END
+
+
+async def _conclude(update: Update, text: str) -> None:
+    """Turn the message with "Sign" into ``text``, its buttons gone; if Telegram no longer
+    lets it be edited, send ``text`` after it (a receipt is never lost)."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await client(update).replace_text(query, text)
+    except BadRequest:
+        logger.info("a signing message could not be edited; the outcome is sent anew")
+        await answer(update, text)
 
 
 async def _announce_quorum(context: BotContext, number: int) -> None:
@@ -401,9 +414,11 @@ def _receipt(signature: Signature, reader: ReaderZone) -> str:
 
 @allow(*EVERYONE)
 async def drop_signature(update: Update, context: BotContext) -> int:
-    """Leave without signing."""
-    await close_keyboard(update)
-    await answer(update, _("Nothing was signed."))
+    """Leave without signing: the message that asked says so."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await _conclude(update, _("Nothing was signed."))
     return END
 
 

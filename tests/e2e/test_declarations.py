@@ -92,7 +92,8 @@ async def test_invite_bind_sign_and_receipt_in_english(bot: RunningBot) -> None:
     # A double tap: two presses reach the bot before it removes the button.
     await mp.press(confirm, "Sign declaration No. 700")
     second = await mp.press(confirm, "Sign declaration No. 700")
-    (receipt,) = await mp.wait_for_replies(1)
+    receipt = await mp.wait_for_edit(confirm)  # the message that asked becomes the receipt
+    assert receipt.buttons == []
     assert receipt.text.startswith("✅ You signed written declaration No. 700.")
     assert "Signature No. 1. Recorded: " in receipt.text
     assert hashlib.sha256(TEXT.encode()).hexdigest() in receipt.text
@@ -159,11 +160,40 @@ async def test_signing_in_russian_and_kazakh(
     assert "VEN Mart, van de, Netherlands, ALDE" in confirm.text
     assert str(expected["warning"]) in confirm.text
     await mp.press(confirm, str(expected["sign"]))
-    (receipt,) = await mp.wait_for_replies(1)
+    receipt = await mp.wait_for_edit(confirm)
     assert receipt.text.startswith(str(expected["receipt"]))
     assert str(expected["number"]) in receipt.text
     year = str(datetime.now(UTC).year)
     assert year in receipt.text  # the time, in CLDR's format for the locale
+
+
+async def reach_confirmation(mp: SimUser, offer: SimMessage) -> SimMessage:
+    """Pick declaration No. 700 from ``offer``, read it, go on: the message with "Sign"."""
+    await mp.press(offer, callback_data="sign:pick:700")
+    (text,) = await mp.wait_for_replies(1)
+    await mp.press(text, "Continue")
+    (confirm,) = await mp.wait_for_replies(1)
+    return confirm
+
+
+async def test_cancel_and_a_message_that_cannot_be_edited(bot: RunningBot) -> None:
+    services = bot.application.services
+    await open_declaration(bot)
+    coordinator = await bot.user_with_role(3010, Role.COORDINATOR)
+    mp, (_, offer) = await bound_member(bot, coordinator, 3110, "Thiéry")
+    confirm = await reach_confirmation(mp, offer)
+    await mp.press(confirm, "Cancel")
+    assert (await mp.wait_for_edit(confirm)).text == "Nothing was signed."
+    assert confirm.buttons == []
+    assert await services.declarations.signers(700) == []
+    # The member deleted the message before the press reached the bot: the receipt comes anew.
+    await mp.ask("/sign")
+    confirm = await reach_confirmation(mp, mp.chat.bot_messages[-1])
+    del mp.chat.history[confirm.message_id]
+    await mp.press(confirm, "Sign declaration No. 700")
+    (receipt,) = await mp.wait_for_replies(1)
+    assert receipt.text.startswith("✅ You signed written declaration No. 700.")
+    assert [member.surname for member in await services.declarations.signers(700)] == ["Thiéry"]
 
 
 async def test_invitation_links_that_do_not_bind(bot: RunningBot) -> None:
@@ -224,7 +254,7 @@ async def test_refusals_while_signing(bot: RunningBot) -> None:
         if data.startswith("sign:confirm:652"):
             assert answer.show_alert and answer.text.startswith("This button is no longer valid")
         else:
-            (changed,) = await mp.wait_for_replies(1)
+            changed = await mp.wait_for_edit(confirm)
             assert changed.text.startswith("The text of this declaration has changed")
     assert await services.declarations.signers(700) == []
     # Outside the window: the declaration closes while the member reads it.
@@ -238,7 +268,7 @@ async def test_refusals_while_signing(bot: RunningBot) -> None:
         "Declaration No. 700 is closed"
     )
     await mp.press(confirm, "Sign declaration No. 700")
-    (refused,) = await mp.wait_for_replies(1)
+    refused = await mp.wait_for_edit(confirm)
     assert refused.text == "This declaration is not open for signatures now. Nothing was signed."
     assert await services.declarations.signers(700) == []
     assert (await mp.ask("/sign")).text == "No declaration is open for your signature right now."
@@ -293,7 +323,7 @@ async def test_progress_quorum_notice_and_the_signatory_block(bot: RunningBot) -
         await mp.press(text, text.button_texts[-1][0])
         (confirm,) = await mp.wait_for_replies(1)
         await mp.press(confirm, callback_data=confirm.buttons[0][0]["callback_data"])
-        await mp.wait_for_replies(1)
+        await mp.wait_for_edit(confirm)
     notice = "Письменная декларация № 700 набрала кворум"
     await bot.api.wait_until(
         lambda: any(m.text.startswith(notice) for m in coordinator.chat.bot_messages), timeout=5
@@ -377,7 +407,7 @@ async def test_forget_erases_the_binding_and_keeps_the_signature(bot: RunningBot
     await mp.press(text, "Продолжить")
     (confirm,) = await mp.wait_for_replies(1)
     await mp.press(confirm, "Подписать декларацию № 700")
-    await mp.wait_for_replies(1)
+    await mp.wait_for_edit(confirm)
     assert traces(bot.settings.database, ERASED_ID)
     privacy = await mp.ask("/privacy")
     assert "закреплён за депутатом SHARMA Virendra, United Kingdom, SOC" in privacy.text
@@ -420,7 +450,7 @@ async def test_unsigned_members_are_reminded_before_the_window_closes(bot: Runni
     await signer.press(text, "Continue")
     (confirm,) = await signer.wait_for_replies(1)
     await signer.press(confirm, "Sign declaration No. 700")
-    await signer.wait_for_replies(1)
+    await signer.wait_for_edit(confirm)
     late, _ = await bound_member(bot, coordinator, 3502, "Ohlsson", "kk")
     # Two days before the window closes: the three-day reminder is due, the one-day one not.
     await services.declarations.set_status(700, Status.OPEN, datetime.now(UTC) + timedelta(days=2))
@@ -455,7 +485,7 @@ async def test_the_signing_conversation_survives_a_restart(
         await mp.press(text, "Продолжить")
         (confirm,) = await mp.wait_for_replies(1)
         await mp.press(confirm, "Подписать декларацию № 700")
-        (receipt,) = await mp.wait_for_replies(1)
+        receipt = await mp.wait_for_edit(confirm)
         assert receipt.text.startswith("✅ Вы подписали письменную декларацию № 700.")
         signers = await application.services.declarations.signers(700)
         assert [member.surname for member in signers] == ["Schennach"]
@@ -618,7 +648,7 @@ async def test_signing_and_its_window_go_by_the_bots_clock(
         await mp.press(text, "Continue")
         (confirm,) = await mp.wait_for_replies(1)
         await mp.press(confirm, "Sign declaration No. 700")
-        (receipt,) = await mp.wait_for_replies(1)
+        receipt = await mp.wait_for_edit(confirm)
         assert receipt.text.startswith("✅ You signed written declaration No. 700.")
         assert str(later.astimezone(settings.timezone).year) in receipt.text
         signature = await application.services.declarations.signature(700, stored.tabler_id)

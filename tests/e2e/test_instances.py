@@ -174,7 +174,7 @@ async def test_kill_9_of_the_active_one_mid_appeal_and_mid_signature(
         (confirm,) = await mp.wait_for_replies(1, timeout=20)
         assert "cannot be withdrawn" in confirm.text
         await mp.press(confirm, "Sign declaration No. 700")
-        (receipt,) = await mp.wait_for_replies(1, timeout=20)
+        receipt = await mp.wait_for_edit(confirm, timeout=20)
         assert receipt.text.startswith("✅ You signed written declaration No. 700.")
         for writer in writers:  # no update lost
             await writer.wait_for_replies(1, timeout=20)

@@ -132,7 +132,9 @@ async def member_tour(bot: RunningBot, coordinator: SimUser, language: str) -> S
     await press(mp, offer, "sign:pick:700")
     await press(mp, mp.chat.bot_messages[-1], "sign:original:")
     await press(mp, mp.chat.bot_messages[-2], "sign:name:")
-    await press(mp, mp.chat.bot_messages[-1], "sign:confirm:")
+    confirm = mp.chat.bot_messages[-1]
+    await mp.press(confirm, callback_data=data(confirm, "sign:confirm:"))
+    await mp.wait_for_edit(confirm)
     await mp.ask("/progress 700")
     await coordinator.ask("/progress 700")
     await coordinator.ask("/signatories 700")
