@@ -33,6 +33,9 @@ from bot.instance import Instance, Term
 from bot.polling import InboxPoller, InboxPump
 from bot.services import Services
 from bot.shipped import prepare_shipped_content
+from bot.text.formatting import load_cldr_data
+from bot.text.i18n import LOCALES
+from bot.text.render import compile_templates
 from bot.update_order import PerChatOrder
 from bot.web import webhook
 from bot.web.server import WebServer
@@ -194,6 +197,10 @@ async def _receive_until(
         taker = InboxPoller(application, inbox)
         application.poller = taker
         server.accept_updates("polling")
+    # Templates and CLDR data would otherwise be read at a reader's first message of a kind
+    # (some 100 ms of CPU in all, on the event loop).
+    compile_templates()
+    load_cldr_data(LOCALES)
     # What start-up made (modules, templates, catalogs, handlers) lives as long as the process:
     # the garbage collector need not walk it again at every full collection.
     gc.freeze()
