@@ -53,7 +53,8 @@ class RoundResult:
     figures are suspect."""
     audit_intact: bool
     signing_cpu_s: float
-    """Bot CPU of one press that signs (half the members press once, all at once)."""
+    """Bot CPU of one press that signs, receipt included (half the members press once, all at
+    once)."""
     start_cpu_s: float
     """Bot CPU of one /start (every member sends one, all at once)."""
 
@@ -124,6 +125,17 @@ async def press_all(
     return list(await asyncio.gather(*(press.wait_answer(TIMEOUT) for press in presses)))
 
 
+async def receipts(users: list[SimUser], confirms: list[tuple[SimMessage, str]]) -> None:
+    """Wait until each user's message with "Sign" has become the receipt (the press is answered
+    before): the CPU read after includes the receipts."""
+    await asyncio.gather(
+        *(
+            user.wait_for_edit(confirm, timeout=TIMEOUT)
+            for user, (confirm, _) in zip(users, confirms, strict=True)
+        )
+    )
+
+
 async def count_results(database: Path) -> tuple[int, bool]:
     """Signatures stored under the declaration, and whether the audit chain holds."""
     async with await Database.open(database) as db:
@@ -154,6 +166,7 @@ async def run_round(workdir: Path, tag: str, members: int, presses_each: int) ->
             half = len(users) // 2
             signing_before = bot.cpu_seconds()
             answers = await press_all(users[:half], confirms[:half], 1)
+            await receipts(users[:half], confirms[:half])
             signing_cpu = (bot.cpu_seconds() - signing_before) / half
             busy_before, own_before = machine_busy_seconds(), own_cpu_seconds()
             cpu_before, started = bot.cpu_seconds(), time.perf_counter()
