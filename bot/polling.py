@@ -91,7 +91,7 @@ class InboxPoller:
     async def _hand_over(self, update: Update) -> None:
         await self._application.update_queue.put(update)
 
-    def wake(self) -> None:
+    def take(self, update: Update) -> None:
         """Nothing to do: polling fetches its updates itself."""
 
     async def _retrying(self, what: str, call, *args):  # type: ignore[no-untyped-def]
@@ -111,43 +111,66 @@ class InboxPoller:
 
 class InboxPump:
     """Webhook mode: hands the application the updates stored in the inbox, by this instance's
-    web server or by any other's (a standing-by instance stores what it is sent), oldest
-    first and each once per term. It looks when woken (an update just stored here) and every
-    :data:`PUMP_INTERVAL` seconds otherwise; when a term begins, whatever a previous active
-    instance stored and did not finish comes first."""
+    web server or by any other's (a standing-by instance stores what it is sent), each once per
+    term. What this instance's web server stores is handed on as it comes, already decoded, in
+    the order of its ids; the inbox is read every :data:`PUMP_INTERVAL` seconds for what other
+    instances stored; when a term begins, whatever a previous active instance stored and did
+    not finish comes first."""
 
     def __init__(self, application: QorgauApplication, inbox: Inbox) -> None:
         self._application = application
         self._inbox = inbox
         self._woken = asyncio.Event()
+        self._taken: list[Update] = []
+        """Stored by this instance since the last hand-over."""
         self._handed: set[int] = set()
         """Updates on the queue or being handled: still in the inbox, not to be queued again."""
         self.polls = 0
+        """Reads of the inbox so far."""
 
-    def wake(self) -> None:
-        """An update was stored: look now."""
+    def take(self, update: Update) -> None:
+        """``update`` was just stored here: hand it on without reading it back."""
+        self._taken.append(update)
         self._woken.set()
 
     async def run(self) -> None:
-        bot = self._application.bot
+        loop = asyncio.get_running_loop()
         backoff = FIRST_BACKOFF
+        next_read = loop.time()
         while True:
             self._woken.clear()
-            try:
-                waiting = await self._inbox.pending()
-            except Fenced:
-                raise
-            except Exception as error:
-                logger.warning("reading the inbox failed, retrying: %s", type(error).__name__)
-                await asyncio.sleep(backoff)
-                backoff = min(2 * backoff, MAX_BACKOFF)
-                continue
-            backoff = FIRST_BACKOFF
-            self.polls += 1
-            self._handed &= {update_id for update_id, _ in waiting}  # the rest were handled
-            for update_id, data in waiting:
-                if update_id not in self._handed:
-                    self._handed.add(update_id)
-                    await self._application.update_queue.put(Update.de_json(json.loads(data), bot))
+            if loop.time() >= next_read:
+                try:
+                    await self._read_inbox()
+                except Fenced:
+                    raise
+                except Exception as error:
+                    logger.warning("reading the inbox failed, retrying: %s", type(error).__name__)
+                    await asyncio.sleep(backoff)
+                    backoff = min(2 * backoff, MAX_BACKOFF)
+                    continue
+                backoff = FIRST_BACKOFF
+                next_read = loop.time() + PUMP_INTERVAL
+            taken, self._taken = self._taken, []
+            for update in sorted(taken, key=lambda update: update.update_id):
+                await self._hand_over(update)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), PUMP_INTERVAL)
+                await asyncio.wait_for(self._woken.wait(), max(0.0, next_read - loop.time()))
+
+    async def _read_inbox(self) -> None:
+        """Hand on what the inbox holds that was not handed yet, oldest first."""
+        bot = self._application.bot
+        waiting = await self._inbox.pending()
+        self.polls += 1
+        # What was handed stays in the inbox until handled: the rest were handled. (What is
+        # taken while the inbox is read is handed after this.)
+        self._handed &= {update_id for update_id, _ in waiting}
+        for update_id, data in waiting:
+            if update_id not in self._handed:
+                await self._hand_over(Update.de_json(json.loads(data), bot))
+
+    async def _hand_over(self, update: Update) -> None:
+        """Queue ``update`` for the application, unless it was queued this term."""
+        if update.update_id not in self._handed:
+            self._handed.add(update.update_id)
+            await self._application.update_queue.put(update)

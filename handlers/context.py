@@ -42,8 +42,8 @@ class Menus(Protocol):
 class UpdateTaker(Protocol):
     """What hands the application its updates (bot/polling.py)."""
 
-    def wake(self) -> None:
-        """An update was just stored in the inbox."""
+    def take(self, update: Update) -> None:
+        """``update`` was just stored in the inbox by this instance's web server."""
 
 
 class QorgauApplication(Application):  # type: ignore[type-arg]

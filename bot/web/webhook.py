@@ -1,10 +1,12 @@
 """Updates by webhook: Telegram POSTs each update to ``BOT_PUBLIC_URL`` + :data:`PATH` with the
 secret given to ``setWebhook`` in a header.
 
-The update is decoded and stored in the inbox (storage/inbox.py) before the answer goes back, so
-that no update Telegram was told arrived can be lost; every instance, active or standing by, stores
-what it is sent, and the active one's pump (bot/polling.py) hands it to the application, to be
-handled like a polled one (in order per chat, see :mod:`bot.update_order`). An update stored twice
+The update is decoded and stored in the inbox (storage/inbox.py), as Telegram sent it, before
+the answer goes back, so that no update Telegram was told arrived can be lost; every instance,
+active or standing by, stores what it is sent. The active one's pump (bot/polling.py) hands
+what its own server stored to the application as decoded here, and reads the inbox for what
+the others stored, to be handled like a polled one (in order per chat, see
+:mod:`bot.update_order`). An update stored twice
 (Telegram retried) is stored once; one retried after it was handled is handled again, as after a
 crash. While the database cannot store it, 503 makes Telegram send it again. A request without the
 secret is 401 (compared in constant time); a body that is not an update is 400; one over the size
@@ -58,25 +60,26 @@ async def receive(request: web.Request) -> web.Response:
         metrics.webhook_requests.labels("unavailable").inc()
         raise web.HTTPServiceUnavailable(headers={"Retry-After": RETRY_AFTER})
     try:
-        data = json.loads(await request.read())
+        text = (await request.read()).decode()
+        data = json.loads(text)
     except web.HTTPRequestEntityTooLarge:
         metrics.webhook_requests.labels("too_large").inc()
         raise
-    except (ValueError, RecursionError):
-        data = None
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        text, data = "", None
     update = _update(data, application)
     if update is None:
         metrics.webhook_requests.labels("bad").inc()
         logger.warning("a webhook request that is not an update was refused")
         raise web.HTTPBadRequest
     try:
-        fresh = await application.services.inbox.accept(update.update_id, json.dumps(data))
+        fresh = await application.services.inbox.accept(update.update_id, text)
     except Exception as error:  # the database away, or this instance just lost the lease
         metrics.webhook_requests.labels("unavailable").inc()
         logger.warning("a webhook update could not be stored: %s", type(error).__name__)
         raise web.HTTPServiceUnavailable(headers={"Retry-After": RETRY_AFTER}) from None
     if fresh and application.poller is not None:
-        application.poller.wake()
+        application.poller.take(update)
     metrics.webhook_requests.labels("accepted").inc()
     return web.Response(status=200)
 
