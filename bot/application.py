@@ -197,14 +197,11 @@ async def _receive_until(
         taker = InboxPoller(application, inbox)
         application.poller = taker
         server.accept_updates("polling")
-    # Templates and CLDR data would otherwise be read at a reader's first message of a kind
-    # (some 100 ms of CPU in all, on the event loop).
-    compile_templates()
-    load_cldr_data(LOCALES)
-    # What start-up made (modules, templates, catalogs, handlers) lives as long as the process:
-    # the garbage collector need not walk it again at every full collection.
+    # What start-up made (modules, catalogs, handlers) lives as long as the process: the
+    # garbage collector need not walk it again at every full collection.
     gc.freeze()
     taking = asyncio.create_task(taker.run(), name="updates")
+    preparing = asyncio.create_task(_prepare_texts(), name="texts")
     try:
         async with jobs.running(application):
             logger.info("bot started (updates by %s)", server.receiving.mode)
@@ -224,10 +221,22 @@ async def _receive_until(
             with contextlib.suppress(asyncio.CancelledError, Fenced):
                 await taking  # what made it end: a refused write is another's takeover
     finally:
+        preparing.cancel()
         taking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await preparing
         with contextlib.suppress(asyncio.CancelledError, Fenced):
             await taking
         application.poller = None
+
+
+async def _prepare_texts() -> None:
+    """Compile the templates and read the CLDR data that a reader's first message of a kind
+    would otherwise wait for (some 100 ms of CPU in all), in steps between the first updates
+    rather than before them; then freeze them with the rest of start-up."""
+    await compile_templates()
+    await load_cldr_data(LOCALES)
+    gc.freeze()
 
 
 async def _stop(application: QorgauApplication) -> None:

@@ -17,11 +17,11 @@ def _refuse(*_: object, **__: object) -> NoReturn:
     raise AssertionError("read after the warm-up")
 
 
-def test_after_the_warm_up_no_template_or_cldr_data_is_read(
+async def test_after_the_warm_up_no_template_or_cldr_data_is_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    compile_templates()
-    load_cldr_data(i18n.LOCALES)
+    await compile_templates()
+    await load_cldr_data(i18n.LOCALES)
     env = environment()
     monkeypatch.setattr(env.loader, "get_source", _refuse)
     monkeypatch.setattr(babel.localedata, "load", _refuse)

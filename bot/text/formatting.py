@@ -9,6 +9,7 @@ formatted date or number.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import math
 from collections.abc import Iterable, Sequence
@@ -41,11 +42,13 @@ def _parsed(locale: str) -> Locale:
     return Locale.parse(locale)
 
 
-def load_cldr_data(locales: Iterable[str]) -> None:
-    """Read the CLDR data of ``locales`` now: Babel reads a locale's data at its first use,
-    some 15 ms each, which would otherwise fall on a reader's first date."""
+async def load_cldr_data(locales: Iterable[str]) -> None:
+    """Read the CLDR data of ``locales``, one at a time between other work: Babel reads a
+    locale's data at its first use, some 10 ms each, which would otherwise fall on a reader's
+    first date."""
     for locale in locales:
         _parsed(locale).datetime_formats  # noqa: B018 -- reading it loads the locale's data
+        await asyncio.sleep(0)
 
 
 @dataclass(frozen=True, slots=True)
