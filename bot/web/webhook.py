@@ -6,11 +6,11 @@ the answer goes back, so that no update Telegram was told arrived can be lost; e
 active or standing by, stores what it is sent. The active one's pump (bot/polling.py) hands
 what its own server stored to the application as decoded here, and reads the inbox for what
 the others stored, to be handled like a polled one (in order per chat, see
-:mod:`bot.update_order`). An update stored twice
-(Telegram retried) is stored once; one retried after it was handled is handled again, as after a
-crash. While the database cannot store it, 503 makes Telegram send it again. A request without the
-secret is 401 (compared in constant time); a body that is not an update is 400; one over the size
-bound is 413; while the bot is stopping, 503 makes Telegram send it again later.
+:mod:`bot.update_order`). An update stored twice (Telegram retried) is stored once; one
+retried after it was handled is handled again, as after a crash. While the database cannot
+store it, 503 makes Telegram send it again. A request without the secret is 401 (compared in
+constant time); a body that is not an update is 400; one over the size bound is 413; while
+the bot is stopping, 503 makes Telegram send it again later.
 """
 
 from __future__ import annotations
