@@ -201,7 +201,7 @@ async def _receive_until(
     # garbage collector need not walk it again at every full collection.
     gc.freeze()
     taking = asyncio.create_task(taker.run(), name="updates")
-    preparing = asyncio.create_task(_prepare_texts(), name="texts")
+    preparing = asyncio.create_task(_prepare_texts(taker.listening), name="texts")
     try:
         async with jobs.running(application):
             logger.info("bot started (updates by %s)", server.receiving.mode)
@@ -230,10 +230,11 @@ async def _receive_until(
         application.poller = None
 
 
-async def _prepare_texts() -> None:
-    """Compile the templates and read the CLDR data that a reader's first message of a kind
-    would otherwise wait for (some 100 ms of CPU in all), in steps between the first updates
-    rather than before them; then freeze them with the rest of start-up."""
+async def _prepare_texts(listening: asyncio.Event) -> None:
+    """Once updates are awaited, compile the templates and read the CLDR data that a reader's
+    first message of a kind would otherwise wait for (some 100 ms of CPU in all), in steps
+    between the first updates; then freeze them with the rest of start-up."""
+    await listening.wait()
     await compile_templates()
     await load_cldr_data(LOCALES)
     gc.freeze()

@@ -54,6 +54,8 @@ class InboxPoller:
         self._inbox = inbox
         self.polls = 0
         """getUpdates answered so far."""
+        self.listening = asyncio.Event()
+        """Set when the first getUpdates is sent: start-up is over."""
 
     async def run(self) -> None:
         """Hand over what the inbox holds, then poll: store each batch, then hand it over."""
@@ -67,6 +69,7 @@ class InboxPoller:
             await self._hand_over(Update.de_json(json.loads(data), bot))
         backoff = FIRST_BACKOFF
         while True:
+            self.listening.set()
             try:
                 received = await bot.get_update_data(offset, POLL_TIMEOUT)
             except InvalidToken:
@@ -127,6 +130,8 @@ class InboxPump:
         """Updates on the queue or being handled: still in the inbox, not to be queued again."""
         self.polls = 0
         """Reads of the inbox so far."""
+        self.listening = asyncio.Event()
+        """Set when the pump starts (the webhook is set): start-up is over."""
 
     def take(self, update: Update) -> None:
         """``update`` was just stored here: hand it on without reading it back."""
@@ -137,6 +142,7 @@ class InboxPump:
         loop = asyncio.get_running_loop()
         backoff = FIRST_BACKOFF
         next_read = loop.time()
+        self.listening.set()
         while True:
             self._woken.clear()
             if loop.time() >= next_read:

@@ -141,6 +141,7 @@ async def test_the_bot_sets_its_webhook_with_the_secret_and_answers_through_it(
         ({"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}, "[1, 2]", 400),
         ({"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}, '{"update_id": "1"}', 400),
         ({"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}, "[" * 100_000, 400),
+        ({"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}, "utf-16", 400),
         ({"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}, "huge", 413),
     ],
 )
@@ -152,12 +153,15 @@ async def test_the_webhook_refuses_requests_without_the_secret_or_an_update(
     status: int,
 ) -> None:
     intruder = webhook_bot.user(5_550_003)
+    payload = body.encode()
     if body == "update":
-        body = json.dumps(an_update(900_001, intruder.id, "/start"))
+        payload = json.dumps(an_update(900_001, intruder.id, "/start")).encode()
+    elif body == "utf-16":  # Telegram sends UTF-8
+        payload = json.dumps(an_update(900_003, intruder.id, "/start")).encode("utf-16")
     elif body == "huge":
-        body = json.dumps(an_update(900_002, intruder.id, "/start" + " x" * 600_000))
+        payload = json.dumps(an_update(900_002, intruder.id, "/start" + " x" * 600_000)).encode()
     url = base(webhook_bot) + "/telegram/webhook"
-    async with http.post(url, data=io.BytesIO(body.encode()), headers=headers) as response:
+    async with http.post(url, data=io.BytesIO(payload), headers=headers) as response:
         assert response.status == status
     await webhook_bot.user(5_550_004).ask("/start")  # handled after anything sent before
     assert intruder.chat.bot_messages == []
