@@ -321,7 +321,9 @@ class Declarations:
             if row is None:
                 return Refusal.OTHER_ASSEMBLY
             sequence = row["sequence"]
-            member = Member(*(row[name] for name in _LISTED_NAMES), declaration.assembly)
+            member = Member(
+                **{name: row[name] for name in _LISTED_NAMES}, assembly=declaration.assembly
+            )
             await audit_log.record(
                 conn,
                 "signature",
