@@ -52,8 +52,6 @@ class InboxPoller:
     def __init__(self, application: QorgauApplication, inbox: Inbox) -> None:
         self._application = application
         self._inbox = inbox
-        self.polls = 0
-        """getUpdates answered so far."""
         self.listening = asyncio.Event()
         """Set when the first getUpdates is sent: start-up is over."""
 
@@ -80,7 +78,6 @@ class InboxPoller:
                 backoff = min(2 * backoff, MAX_BACKOFF)
                 continue
             backoff = FIRST_BACKOFF
-            self.polls += 1
             if not received:
                 continue
             updates = [Update.de_json(data, bot) for data in received]
@@ -128,8 +125,6 @@ class InboxPump:
         """Stored by this instance since the last hand-over."""
         self._handed: set[int] = set()
         """Updates on the queue or being handled: still in the inbox, not to be queued again."""
-        self.polls = 0
-        """Reads of the inbox so far."""
         self.listening = asyncio.Event()
         """Set when the pump starts (the webhook is set): start-up is over."""
 
@@ -167,7 +162,6 @@ class InboxPump:
         """Hand on what the inbox holds that was not handed yet, oldest first."""
         bot = self._application.bot
         waiting = await self._inbox.pending()
-        self.polls += 1
         # What was handed stays in the inbox until handled: the rest were handled. (What is
         # taken while the inbox is read is handed after this.)
         self._handed &= {update_id for update_id, _ in waiting}

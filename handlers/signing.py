@@ -55,8 +55,6 @@ PICKING, READING, CONFIRMING = range(3)
 DRAFT = Draft("signing")
 """The declaration being read and the language of its text."""
 
-"""Hex digits of the text's SHA-256 carried by the "Sign" button."""
-
 INVITATION_LINK = PRIVATE_MESSAGE & filters.Regex(
     rf"^/start {INVITATION_PREFIX}[A-Za-z0-9_-]{{1,62}}$"
 )
@@ -347,7 +345,6 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
     result = await services.declarations.sign(
         number, member.id, draft["language"], digest_start, services.clock.now()
     )
-    await query.answer()
     if isinstance(result, Refusal):
         await _conclude(update, _refusal_text(result))
         return END
@@ -361,10 +358,11 @@ async def record_signature(update: Update, context: BotContext) -> int | None:
 
 
 async def _conclude(update: Update, text: str) -> None:
-    """Turn the message with "Sign" into ``text``, its buttons gone; if Telegram no longer
-    lets it be edited, send ``text`` after it (a receipt is never lost)."""
+    """Answer the press and turn the message with "Sign" into ``text``, its buttons gone; if
+    Telegram no longer lets it be edited, send ``text`` after it (a receipt is never lost)."""
     query = update.callback_query
     assert query is not None
+    await query.answer()
     try:
         await client(update).replace_text(query, text)
     except BadRequest:
@@ -415,9 +413,6 @@ def _receipt(signature: Signature, reader: ReaderZone) -> str:
 @allow(*EVERYONE)
 async def drop_signature(update: Update, context: BotContext) -> int:
     """Leave without signing: the message that asked says so."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
     await _conclude(update, _("Nothing was signed."))
     return END
 
