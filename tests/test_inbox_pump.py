@@ -22,10 +22,6 @@ class Application:
         self.bot = None
 
 
-def update(update_id: int) -> Update:
-    return Update(update_id)
-
-
 async def store(inbox: Inbox, update_id: int) -> None:
     assert await inbox.accept(update_id, f'{{"update_id": {update_id}}}')
 
@@ -70,8 +66,8 @@ async def test_what_this_instance_stored_is_handed_at_once_in_id_order(
         assert await handed(application, 1) == [5]
         for update_id in (12, 11):  # two requests at once, the later id stored first
             await store(inbox, update_id)
-        pump.take(update(12))
-        pump.take(update(11))
+        pump.take(Update(12))
+        pump.take(Update(11))
         assert await handed(application, 2) == [11, 12]
         assert inbox.reads == 1  # once, when the term began
     finally:
@@ -94,11 +90,11 @@ async def test_an_update_taken_while_the_inbox_is_read_is_handed_once(
                 return await super().pending()
             if seen_by_the_read:
                 await store(self, 21)
-                pump.take(update(21))
+                pump.take(Update(21))
                 return await super().pending()
             waiting = await super().pending()
             await store(self, 21)
-            pump.take(update(21))
+            pump.take(Update(21))
             return waiting
 
     inbox = Racing(db)

@@ -167,11 +167,12 @@ async def test_signing_in_russian_and_kazakh(
     assert year in receipt.text  # the time, in CLDR's format for the locale
 
 
-async def reach_confirmation(mp: SimUser, offer: SimMessage) -> SimMessage:
-    """Pick declaration No. 700 from ``offer``, read it, go on: the message with "Sign"."""
+async def reach_confirmation(mp: SimUser, offer: SimMessage, go_on: str = "Continue") -> SimMessage:
+    """Pick declaration No. 700 from ``offer``, read it, press ``go_on``: the message with
+    "Sign"."""
     await mp.press(offer, callback_data="sign:pick:700")
     (text,) = await mp.wait_for_replies(1)
-    await mp.press(text, "Continue")
+    await mp.press(text, go_on)
     (confirm,) = await mp.wait_for_replies(1)
     return confirm
 
@@ -260,10 +261,7 @@ async def test_refusals_while_signing(bot: RunningBot) -> None:
     # Outside the window: the declaration closes while the member reads it.
     assert (await mp.ask("/sign")).text == "Which declaration do you want to read and sign?"
     offer = mp.chat.bot_messages[-1]
-    await mp.press(offer, callback_data="sign:pick:700")
-    (text,) = await mp.wait_for_replies(1)
-    await mp.press(text, "Continue")
-    (confirm,) = await mp.wait_for_replies(1)
+    confirm = await reach_confirmation(mp, offer)
     assert (await coordinator.ask("/closedeclaration 700")).text.startswith(
         "Declaration No. 700 is closed"
     )
@@ -282,10 +280,7 @@ async def test_many_members_pressing_at_once_sign_once_each(bot: RunningBot) -> 
     confirms = []
     for index, surname in enumerate(surnames):
         mp, (_, offer) = await bound_member(bot, coordinator, 3200 + index, surname)
-        await mp.press(offer, callback_data="sign:pick:700")
-        (text,) = await mp.wait_for_replies(1)
-        await mp.press(text, "Continue")
-        (confirm,) = await mp.wait_for_replies(1)
+        confirm = await reach_confirmation(mp, offer)
         confirms.append((mp, confirm))
     presses = [
         await mp.press(confirm, "Sign declaration No. 700")
@@ -402,10 +397,7 @@ async def test_forget_erases_the_binding_and_keeps_the_signature(bot: RunningBot
     await open_declaration(bot)
     coordinator = await bot.user_with_role(3009, Role.COORDINATOR)
     mp, (_, offer) = await bound_member(bot, coordinator, ERASED_ID, "Sharma", "ru")
-    await mp.press(offer, callback_data="sign:pick:700")
-    (text,) = await mp.wait_for_replies(1)
-    await mp.press(text, "Продолжить")
-    (confirm,) = await mp.wait_for_replies(1)
+    confirm = await reach_confirmation(mp, offer, "Продолжить")
     await mp.press(confirm, "Подписать декларацию № 700")
     await mp.wait_for_edit(confirm)
     assert traces(bot.settings.database, ERASED_ID)
@@ -445,10 +437,7 @@ async def test_unsigned_members_are_reminded_before_the_window_closes(bot: Runni
     await open_declaration(bot)
     coordinator = await bot.user_with_role(3010, Role.COORDINATOR)
     signer, (_, offer) = await bound_member(bot, coordinator, 3501, "Karlsson", "en")
-    await signer.press(offer, callback_data="sign:pick:700")
-    (text,) = await signer.wait_for_replies(1)
-    await signer.press(text, "Continue")
-    (confirm,) = await signer.wait_for_replies(1)
+    confirm = await reach_confirmation(signer, offer)
     await signer.press(confirm, "Sign declaration No. 700")
     await signer.wait_for_edit(confirm)
     late, _ = await bound_member(bot, coordinator, 3502, "Ohlsson", "kk")
@@ -643,10 +632,7 @@ async def test_signing_and_its_window_go_by_the_bots_clock(
         assert stored is not None and stored.opens_at == later
         mp = bot.user(3702)
         offer = await mp.ask("/sign")
-        await mp.press(offer, callback_data="sign:pick:700")
-        (text,) = await mp.wait_for_replies(1)
-        await mp.press(text, "Continue")
-        (confirm,) = await mp.wait_for_replies(1)
+        confirm = await reach_confirmation(mp, offer)
         await mp.press(confirm, "Sign declaration No. 700")
         receipt = await mp.wait_for_edit(confirm)
         assert receipt.text.startswith("✅ You signed written declaration No. 700.")
